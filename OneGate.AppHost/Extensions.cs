@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+
+namespace OneGate.AppHost;
+
+internal static class Extensions
+{
+    /// <summary>
+    /// Aspire sets OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory; with no collector listening (tests, a
+    /// closed dashboard) each service then lingers ~10 s at stop retrying exports. Telemetry is best effort
+    /// in development, so drop the retry: stop goes from ~13 s to ~1 s.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithFastShutdown(this IResourceBuilder<ProjectResource> builder) =>
+        builder.WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"));
+
+    /// <summary>
+    /// Maps the internal diagnostics endpoints (e.g. the Kafka ping) when the AppHost runs the stack for
+    /// development or tests; never in a published manifest.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDevelopmentDiagnostics(this IResourceBuilder<ProjectResource> builder) =>
+        builder.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? builder.WithEnvironment("OneGate__Diagnostics__Enabled", "true")
+            : builder;
+}

@@ -1,0 +1,42 @@
+using OneGate.AppHost;
+using OneGate.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Postgres, Redis and Kafka: containers where a container runtime answers, local processes where not.
+// Both modes return the same handles, so the wiring below is written once.
+var infra = builder.AddInfrastructure();
+
+var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
+    .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
+    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithHttpHealthCheck("/health")
+    .WithFastShutdown();
+
+var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
+    .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
+    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka)
+    .WithReference(auth)
+    .WithDevelopmentDiagnostics()
+    .WithHttpHealthCheck("/health")
+    .WithFastShutdown();
+
+// Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
+var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction")
+    .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
+    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka)
+    .WithReference(auth)
+    .WaitFor(payment)
+    .WithDevelopmentDiagnostics()
+    .WithHttpHealthCheck("/health")
+    .WithFastShutdown();
+
+// The gateway needs a container runtime; in Local mode clients call the services directly.
+if (infra.Mode == InfrastructureMode.Containers)
+{
+    builder.AddKong("kong", auth, payment, transaction);
+}
+
+builder.Build().Run();

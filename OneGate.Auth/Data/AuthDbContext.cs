@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace OneGate.Auth.Data;
+
+/// <summary>The Auth service's tables in the shared <c>onegate</c> database.</summary>
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options)
+{
+    /// <summary>Migrations history table of this service alone.</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_auth";
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Authentication> Authentications => Set<Authentication>();
+
+    /// <summary>
+    /// Npgsql settings every registration of this context must apply (host and design-time factory).
+    /// Three services share one database, so each keeps its own migrations history table.
+    /// </summary>
+    public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql)
+    {
+        ArgumentNullException.ThrowIfNull(npgsql);
+        npgsql.MigrationsHistoryTable(MigrationsHistoryTable);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new UserConfiguration());
+        modelBuilder.ApplyConfiguration(new AuthenticationConfiguration());
+    }
+}

@@ -1,0 +1,19 @@
+using NpgsqlTypes;
+
+namespace OneGate.Payment.Data;
+
+/// <summary>Lifecycle of a ledger row. PostgreSQL enum <c>transaction_status</c>; labels are the API's UPPER_SNAKE values.</summary>
+public enum TransactionStatus
+{
+    [PgName("PENDING")]
+    Pending,
+
+    [PgName("SUCCESS")]
+    Success,
+
+    [PgName("FAILED")]
+    Failed,
+
+    [PgName("CANCELLED")]
+    Cancelled,
+}

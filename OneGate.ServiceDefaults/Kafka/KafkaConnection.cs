@@ -1,0 +1,47 @@
+using Confluent.Kafka;
+
+namespace OneGate.ServiceDefaults.Kafka;
+
+/// <summary>
+/// The one place that knows how OneGate talks to Kafka: where the brokers are and the client settings
+/// every producer and consumer of ours uses.
+/// </summary>
+public sealed class KafkaConnection(string bootstrapServers, string clientId)
+{
+    public string BootstrapServers { get; } = bootstrapServers;
+
+    public ProducerConfig ProducerConfig() => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = clientId,
+        // No duplicates or reordering from producer retries; the write counts only when every in-sync replica has it.
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = 5,
+        MessageTimeoutMs = 30_000,
+    };
+
+    public ConsumerConfig ConsumerConfig(string groupId) => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = clientId,
+        GroupId = groupId,
+        // Offsets are committed by the handler after its effect is durable (at-least-once delivery;
+        // handlers deduplicate by event id to apply each event once).
+        EnableAutoCommit = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        // 6 s is the broker's default minimum; it keeps rebalances after a crash short.
+        SessionTimeoutMs = 6_000,
+        HeartbeatIntervalMs = 2_000,
+        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+    };
+
+    public AdminClientConfig AdminConfig() => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = clientId,
+    };
+
+    public IConsumer<string, string> CreateConsumer(string groupId) =>
+        new ConsumerBuilder<string, string>(ConsumerConfig(groupId)).Build();
+}

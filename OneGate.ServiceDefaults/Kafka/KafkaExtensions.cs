@@ -1,0 +1,42 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OneGate.ServiceDefaults.Kafka;
+
+public static class KafkaExtensions
+{
+    /// <summary>
+    /// Registers the Kafka connection from <c>ConnectionStrings:{connectionName}</c> (bootstrap servers),
+    /// a shared idempotent producer and a readiness check.
+    /// </summary>
+    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder, string connectionName)
+    {
+        var bootstrapServers = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} (Kafka bootstrap servers) is not configured.");
+
+        builder.Services.AddSingleton(new KafkaConnection(bootstrapServers, builder.Environment.ApplicationName));
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("OneGate.Kafka.Producer");
+            return new ProducerBuilder<string, string>(sp.GetRequiredService<KafkaConnection>().ProducerConfig())
+                .SetLogHandler((_, m) => logger.Log(ToLogLevel(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
+                .SetErrorHandler((_, e) => logger.LogWarning("Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
+                .Build();
+        });
+        builder.Services.AddSingleton<KafkaHealthCheck>();
+        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>(connectionName);
+        return builder;
+    }
+
+    private static LogLevel ToLogLevel(SyslogLevel level) => level switch
+    {
+        SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
+        SyslogLevel.Error => LogLevel.Error,
+        SyslogLevel.Warning => LogLevel.Warning,
+        SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
+}

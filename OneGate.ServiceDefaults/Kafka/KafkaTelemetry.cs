@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+using Confluent.Kafka;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace OneGate.ServiceDefaults.Kafka;
+
+/// <summary>
+/// Tracing across produce and consume: the producer writes W3C trace context into the message headers and
+/// the consumer continues the trace from them, so one trace shows a request and every effect of its events.
+/// </summary>
+public static class KafkaTelemetry
+{
+    public const string ActivitySourceName = "OneGate.Kafka";
+    public const string MeterName = "OneGate.Kafka";
+
+    private static readonly ActivitySource Source = new(ActivitySourceName);
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Produced = Meter.CreateCounter<long>("onegate.kafka.produced", description: "Messages acknowledged by Kafka");
+    private static readonly Counter<long> Consumed = Meter.CreateCounter<long>("onegate.kafka.consumed", description: "Messages handed to a handler");
+    private static readonly TextMapPropagator Propagator = Propagators.DefaultTextMapPropagator;
+
+    /// <summary>Produces with a PRODUCER span and the trace context in the message headers.</summary>
+    public static async Task<DeliveryResult<string, string>> ProduceTracedAsync(
+        this IProducer<string, string> producer, string topic, Message<string, string> message, CancellationToken cancellationToken = default)
+    {
+        using var activity = Source.StartActivity($"{topic} publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.kafka.message.key", message.Key);
+
+        message.Headers ??= [];
+        var context = activity?.Context ?? Activity.Current?.Context ?? default;
+        Propagator.Inject(new PropagationContext(context, Baggage.Current), message.Headers,
+            static (headers, key, value) => { headers.Remove(key); headers.Add(key, Encoding.UTF8.GetBytes(value)); });
+
+        try
+        {
+            var result = await producer.ProduceAsync(topic, message, cancellationToken);
+            activity?.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
+            Produced.Add(1, new KeyValuePair<string, object?>("topic", topic));
+            return result;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Starts a CONSUMER span that continues the producer's trace (dispose it when handled).</summary>
+    public static Activity? StartConsumeActivity(ConsumeResult<string, string> result, string groupId)
+    {
+        var parent = Propagator.Extract(default, result.Message.Headers, static (headers, key) =>
+            headers is not null && headers.TryGetLastBytes(key, out var bytes) ? [Encoding.UTF8.GetString(bytes)] : []);
+        Baggage.Current = parent.Baggage;
+
+        var activity = Source.StartActivity($"{result.Topic} process", ActivityKind.Consumer, parent.ActivityContext);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", result.Topic);
+        activity?.SetTag("messaging.consumer.group.name", groupId);
+        activity?.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
+        Consumed.Add(1, new KeyValuePair<string, object?>("topic", result.Topic));
+        return activity;
+    }
+
+    /// <summary>The W3C traceparent a message carries, if any.</summary>
+    public static string? TraceParent(Headers? headers) =>
+        headers is not null && headers.TryGetLastBytes("traceparent", out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+}

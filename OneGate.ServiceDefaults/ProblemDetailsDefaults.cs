@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Every error leaves as RFC 9457 problem details with a machine-readable <c>code</c> and the
+/// <c>traceId</c>; nothing internal (stack traces, SQL, type names) ever reaches a client.
+/// </summary>
+public static class ProblemDetailsDefaults
+{
+    public static IServiceCollection AddOneGateProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            problem.Extensions.TryAdd("code", DefaultCode(problem.Status ?? context.HttpContext.Response.StatusCode));
+            problem.Type ??= $"https://onegate.skynux.fun/problems/{((string)problem.Extensions["code"]!).ToLowerInvariant().Replace('_', '-')}";
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Turns unhandled exceptions and bare status codes into problem details.</summary>
+    public static WebApplication UseProblemDetailsDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    private static string DefaultCode(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "BAD_REQUEST",
+        StatusCodes.Status401Unauthorized => "UNAUTHORIZED",
+        StatusCodes.Status403Forbidden => "FORBIDDEN",
+        StatusCodes.Status404NotFound => "NOT_FOUND",
+        StatusCodes.Status405MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        StatusCodes.Status413PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+        StatusCodes.Status415UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+        StatusCodes.Status429TooManyRequests => "RATE_LIMITED",
+        StatusCodes.Status503ServiceUnavailable => "SERVICE_UNAVAILABLE",
+        >= 500 => "INTERNAL_ERROR",
+        _ => "REQUEST_FAILED",
+    };
+
+    /// <summary>
+    /// A request the framework could not read (malformed JSON, oversized body, wrong content type)
+    /// is the client's fault: 4xx with its status. Anything else is ours: a 500 that says nothing more.
+    /// </summary>
+    private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            var (status, code, detail) = exception switch
+            {
+                BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+                    StatusCodes.Status415UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+                    _ => "MALFORMED_REQUEST",
+                }, "The request could not be read. Send a valid JSON body with Content-Type: application/json."),
+                _ => (StatusCodes.Status500InternalServerError, "INTERNAL_ERROR", "An unexpected error occurred. Quote the traceId when reporting it."),
+            };
+
+            if (status >= 500)
+            {
+                logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            }
+
+            httpContext.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = null, // never serialise exception details to a client
+                ProblemDetails =
+                {
+                    Status = status,
+                    Title = status >= 500 ? "Internal error" : "Bad request",
+                    Detail = detail,
+                    Extensions = { ["code"] = code },
+                },
+            });
+        }
+    }
+}

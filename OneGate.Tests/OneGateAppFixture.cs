@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OneGate.Tests;
+
+/// <summary>
+/// Boots the real AppHost once per test run in Local mode (real Postgres, Redis and Kafka processes)
+/// with a fresh data directory, and tears it all down at the end. If start-up fails, the exception
+/// carries the tail of every resource's log so CI output says why.
+/// </summary>
+public sealed class OneGateAppFixture : IAsyncLifetime
+{
+    public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka"];
+    public static readonly string[] ServiceResources = ["auth", "payment", "transaction"];
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> logs = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly string dataDirectory = Path.Combine("/var/tmp", $"onegate-test-{Guid.NewGuid():N}");
+    private DistributedApplication? app;
+
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The app has not started");
+
+    public HttpClient CreateClient(string resource)
+    {
+        var client = App.CreateHttpClient(resource, "http");
+        client.Timeout = TimeSpan.FromSeconds(30);
+        return client;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OneGate_AppHost>(
+            [
+                "--OneGate:Infrastructure=Local",
+                $"--OneGate:DataDirectory={dataDirectory}",
+            ],
+            (options, _) =>
+            {
+                options.DisableDashboard = true;
+                options.AllowUnsecuredTransport = true;
+            });
+
+        app = await builder.BuildAsync();
+        CaptureLogs(app);
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"The OneGate app did not become healthy: {ex.Message}\n{DescribeLogs()}", ex);
+        }
+    }
+
+    /// <summary>The last lines each resource logged (for failure messages).</summary>
+    public string DescribeLogs(int linesPerResource = 40)
+    {
+        var text = new StringBuilder();
+        foreach (var (resource, lines) in logs.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"----- {resource} -----");
+            foreach (var line in lines.TakeLast(linesPerResource))
+            {
+                text.AppendLine(line);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private void CaptureLogs(DistributedApplication application)
+    {
+        var loggerService = application.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        {
+            var queue = logs.GetOrAdd(resource, _ => new ConcurrentQueue<string>());
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var batch in loggerService.WatchAsync(resource).WithCancellation(stopping.Token))
+                    {
+                        foreach (var line in batch)
+                        {
+                            queue.Enqueue(line.Content);
+                            while (queue.Count > 500 && queue.TryDequeue(out _))
+                            {
+                            }
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        stopping.Dispose();
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class OneGateAppCollection : ICollectionFixture<OneGateAppFixture>
+{
+    public const string Name = "OneGate app";
+}

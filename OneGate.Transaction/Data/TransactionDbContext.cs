@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace OneGate.Transaction.Data;
+
+/// <summary>
+/// The Transaction service's tables in the shared <c>onegate</c> database, plus a read-only
+/// mapping of Payment's <c>historical_transactions</c>.
+/// </summary>
+public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> options) : DbContext(options)
+{
+    /// <summary>Migrations history table of this service alone.</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_transaction";
+
+    public DbSet<ExternalService> ExternalServices => Set<ExternalService>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<ApiAccessLog> ApiAccessLogs => Set<ApiAccessLog>();
+
+    /// <summary>Payment's ledger, read-only here: query it with <c>AsNoTracking()</c>.</summary>
+    public IQueryable<HistoricalTransaction> HistoricalTransactions => Set<HistoricalTransaction>().AsNoTracking();
+
+    /// <summary>
+    /// Npgsql settings every registration of this context must apply (host and design-time factory):
+    /// this service's PostgreSQL enums, Payment's enums that its ledger columns use (mapped for
+    /// reading; Payment creates them), and this service's own migrations history table, since three
+    /// services share one database.
+    /// </summary>
+    public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql)
+    {
+        ArgumentNullException.ThrowIfNull(npgsql);
+        npgsql.MapEnum<ApiPermission>("api_permission");
+        npgsql.MapEnum<RateLimitUnit>("rate_limit_unit");
+        npgsql.MapEnum<TransactionType>("transaction_type");
+        npgsql.MapEnum<TransactionStatus>("transaction_status");
+        npgsql.MapEnum<TransactionDirection>("transaction_direction");
+        npgsql.MapEnum<PaymentMethod>("payment_method");
+        npgsql.MigrationsHistoryTable(MigrationsHistoryTable);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        EnsureLedgerUntouched();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        EnsureLedgerUntouched();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new ExternalServiceConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiAccessLogConfiguration());
+        modelBuilder.ApplyConfiguration(new HistoricalTransactionConfiguration());
+    }
+
+    // Payment is the only writer of its ledger; a write from here would bypass its balance rules.
+    private void EnsureLedgerUntouched()
+    {
+        if (ChangeTracker.Entries<HistoricalTransaction>().Any(e => e.State is not EntityState.Unchanged and not EntityState.Detached))
+        {
+            throw new InvalidOperationException("historical_transactions is owned by the Payment service and is read-only here.");
+        }
+    }
+}
