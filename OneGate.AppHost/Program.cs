@@ -7,7 +7,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Both modes return the same handles, so the wiring below is written once.
 var infra = builder.AddInfrastructure();
 
+// The access-token signing key (ES256): generated for development, a secret in deployments.
+var signingKey = builder.AddParameter("auth-signing-key", new GeneratedSigningKeyDefault(), secret: true, persist: true);
+
 var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
+    .WithEnvironment("Auth__Signing__Keys__0__KeyId", "onegate-dev-1")
+    .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithHttpHealthCheck("/health")

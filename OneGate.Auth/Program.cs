@@ -1,3 +1,4 @@
+using OneGate.Auth;
 using OneGate.Auth.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,7 +10,11 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseProblemDetailsDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapAuthApi();
 
 app.Run();

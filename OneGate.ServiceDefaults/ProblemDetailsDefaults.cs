@@ -13,6 +13,8 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ProblemDetailsDefaults
 {
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     public static IServiceCollection AddOneGateProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -23,6 +25,11 @@ public static class ProblemDetailsDefaults
             problem.Type ??= $"https://onegate.skynux.fun/problems/{((string)problem.Extensions["code"]!).ToLowerInvariant().Replace('_', '-')}";
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        // Unreadable bodies throw in every environment (not only Development), so the handler below answers
+        // them with the same problem everywhere; bodies are small JSON documents, so cap them.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         return services;
     }
 
@@ -65,10 +72,19 @@ public static class ProblemDetailsDefaults
                     StatusCodes.Status415UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
                     _ => "MALFORMED_REQUEST",
                 }, "The request could not be read. Send a valid JSON body with Content-Type: application/json."),
+                // A dependency that is down is a temporary condition the client may retry, not a bug.
+                StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException
+                    or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException =>
+                    (StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "A dependency is temporarily unavailable. Retry later."),
                 _ => (StatusCodes.Status500InternalServerError, "INTERNAL_ERROR", "An unexpected error occurred. Quote the traceId when reporting it."),
             };
 
-            if (status >= 500)
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                httpContext.Response.Headers.RetryAfter = "5";
+                logger.LogWarning("Dependency unavailable for {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            }
+            else if (status >= 500)
             {
                 logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             }
@@ -81,7 +97,7 @@ public static class ProblemDetailsDefaults
                 ProblemDetails =
                 {
                     Status = status,
-                    Title = status >= 500 ? "Internal error" : "Bad request",
+                    Title = status switch { 503 => "Service unavailable", >= 500 => "Internal error", _ => "Bad request" },
                     Detail = detail,
                     Extensions = { ["code"] = code },
                 },

@@ -1,4 +1,5 @@
 using OneGate.Transaction.Diagnostics;
+using OneGate.Transaction;
 using OneGate.Transaction.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,8 +11,12 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseProblemDetailsDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapTransactionApi();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
     app.MapKafkaPingApi();

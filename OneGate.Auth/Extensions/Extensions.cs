@@ -1,5 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
+using OneGate.Auth.Login;
+using OneGate.Auth.Passwords;
+using OneGate.Auth.Sessions;
+using OneGate.Auth.Tokens;
+using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 
 namespace OneGate.Auth.Extensions;
@@ -14,5 +20,22 @@ internal static class Extensions
 
         // Sessions and login throttling live in Redis.
         builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section);
+        builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<AuthAudit>();
+        builder.Services.AddScoped<SessionRegistry>();
+
+        // The Auth service validates its own tokens with its own keys, not by calling itself over HTTP.
+        builder.AddOneGateAuthentication(services =>
+            services.GetRequiredService<SigningKeys>().AsConfigurationManager(services.GetRequiredService<TokenValidationSettings>()));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OneGate.Payment.Data;
+using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
 
@@ -15,6 +16,7 @@ internal static class Extensions
 
         // Redis caches balances for reads only; Kafka carries committed transactions out (via the outbox).
         builder.AddRedisClient("redis");
+        builder.AddOneGateAuthentication();
         builder.AddKafka("kafka");
     }
 }

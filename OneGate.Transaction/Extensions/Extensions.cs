@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
 using OneGate.Transaction.Data;
@@ -16,6 +17,7 @@ internal static class Extensions
 
         // Redis: regulator rate limits and read caches. Kafka: Payment's events feed the read models.
         builder.AddRedisClient("redis");
+        builder.AddOneGateAuthentication();
         builder.AddKafka("kafka");
 
         if (builder.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))

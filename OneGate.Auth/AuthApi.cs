@@ -1,0 +1,22 @@
+using OneGate.Auth.Login;
+using OneGate.Auth.Profile;
+using OneGate.Auth.Registration;
+using OneGate.Auth.Sessions;
+using OneGate.Auth.Tokens;
+
+namespace OneGate.Auth;
+
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/auth")
+            .WithTags("Auth")
+            .MapRegister()
+            .MapLogin()
+            .MapSessions()
+            .MapMe();
+        app.MapJwks();
+        return app;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using OneGate.Auth.Audit;
+using OneGate.Auth.Data;
+using OneGate.Auth.Passwords;
+using OneGate.Auth.Sessions;
+using OneGate.Auth.Tokens;
+using OneGate.Auth.Users;
+
+namespace OneGate.Auth.Login;
+
+public static class LoginEndpoint
+{
+    public static RouteGroupBuilder MapLogin(this RouteGroupBuilder group)
+    {
+        group.MapPost("/login", Login)
+            .WithName("Login")
+            .WithSummary("Log in with username, e-mail or phone and password; starts a session")
+            .WithDescription("After 5 failed attempts for one account from one client IP within 15 minutes (20 per IP, " +
+                             "100 per account overall) the answer is 429 TOO_MANY_ATTEMPTS with Retry-After; the window " +
+                             "is not extended by refused attempts. An unknown user and a wrong password get the same 401.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<TokenPair>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, HttpContext http, AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle,
+        SessionRegistry sessions, AuthAudit audit, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > 255)
+        {
+            errors["username"] = ["Enter your username, e-mail or phone number."];
+        }
+
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > 128)
+        {
+            errors["password"] = ["Enter your password (at most 128 characters)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var identifier = request.Username!.Trim().ToLowerInvariant();
+        var user = await FindUserAsync(db, identifier, cancellationToken);
+        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        // Unknown identifiers are throttled too, so a 429 never tells whether an account exists.
+        var account = user?.Id.ToString(CultureInfo.InvariantCulture) ?? "unknown:" + identifier;
+
+        var retryAfter = await throttle.RetryAfterSecondsAsync(account, ip);
+        if (retryAfter > 0)
+        {
+            audit.LoginThrottled(user?.Id, ip, retryAfter);
+            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many failed attempts",
+                $"Too many failed login attempts. Try again in {retryAfter} seconds.");
+        }
+
+        var passwordOk = await hasher.VerifyAsync(user?.PasswordHash, request.Password!, cancellationToken);
+        if (!passwordOk || user is null || !user.IsActive)
+        {
+            await throttle.RecordFailureAsync(account, ip);
+            audit.LoginFailed(user?.Id, ip);
+            return Problems.Of(StatusCodes.Status401Unauthorized, "INVALID_CREDENTIALS", "Invalid credentials",
+                "The username or password is incorrect.");
+        }
+
+        await throttle.ResetAsync(account, ip);
+        if (hasher.NeedsRehash(user.PasswordHash))
+        {
+            var rehashed = await hasher.HashAsync(request.Password!, cancellationToken);
+            await db.Users.Where(u => u.Id == user.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, rehashed).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), cancellationToken);
+        }
+
+        var (tokens, sessionId) = await sessions.StartAsync(user.Id, http.Request.Headers.UserAgent.ToString(), ip, cancellationToken);
+        audit.LoginSucceeded(user.Id, sessionId, ip);
+        return TypedResults.Ok(tokens);
+    }
+
+    /// <summary>By username, e-mail or phone; when one string matches several users, the username wins.</summary>
+    private static async Task<User?> FindUserAsync(AuthDbContext db, string identifier, CancellationToken cancellationToken)
+    {
+        var phone = PhoneNumber.Normalise(identifier);
+        var candidates = await db.Users.AsNoTracking()
+            .Where(u => u.Username.ToLower() == identifier || u.Email.ToLower() == identifier || (phone != null && u.Phone == phone))
+            .Take(3)
+            .ToListAsync(cancellationToken);
+        return candidates.FirstOrDefault(u => u.Username == identifier)
+            ?? candidates.FirstOrDefault(u => string.Equals(u.Email, identifier, StringComparison.OrdinalIgnoreCase))
+            ?? candidates.FirstOrDefault();
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using OneGate.Auth.Audit;
+using OneGate.Auth.Data;
+using OneGate.Auth.Passwords;
+using OneGate.Auth.Users;
+
+namespace OneGate.Auth.Registration;
+
+public static class RegisterEndpoint
+{
+    public static RouteGroupBuilder MapRegister(this RouteGroupBuilder group)
+    {
+        group.MapPost("/register", Register)
+            .WithName("Register")
+            .WithSummary("Create an account")
+            .WithDescription("Username is lower-cased; phone is stored as +628…. A taken username, e-mail or phone is 409 " +
+                             "with USERNAME_TAKEN, EMAIL_TAKEN or PHONE_TAKEN (checked in that order); concurrent duplicates " +
+                             "create exactly one user.");
+        return group;
+    }
+
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterRequest request, AuthDbContext db, PasswordHasher hasher, AuthAudit audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = RegistrationRules.Validate(request, out var account);
+        if (account is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        // Checked first so a duplicate costs no Argon2 hash; the unique indexes decide the races.
+        var email = account.Email.ToLowerInvariant();
+        var taken = await db.Users.AsNoTracking()
+            .Where(u => u.Username.ToLower() == account.Username || u.Email.ToLower() == email || u.Phone == account.Phone)
+            .Select(u => new { u.Username, u.Email, u.Phone })
+            .ToListAsync(cancellationToken);
+        if (taken.Count > 0)
+        {
+            return Conflict(
+                taken.Any(u => u.Username == account.Username) ? UserConfiguration.UsernameUniqueIndex
+                : taken.Any(u => u.Email.Equals(account.Email, StringComparison.OrdinalIgnoreCase)) ? UserConfiguration.EmailUniqueIndex
+                : UserConfiguration.PhoneUniqueIndex);
+        }
+
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            Username = account.Username,
+            Email = account.Email,
+            Phone = account.Phone,
+            PasswordHash = await hasher.HashAsync(account.Password, cancellationToken),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            return Conflict(unique.ConstraintName);
+        }
+
+        audit.Registered(user.Id);
+        return TypedResults.Created("/api/auth/me", UserResponse.From(user));
+    }
+
+    private static ProblemHttpResult Conflict(string? constraint) => constraint switch
+    {
+        UserConfiguration.UsernameUniqueIndex => Problems.Of(StatusCodes.Status409Conflict, "USERNAME_TAKEN", "Username taken", "That username is already registered."),
+        UserConfiguration.EmailUniqueIndex => Problems.Of(StatusCodes.Status409Conflict, "EMAIL_TAKEN", "E-mail taken", "That e-mail address is already registered."),
+        _ => Problems.Of(StatusCodes.Status409Conflict, "PHONE_TAKEN", "Phone taken", "That phone number is already registered."),
+    };
+}

@@ -1,0 +1,134 @@
+using Microsoft.EntityFrameworkCore;
+using OneGate.Auth.Audit;
+using OneGate.Auth.Data;
+using OneGate.Auth.Tokens;
+using OneGate.ServiceDefaults.Auth;
+using StackExchange.Redis;
+
+namespace OneGate.Auth.Sessions;
+
+/// <summary>
+/// Login sessions: the refresh-token rows in Postgres (the durable record, rotation and reuse detection)
+/// and the live-session key in Redis that every service checks on each request.
+/// </summary>
+public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer redis, TokenIssuer issuer, TimeProvider time, AuthAudit audit)
+{
+    public async Task<(TokenPair Tokens, Guid SessionId)> StartAsync(int userId, string? userAgent, string? ip, CancellationToken cancellationToken)
+    {
+        var sessionId = Guid.NewGuid();
+        var refreshToken = TokenIssuer.NewRefreshToken();
+        db.Authentications.Add(NewRow(refreshToken, userId, sessionId, familyId: Guid.NewGuid(), userAgent, ip));
+        await db.SaveChangesAsync(cancellationToken);
+        await redis.GetDatabase().StringSetAsync(SessionKeys.For(sessionId.ToString()), userId, issuer.RefreshTokenLifetime);
+        return (issuer.Issue(userId, sessionId, refreshToken), sessionId);
+    }
+
+    /// <summary>Exchanges a refresh token for a new pair; the presented token stops working.</summary>
+    public async Task<RotationResult> RotateAsync(string refreshToken, string? userAgent, string? ip, CancellationToken cancellationToken)
+    {
+        var hash = TokenIssuer.HashRefreshToken(refreshToken);
+        var row = await db.Authentications.AsNoTracking().SingleOrDefaultAsync(a => a.TokenHash == hash, cancellationToken);
+        if (row is null)
+        {
+            return RotationResult.Invalid;
+        }
+
+        if (row.RevokedAt is not null)
+        {
+            // A rotated token presented again means two parties hold it: end every session of the user.
+            return row.ReplacedBy is null ? RotationResult.Invalid : await ReuseDetectedAsync(row, cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        var sessionLive = await redis.GetDatabase().KeyExistsAsync(SessionKeys.For(row.SessionId.ToString()));
+        var userActive = await db.Users.AnyAsync(u => u.Id == row.UserId && u.IsActive, cancellationToken);
+        if (row.ExpiresAt <= now || !sessionLive || !userActive)
+        {
+            return RotationResult.Invalid;
+        }
+
+        var next = TokenIssuer.NewRefreshToken();
+        var nextHash = TokenIssuer.HashRefreshToken(next);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // Conditional update: of two concurrent refreshes with one token, exactly one wins.
+            var rotated = await db.Authentications
+                .Where(a => a.TokenHash == hash && a.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now).SetProperty(a => a.ReplacedBy, nextHash), cancellationToken);
+            if (rotated == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ReuseDetectedAsync(row, cancellationToken);
+            }
+
+            db.Authentications.Add(NewRow(next, row.UserId, row.SessionId, row.FamilyId, userAgent, ip));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime);
+        audit.Refreshed(row.UserId, row.SessionId);
+        return RotationResult.Rotated(issuer.Issue(row.UserId, row.SessionId, next));
+    }
+
+    /// <summary>Ends one session: its access tokens fail at every service at once, its refresh tokens are revoked.</summary>
+    public async Task EndAsync(int userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await redis.GetDatabase().KeyDeleteAsync(SessionKeys.For(sessionId.ToString()));
+        await db.Authentications
+            .Where(a => a.UserId == userId && a.SessionId == sessionId && a.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
+        audit.LoggedOut(userId, sessionId);
+    }
+
+    /// <summary>The session a refresh token belongs to, if it is this user's.</summary>
+    public async Task<Guid?> SessionOfAsync(int userId, string refreshToken, CancellationToken cancellationToken)
+    {
+        var hash = TokenIssuer.HashRefreshToken(refreshToken);
+        return await db.Authentications.Where(a => a.TokenHash == hash && a.UserId == userId)
+            .Select(a => (Guid?)a.SessionId).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<RotationResult> ReuseDetectedAsync(Authentication row, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sessions = await db.Authentications
+            .Where(a => a.UserId == row.UserId && a.ExpiresAt > now)
+            .Select(a => a.SessionId).Distinct().ToListAsync(cancellationToken);
+        await db.Authentications
+            .Where(a => a.UserId == row.UserId && a.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
+        if (sessions.Count > 0)
+        {
+            await redis.GetDatabase().KeyDeleteAsync(sessions.Select(s => (RedisKey)SessionKeys.For(s.ToString())).ToArray());
+        }
+
+        audit.RefreshReuseDetected(row.UserId, row.SessionId, sessions.Count);
+        return RotationResult.Reused;
+    }
+
+    private Authentication NewRow(string refreshToken, int userId, Guid sessionId, Guid familyId, string? userAgent, string? ip)
+    {
+        var now = time.GetUtcNow();
+        return new Authentication
+        {
+            TokenHash = TokenIssuer.HashRefreshToken(refreshToken),
+            UserId = userId,
+            SessionId = sessionId,
+            FamilyId = familyId,
+            CreatedAt = now,
+            ExpiresAt = now + issuer.RefreshTokenLifetime,
+            UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent,
+            IpAddress = ip,
+        };
+    }
+}
+
+public sealed record RotationResult(TokenPair? Tokens, bool IsReuse)
+{
+    public static readonly RotationResult Invalid = new(null, false);
+    public static readonly RotationResult Reused = new(null, true);
+
+    public static RotationResult Rotated(TokenPair tokens) => new(tokens, false);
+}
