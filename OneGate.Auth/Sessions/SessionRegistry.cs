@@ -49,21 +49,29 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
 
         var next = TokenIssuer.NewRefreshToken();
         var nextHash = TokenIssuer.HashRefreshToken(next);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // The execution strategy retries the whole unit on a transient failure (Aspire enables retries).
+        var rotated = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Conditional update: of two concurrent refreshes with one token, exactly one wins.
-            var rotated = await db.Authentications
+            var updated = await db.Authentications
                 .Where(a => a.TokenHash == hash && a.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now).SetProperty(a => a.ReplacedBy, nextHash), cancellationToken);
-            if (rotated == 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now).SetProperty(a => a.ReplacedBy, nextHash), ct);
+            if (updated == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return await ReuseDetectedAsync(row, cancellationToken);
+                return false;
             }
 
             db.Authentications.Add(NewRow(next, row.UserId, row.SessionId, row.FamilyId, userAgent, ip));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+
+        if (!rotated)
+        {
+            return await ReuseDetectedAsync(row, cancellationToken);
         }
 
         await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime);
