@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace OneGate.Benchmarks;
+
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, int Seconds, int Concurrency)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        string Value(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        return new BenchmarkOptions(
+            args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "",
+            new Uri(Value("--auth", "http://localhost:5101")),
+            new Uri(Value("--payment", "http://localhost:5102")),
+            int.Parse(Value("--seconds", "20"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--concurrency", "4"), CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,17 @@
+using OneGate.Benchmarks;
+
+// Benchmark harness for the running stack (start it first: dotnet run --project OneGate.AppHost).
+// Usage: dotnet run -c Release --project OneGate.Benchmarks -- auth [--auth http://localhost:5101]
+//        [--payment http://localhost:5102] [--seconds 20] [--concurrency 4]
+var options = BenchmarkOptions.Parse(args);
+return options.Suite switch
+{
+    "auth" => await AuthBenchmark.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: OneGate.Benchmarks auth [--auth URL] [--payment URL] [--seconds N] [--concurrency N]");
+    return 2;
+}
