@@ -23,6 +23,7 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(auth)
+    .WithProviderSandbox()
     .WithDevelopmentDiagnostics()
     .WithHttpHealthCheck("/health")
     .WithFastShutdown();

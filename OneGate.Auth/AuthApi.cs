@@ -3,6 +3,7 @@ using OneGate.Auth.Profile;
 using OneGate.Auth.Registration;
 using OneGate.Auth.Sessions;
 using OneGate.Auth.Tokens;
+using OneGate.Auth.Users;
 
 namespace OneGate.Auth;
 
@@ -17,6 +18,7 @@ public static class AuthApi
             .MapSessions()
             .MapMe();
         app.MapJwks();
+        app.MapUserDirectory();
         return app;
     }
 }

@@ -1,4 +1,9 @@
 using OneGate.Payment.Accounts;
+using OneGate.Payment.Payments;
+using OneGate.Payment.Refunds;
+using OneGate.Payment.TopUps;
+using OneGate.Payment.Transactions;
+using OneGate.Payment.Transfers;
 
 namespace OneGate.Payment;
 
@@ -9,7 +14,12 @@ public static class PaymentApi
         app.MapGroup("/api/payments")
             .WithTags("Payments")
             .RequireAuthorization()
-            .MapBalance();
+            .MapBalance()
+            .MapPay()
+            .MapTransfer()
+            .MapTopUp()
+            .MapRefund()
+            .MapTransactionById();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using OneGate.Payment.Diagnostics;
 using OneGate.Payment;
 using OneGate.Payment.Extensions;
+using OneGate.Payment.TopUps;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapPaymentApi();
+app.MapProviderCallbacks();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
     app.MapKafkaPingApi();

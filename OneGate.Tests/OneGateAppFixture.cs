@@ -12,7 +12,7 @@ namespace OneGate.Tests;
 public sealed class OneGateAppFixture : IAsyncLifetime
 {
     public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka"];
-    public static readonly string[] ServiceResources = ["auth", "payment", "transaction"];
+    public static readonly string[] ServiceResources = ["auth", "payment", "transaction", "provider-sandbox"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> logs = new();
@@ -21,6 +21,9 @@ public sealed class OneGateAppFixture : IAsyncLifetime
     private DistributedApplication? app;
 
     public DistributedApplication App => app ?? throw new InvalidOperationException("The app has not started");
+
+    public async Task<string> DatabaseConnectionStringAsync() =>
+        (await App.GetConnectionStringAsync("postgres"))!;
 
     public HttpClient CreateClient(string resource)
     {
@@ -41,6 +44,20 @@ public sealed class OneGateAppFixture : IAsyncLifetime
                 options.DisableDashboard = true;
                 options.AllowUnsecuredTransport = true;
             });
+
+        // Short clocks so provider scenarios (timeouts, late callbacks, reconciliation) settle within a test.
+        var payment = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment"));
+        payment
+            .WithEnvironment("Payment__Reconciliation__Interval", "00:00:01")
+            .WithEnvironment("Payment__Reconciliation__PendingFor", "00:00:03")
+            .WithEnvironment("Providers__AttemptTimeout", "00:00:02")
+            .WithEnvironment("Providers__TotalTimeout", "00:00:05")
+            .WithEnvironment("Providers__MaxRetryAttempts", "1");
+        var sandbox = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "provider-sandbox"));
+        sandbox
+            .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
+            .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")
+            .WithEnvironment("Sandbox__Scenarios__SettleDelay", "00:00:01");
 
         app = await builder.BuildAsync();
         CaptureLogs(app);

@@ -26,4 +26,7 @@ public sealed class Account
     /// silently losing money. Not a real column; nothing to migrate.
     /// </summary>
     public uint Version { get; set; }
+
+    /// <summary>How many balance movements this account has had; each SUCCESS row records its number.</summary>
+    public long LedgerSequence { get; set; }
 }

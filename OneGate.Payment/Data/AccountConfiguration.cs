@@ -32,6 +32,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
 
         builder.Property(a => a.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
         builder.Property(a => a.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");
+        builder.Property(a => a.LedgerSequence).HasColumnName("ledger_sequence").HasDefaultValue(0L);
 
         builder.Property(a => a.Version).IsRowVersion();
     }

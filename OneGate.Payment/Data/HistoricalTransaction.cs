@@ -57,6 +57,13 @@ public sealed class HistoricalTransaction
     /// <summary>Regulators (Bank Indonesia, OJK) see only rows where this is true.</summary>
     public bool IsAccessibleExternal { get; set; } = true;
 
+    /// <summary>
+    /// The account's movement number when this row changed the balance (null while PENDING, FAILED,
+    /// CANCELLED). Ordering by it chains balance_before to the previous balance_after exactly, even when
+    /// a top-up created earlier is confirmed after later payments.
+    /// </summary>
+    public long? LedgerSequence { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -41,6 +41,10 @@ internal sealed class HistoricalTransactionConfiguration : IEntityTypeConfigurat
 
         builder.Property(h => h.TransactionId).HasColumnName("transaction_id").HasMaxLength(50).IsRequired();
         builder.HasIndex(h => h.TransactionId).IsUnique().HasDatabaseName(TransactionIdUniqueIndex);
+        builder.Property(h => h.LedgerSequence).HasColumnName("ledger_sequence");
+        // One movement number per account: a second row claiming the same movement is impossible.
+        builder.HasIndex(h => new { h.AccountId, h.LedgerSequence }).IsUnique()
+            .HasFilter("ledger_sequence IS NOT NULL").HasDatabaseName("ux_historical_transactions_account_ledger_sequence");
 
         builder.Property(h => h.AccountId).HasColumnName("account_id");
         // Ledger rows are kept for good, so an account with history cannot be deleted.

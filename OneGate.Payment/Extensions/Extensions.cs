@@ -1,5 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using OneGate.Payment.Data;
+using OneGate.Payment.Events;
+using OneGate.Payment.Idempotency;
+using OneGate.Payment.Ledger;
+using OneGate.Payment.Providers;
+using OneGate.Payment.TopUps;
+using OneGate.Payment.Transfers;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
@@ -10,13 +16,30 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        // No automatic statement retries: a money movement is one explicit transaction, and a transient
+        // failure is answered with 503 so the client retries with its Idempotency-Key (safe by design).
         builder.AddNpgsqlDbContext<PaymentDbContext>("onegate",
+            configureSettings: settings => settings.DisableRetry = true,
             configureDbContextOptions: options => options.UseNpgsql(PaymentDbContext.ConfigureNpgsql));
         builder.Services.AddMigration<PaymentDbContext>();
 
-        // Redis caches balances for reads only; Kafka carries committed transactions out (via the outbox).
+        // Redis: sessions (token validation). Kafka: committed transactions leave through the outbox.
         builder.AddRedisClient("redis");
         builder.AddOneGateAuthentication();
         builder.AddKafka("kafka");
+
+        builder.Services.AddOptions<PaymentLimits>().BindConfiguration(PaymentLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<Ledger.Ledger>();
+        builder.Services.AddScoped<IdempotencyKeys>();
+        builder.Services.AddScoped<MoneyRequests>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<IdempotencyPruner>();
+        builder.AddEWalletProviders();
+        builder.Services.AddScoped<TopUpSettlement>();
+        builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<TopUpReconciliation>();
+        builder.Services.AddHttpClient<UserDirectory>(client => client.BaseAddress = new Uri("http://auth"));
     }
 }

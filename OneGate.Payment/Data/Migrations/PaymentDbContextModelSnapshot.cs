@@ -54,6 +54,12 @@ namespace OneGate.Payment.Data.Migrations
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<long>("LedgerSequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("ledger_sequence");
+
                     b.Property<AccountStatus>("Status")
                         .HasColumnType("account_status")
                         .HasDefaultValue(AccountStatus.Active)
@@ -146,6 +152,10 @@ namespace OneGate.Payment.Data.Migrations
                         .HasDefaultValue(true)
                         .HasColumnName("is_accessible_external");
 
+                    b.Property<long?>("LedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_sequence");
+
                     b.Property<string>("Merchant")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -207,6 +217,11 @@ namespace OneGate.Payment.Data.Migrations
                     b.HasIndex("TransactionId")
                         .IsUnique()
                         .HasDatabaseName("ux_historical_transactions_transaction_id");
+
+                    b.HasIndex("AccountId", "LedgerSequence")
+                        .IsUnique()
+                        .HasDatabaseName("ux_historical_transactions_account_ledger_sequence")
+                        .HasFilter("ledger_sequence IS NOT NULL");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_historical_transactions_external_created_at_id")

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OneGate.Payment.Accounts;
+using OneGate.Payment.Data;
+using OneGate.Payment.Ledger;
+
+namespace OneGate.Payment.Transfers;
+
+/// <param name="ToUsername">The recipient's username; or give <paramref name="ToPhone"/>, not both.</param>
+public sealed record TransferRequest(string? ToUsername, string? ToPhone, decimal? Amount, string? Description);
+
+public static class TransferEndpoint
+{
+    public static RouteGroupBuilder MapTransfer(this RouteGroupBuilder group)
+    {
+        group.MapPost("/transfer", Transfer)
+            .WithName("Transfer")
+            .WithSummary("Send money to another user by username or phone")
+            .WithDescription("Requires Idempotency-Key. Answers 201 with the sender's TRANSFER DEBIT transaction; the recipient " +
+                             "gets a TRANSFER CREDIT transaction linked by the same transfer reference. Both balances change in one " +
+                             "database transaction.")
+            .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return group;
+    }
+
+    private static async Task<IResult> Transfer(TransferRequest request, HttpContext http, MoneyRequests money, Ledger.Ledger ledger,
+        UserDirectory directory, PaymentDbContext db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.ToUsername) == string.IsNullOrWhiteSpace(request.ToPhone))
+        {
+            errors["toUsername"] = ["Give exactly one of toUsername or toPhone."];
+        }
+
+        MoneyRules.Text(request.ToUsername, 50, errors, "toUsername");
+        MoneyRules.Text(request.ToPhone, 20, errors, "toPhone");
+        MoneyRules.Amount(request.Amount, errors);
+        MoneyRules.Text(request.Description, 255, errors, "description");
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        return await money.ExecuteAsync(http, request, async (sender, token) =>
+        {
+            var recipient = await directory.FindAsync(request.ToUsername?.Trim(), request.ToPhone?.Trim(), http.Request.Headers.Authorization.ToString(), token);
+            if (recipient is null)
+            {
+                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status404NotFound, "RECIPIENT_NOT_FOUND", "Recipient not found",
+                    "No user with that username or phone number."));
+            }
+
+            if (recipient.Id == sender.UserId)
+            {
+                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status422UnprocessableEntity, "SELF_TRANSFER", "Self transfer",
+                    "You cannot transfer money to yourself."));
+            }
+
+            var recipientAccount = await AccountOpening.OpenOrGetAsync(db, recipient.Id, token);
+            var (row, failure, recipientFailed) = await ledger.TransferAsync(sender, recipientAccount, request.Amount!.Value, request.Description, token);
+            return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure, recipientFailed)) : MoneyOutcome.Done(row);
+        }, ct);
+    }
+}
