@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OneGate.Benchmarks;
 
-public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, int Seconds, int Concurrency)
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, int Seconds, int Concurrency, string? Postgres)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -17,6 +17,7 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, int S
             new Uri(Value("--auth", "http://localhost:5101")),
             new Uri(Value("--payment", "http://localhost:5102")),
             int.Parse(Value("--seconds", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Value("--concurrency", "4"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--concurrency", "4"), CultureInfo.InvariantCulture),
+            Value("--postgres", "") is { Length: > 0 } postgres ? postgres : null);
     }
 }

@@ -3,10 +3,12 @@ using OneGate.Benchmarks;
 // Benchmark harness for the running stack (start it first: dotnet run --project OneGate.AppHost).
 // Usage: dotnet run -c Release --project OneGate.Benchmarks -- auth [--auth http://localhost:5101]
 //        [--payment http://localhost:5102] [--seconds 20] [--concurrency 4]
+//        dotnet run -c Release --project OneGate.Benchmarks -- transfer --concurrency 32 --postgres "<connection string>"
 var options = BenchmarkOptions.Parse(args);
 return options.Suite switch
 {
     "auth" => await AuthBenchmark.RunAsync(options),
+    "transfer" => await TransferBenchmark.RunAsync(options),
     _ => Usage(),
 };
 

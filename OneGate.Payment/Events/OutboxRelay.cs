@@ -71,25 +71,35 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     private async Task<int> RelayBatchAsync(PaymentDbContext db, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var batch = await db.OutboxMessages.Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
-        foreach (var message in batch)
+        var batch = await db.OutboxMessages.AsNoTracking().Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
+        var sent = new List<long>(batch.Count);
+        try
         {
-            try
+            foreach (var message in batch)
             {
                 await ProduceAsync(message, ct);
+                sent.Add(message.Id);
             }
-            catch (Exception ex) when (ex is ProduceException<string, string> or KafkaException)
+        }
+        catch (Exception ex) when (ex is ProduceException<string, string> or KafkaException)
+        {
+            var failed = batch[sent.Count];
+            var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+            await db.OutboxMessages.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.LastError, error)
+                .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow.AddSeconds(Math.Min(60, Math.Pow(2, failed.Attempts + 1)))), CancellationToken.None);
+            throw; // stop here: later messages of this account must not overtake this one
+        }
+        finally
+        {
+            // One statement marks the acknowledged prefix of the batch.
+            if (sent.Count > 0)
             {
-                message.Attempts++;
-                message.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-                message.NextAttemptAt = DateTimeOffset.UtcNow.AddSeconds(Math.Min(60, Math.Pow(2, message.Attempts)));
-                await db.SaveChangesAsync(CancellationToken.None);
-                throw; // stop here: later messages of this account must not overtake this one
+                var now = DateTimeOffset.UtcNow;
+                await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
             }
-
-            message.SentAt = DateTimeOffset.UtcNow;
-            message.Attempts++;
-            await db.SaveChangesAsync(CancellationToken.None);
         }
 
         return batch.Count;

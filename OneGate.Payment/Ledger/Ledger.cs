@@ -49,7 +49,13 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             var (movement, failure) = await MoveAsync(accountId, delta, ct);
             if (movement is null)
             {
-                return (null, failure, !isSender); // the caller rolls back the half already applied
+                // The caller rolls back the half already applied. Whichever account was locked first, the
+                // sender's own problem is reported first, so the answer does not depend on id order.
+                var senderNow = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == sender.Id, ct);
+                var senderBalance = senderNow.Balance + (debit is null ? 0 : amount); // undo this transaction's own debit
+                return senderNow.Status != AccountStatus.Active ? (null, LedgerFailure.AccountNotActive, false)
+                    : senderBalance < amount && !isSender ? (null, LedgerFailure.InsufficientFunds, false)
+                    : (null, failure, !isSender);
             }
 
             if (isSender)
