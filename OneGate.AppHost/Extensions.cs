@@ -20,4 +20,25 @@ internal static class Extensions
         builder.ApplicationBuilder.ExecutionContext.IsRunMode
             ? builder.WithEnvironment("OneGate__Diagnostics__Enabled", "true")
             : builder;
+
+    /// <summary>
+    /// Development regulator API keys (Bank Indonesia, OJK): generated once into user secrets and shown as
+    /// secret parameters in the dashboard, never logged. The Transaction service's development seed stores
+    /// only their hashes. Run mode only.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDevelopmentRegulatorKeys(this IResourceBuilder<ProjectResource> builder)
+    {
+        if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return builder;
+        }
+
+        var key = new GenerateParameterDefault { MinLength = 40, Special = false };
+        var bankIndonesia = builder.ApplicationBuilder.AddParameter("regulator-bi-api-key", key, secret: true, persist: true);
+        var ojk = builder.ApplicationBuilder.AddParameter("regulator-ojk-api-key", key, secret: true, persist: true);
+        return builder
+            .WithEnvironment("Regulators__DevelopmentSeed__Enabled", "true")
+            .WithEnvironment("Regulators__DevelopmentSeed__BankIndonesiaKey", bankIndonesia)
+            .WithEnvironment("Regulators__DevelopmentSeed__OjkKey", ojk);
+    }
 }

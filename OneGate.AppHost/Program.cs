@@ -30,6 +30,7 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
 
 // Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
 var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction")
+    .WithDevelopmentRegulatorKeys()
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)

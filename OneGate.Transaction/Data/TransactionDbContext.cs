@@ -18,6 +18,14 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
 
     public DbSet<ApiAccessLog> ApiAccessLogs => Set<ApiAccessLog>();
 
+    public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
+
+    public DbSet<ReportTransaction> ReportTransactions => Set<ReportTransaction>();
+
+    public DbSet<DailyReportTotal> DailyReportTotals => Set<DailyReportTotal>();
+
+    public DbSet<DeadLetterEvent> DeadLetterEvents => Set<DeadLetterEvent>();
+
     /// <summary>Payment's ledger, read-only here: query it with <c>AsNoTracking()</c>.</summary>
     public IQueryable<HistoricalTransaction> HistoricalTransactions => Set<HistoricalTransaction>().AsNoTracking();
 
@@ -57,6 +65,7 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ApiAccessLogConfiguration());
         modelBuilder.ApplyConfiguration(new HistoricalTransactionConfiguration());
+        ReadModelConfiguration.Apply(modelBuilder);
     }
 
     // Payment is the only writer of its ledger; a write from here would bypass its balance rules.
