@@ -9,6 +9,8 @@ public static class TransactionApi
         app.MapGroup("/api/transactions")
             .WithTags("Transactions")
             .RequireAuthorization()
+            .MapHistory()
+            .MapSummary()
             .MapTransactionById();
         return app;
     }
