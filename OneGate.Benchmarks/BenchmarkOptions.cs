@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OneGate.Benchmarks;
 
-public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, int Seconds, int Concurrency, string? Postgres)
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -16,8 +16,10 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, int S
             args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "",
             new Uri(Value("--auth", "http://localhost:5101")),
             new Uri(Value("--payment", "http://localhost:5102")),
+            new Uri(Value("--transaction", "http://localhost:5103")),
             int.Parse(Value("--seconds", "20"), CultureInfo.InvariantCulture),
             int.Parse(Value("--concurrency", "4"), CultureInfo.InvariantCulture),
-            Value("--postgres", "") is { Length: > 0 } postgres ? postgres : null);
+            Value("--postgres", "") is { Length: > 0 } postgres ? postgres : null,
+            Value("--api-key", "") is { Length: > 0 } apiKey ? apiKey : null);
     }
 }

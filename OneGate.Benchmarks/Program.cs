@@ -4,11 +4,13 @@ using OneGate.Benchmarks;
 // Usage: dotnet run -c Release --project OneGate.Benchmarks -- auth [--auth http://localhost:5101]
 //        [--payment http://localhost:5102] [--seconds 20] [--concurrency 4]
 //        dotnet run -c Release --project OneGate.Benchmarks -- transfer --concurrency 32 --postgres "<connection string>"
+//        dotnet run -c Release --project OneGate.Benchmarks -- history --concurrency 8 --postgres "<connection string>" [--api-key KEY]
 var options = BenchmarkOptions.Parse(args);
 return options.Suite switch
 {
     "auth" => await AuthBenchmark.RunAsync(options),
     "transfer" => await TransferBenchmark.RunAsync(options),
+    "history" => await HistoryBenchmark.RunAsync(options),
     _ => Usage(),
 };
 
