@@ -36,7 +36,9 @@ internal static class Extensions
         var key = new GenerateParameterDefault { MinLength = 40, Special = false };
         var bankIndonesia = builder.ApplicationBuilder.AddParameter("regulator-bi-api-key", key, secret: true, persist: true);
         var ojk = builder.ApplicationBuilder.AddParameter("regulator-ojk-api-key", key, secret: true, persist: true);
+        var pseudonymKey = builder.ApplicationBuilder.AddParameter("regulator-pseudonym-key", key, secret: true, persist: true);
         return builder
+            .WithEnvironment("Regulators__PseudonymKey", pseudonymKey)
             .WithEnvironment("Regulators__DevelopmentSeed__Enabled", "true")
             .WithEnvironment("Regulators__DevelopmentSeed__BankIndonesiaKey", bankIndonesia)
             .WithEnvironment("Regulators__DevelopmentSeed__OjkKey", ojk);

@@ -66,9 +66,12 @@ public sealed class EventConsumerTests(OneGateAppFixture fixture)
 
             return await ScalarAsync<long?>(db, """
                 WITH expected AS (
-                    SELECT (created_at AT TIME ZONE 'Asia/Jakarta')::date AS report_date, type::text AS type, status::text AS status,
-                           coalesce(payment_method::text, 'NONE') AS payment_method, count(*) AS count, sum(amount) AS amount
-                      FROM historical_transactions WHERE is_accessible_external GROUP BY 1, 2, 3, 4),
+                    SELECT (h.created_at AT TIME ZONE 'Asia/Jakarta')::date AS report_date, h.type::text AS type, h.status::text AS status,
+                           coalesce(h.payment_method::text, 'NONE') AS payment_method, count(*) AS count, sum(h.amount) AS amount
+                      FROM historical_transactions h LEFT JOIN report_transactions r ON r.transaction_id = h.transaction_id
+                     -- A regulator test hides a row with SQL (Payment has no API for it, so no event): judge
+                     -- visibility as the events carried it.
+                     WHERE coalesce(r.is_accessible_external, h.is_accessible_external) GROUP BY 1, 2, 3, 4),
                      actual AS (SELECT report_date, type, status, payment_method, count, amount FROM daily_report_totals WHERE count > 0)
                 SELECT count(*) FROM ((SELECT * FROM expected EXCEPT SELECT * FROM actual) UNION ALL (SELECT * FROM actual EXCEPT SELECT * FROM expected)) diff
                 """, transaction: snapshot);

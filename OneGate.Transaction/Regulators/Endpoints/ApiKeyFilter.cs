@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using OneGate.Transaction.Data;
+using OneGate.Transaction.Regulators.AccessLogs;
+using OneGate.Transaction.Regulators.Keys;
+using OneGate.Transaction.Regulators.RateLimiting;
+using StackExchange.Redis;
+
+namespace OneGate.Transaction.Regulators.Endpoints;
+
+/// <summary>
+/// <c>X-API-Key</c> on <c>/api/external</c>, in this order:
+/// <list type="number">
+/// <item>missing, unknown, expired or revoked key (or a deactivated service) → <c>401 INVALID_API_KEY</c>;</item>
+/// <item>rate limits (every window, one Redis script) → <c>429 RATE_LIMITED</c> with <c>Retry-After</c>; Redis
+/// unreachable → <c>503 SERVICE_UNAVAILABLE</c> (fail closed: no regulator call goes unmetered);</item>
+/// <item>the endpoint's permission → <c>403 INSUFFICIENT_PERMISSION</c> (counted against the budget like any
+/// authenticated request).</item>
+/// </list>
+/// Every authenticated response carries <c>RateLimit-Limit/Remaining/Reset</c>. Every request whose key is known
+/// (even expired or revoked) is queued for <c>api_access_logs</c> once the response has been sent.
+/// </summary>
+public sealed class ApiKeyFilter : IEndpointFilter
+{
+    public const string HeaderName = "X-API-Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var started = Stopwatch.GetTimestamp();
+        var presented = http.Request.Headers[HeaderName].ToString();
+        if (presented.Length is 0 or > ApiKeySecret.MaxLength)
+        {
+            return InvalidKey();
+        }
+
+        var services = http.RequestServices;
+        var credential = await services.GetRequiredService<ApiKeyStore>().FindAsync(presented, http.RequestAborted);
+        if (credential is null)
+        {
+            return InvalidKey();
+        }
+
+        LogOnCompleted(http, credential, started);
+        var clock = services.GetRequiredService<TimeProvider>();
+        if (!credential.IsUsableAt(clock.GetUtcNow()))
+        {
+            return InvalidKey();
+        }
+
+        RateLimitDecision decision;
+        try
+        {
+            decision = await services.GetRequiredService<RedisRateLimiter>().AcquireAsync(credential.Id, credential.Windows);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            services.GetRequiredService<ILogger<ApiKeyFilter>>().LogWarning("Rate limiter unavailable, refusing regulator request: {Reason}", ex.Message);
+            http.Response.Headers.RetryAfter = "5";
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service unavailable",
+                "Rate limiting is temporarily unavailable, so regulator requests are refused. Retry later.");
+        }
+
+        decision.WriteHeaders(http.Response);
+        if (!decision.Allowed)
+        {
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "RATE_LIMITED", "Too many requests",
+                $"This key's limit of {decision.Limit} requests is used up; retry after {decision.ResetSeconds} s.");
+        }
+
+        var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredApiPermission>();
+        if (required is not null && !credential.Permissions.Contains(required.Permission))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "INSUFFICIENT_PERMISSION", "Insufficient permission",
+                $"This key lacks the {PermissionName(required.Permission)} permission.");
+        }
+
+        return await next(context);
+    }
+
+    private static object InvalidKey() =>
+        Problems.Of(StatusCodes.Status401Unauthorized, "INVALID_API_KEY", "Invalid API key",
+            $"Send a valid, unexpired, unrevoked regulator key in the {HeaderName} header.");
+
+    private static string PermissionName(ApiPermission permission) => permission switch
+    {
+        ApiPermission.ReadTransactions => "READ_TRANSACTIONS",
+        ApiPermission.ReadReports => "READ_REPORTS",
+        _ => permission.ToString(),
+    };
+
+    private static void LogOnCompleted(HttpContext http, ApiKeyCredential credential, long started)
+    {
+        var queue = http.RequestServices.GetRequiredService<AccessLogQueue>();
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        http.Response.OnCompleted(() =>
+        {
+            var userAgent = http.Request.Headers.UserAgent.ToString();
+            var path = http.Request.Path.Value ?? "/";
+            var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            queue.Enqueue(new ApiAccessLog
+            {
+                ApiKeyId = credential.Id,
+                ExternalServiceId = credential.ExternalServiceId,
+                Endpoint = Truncate(path, 255),
+                Method = Truncate(http.Request.Method, 10),
+                IpAddress = Truncate(ip, 45),
+                UserAgent = userAgent.Length == 0 ? null : Truncate(userAgent, 512),
+                StatusCode = http.Response.StatusCode,
+                ResponseTimeMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                CreatedAt = clock.GetUtcNow(),
+            });
+            return Task.CompletedTask;
+        });
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OneGate.Transaction.Regulators;
+
+/// <summary>Configuration section <c>Regulators</c>.</summary>
+public sealed class RegulatorOptions
+{
+    public const string Section = "Regulators";
+
+    /// <summary>
+    /// Secret for the pseudonymous account ids (HMAC-SHA256). Set it in every deployment (all replicas the
+    /// same value, never changed: a new value gives every account a new pseudonym). When missing, one is
+    /// derived from the database connection string and a warning is logged.
+    /// </summary>
+    public string? PseudonymKey { get; set; }
+
+    /// <summary>Access-log entries waiting to be written; beyond this, new entries are dropped with a warning.</summary>
+    [Range(100, 1_000_000)]
+    public int AccessLogCapacity { get; set; } = 10_000;
+
+    /// <summary>Rows per access-log insert.</summary>
+    [Range(1, 5_000)]
+    public int AccessLogBatchSize { get; set; } = 500;
+
+    public DevelopmentSeedOptions DevelopmentSeed { get; set; } = new();
+}
