@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
@@ -215,6 +214,4 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         await db.SaveChangesAsync(ct);
         return row;
     }
-
-    internal static string Format(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 }

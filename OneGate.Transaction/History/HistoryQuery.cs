@@ -1,5 +1,6 @@
 using System.Globalization;
 using OneGate.Transaction.Data;
+using OneGate.Transaction.Regulators.Endpoints;
 
 namespace OneGate.Transaction.History;
 
@@ -7,12 +8,10 @@ namespace OneGate.Transaction.History;
 public static class HistoryQuery
 {
     public static TransactionType? ParseType(string? value, Dictionary<string, string[]> errors) =>
-        Parse<TransactionType>(value, "type", errors, ("TOPUP", TransactionType.Topup), ("PAYMENT", TransactionType.Payment),
-            ("REFUND", TransactionType.Refund), ("TRANSFER", TransactionType.Transfer));
+        Parse(value, "type", LedgerLabels.Types, errors);
 
     public static TransactionStatus? ParseStatus(string? value, Dictionary<string, string[]> errors) =>
-        Parse<TransactionStatus>(value, "status", errors, ("PENDING", TransactionStatus.Pending), ("SUCCESS", TransactionStatus.Success),
-            ("FAILED", TransactionStatus.Failed), ("CANCELLED", TransactionStatus.Cancelled));
+        Parse(value, "status", LedgerLabels.Statuses, errors);
 
     /// <summary>ISO 8601; a date alone means its start (UTC).</summary>
     public static DateTimeOffset? ParseTime(string? value, string field, Dictionary<string, string[]> errors)
@@ -56,22 +55,19 @@ public static class HistoryQuery
         return 20;
     }
 
-    private static T? Parse<T>(string? value, string field, Dictionary<string, string[]> errors, params (string Name, T Value)[] names) where T : struct
+    private static T? Parse<T>(string? value, string field, IReadOnlyDictionary<string, T> labels, Dictionary<string, string[]> errors) where T : struct
     {
         if (string.IsNullOrEmpty(value))
         {
             return null;
         }
 
-        foreach (var (name, parsed) in names)
+        if (labels.TryGetValue(value, out var parsed))
         {
-            if (name == value)
-            {
-                return parsed;
-            }
+            return parsed;
         }
 
-        errors[field] = [$"One of {string.Join(", ", names.Select(n => n.Name))}."];
+        errors[field] = [$"One of {string.Join(", ", labels.Keys)}."];
         return null;
     }
 }

@@ -88,9 +88,8 @@ public static class ExternalTransactionsEndpoint
             errors["limit"] = ["Must be an integer from 1 to 100."];
         }
 
-        DateTimeOffset afterCreatedAt = default;
-        long afterId = 0;
-        if (cursor is not null && (cursor.Length > 200 || !TransactionCursor.TryDecode(cursor, out afterCreatedAt, out afterId)))
+        History.HistoryCursor after = default;
+        if (cursor is not null && !History.HistoryCursor.TryDecode(cursor, out after))
         {
             errors["cursor"] = ["Not a cursor returned by this endpoint."];
         }
@@ -123,7 +122,7 @@ public static class ExternalTransactionsEndpoint
 
         if (cursor is not null)
         {
-            query = query.Where(t => t.CreatedAt < afterCreatedAt || (t.CreatedAt == afterCreatedAt && t.Id < afterId));
+            query = query.Where(t => t.CreatedAt < after.CreatedAt || (t.CreatedAt == after.CreatedAt && t.Id < after.Id));
         }
 
         var rows = await query
@@ -133,7 +132,7 @@ public static class ExternalTransactionsEndpoint
             .ToListAsync(cancellationToken);
 
         var page = rows.Take(pageSize).ToList();
-        var next = rows.Count > pageSize ? TransactionCursor.Encode(page[^1].CreatedAt, page[^1].Id) : null;
+        var next = rows.Count > pageSize ? new History.HistoryCursor(page[^1].CreatedAt, page[^1].Id).Encode() : null;
         var items = page.Select(t => new RegulatorTransaction(t.TransactionId, pseudonyms.Of(t.AccountId), t.Type, t.Status, t.Direction,
             t.Amount, t.Currency.Trim(), t.PaymentMethod, t.CreatedAt, MaskedUsername: null, MaskedPhone: null)).ToList();
         return TypedResults.Ok(new RegulatorTransactionPage(items, next));
