@@ -172,7 +172,7 @@ public sealed class GatewayConfigTests
     {
         var size = KongConfig.Config(kong.GlobalPlugin("request-size-limiting"));
         Assert.Equal("kilobytes", KongConfig.Scalar(size, "size_unit"));
-        Assert.Equal(TransactionSeed.MaxRequestBodyBytes() / 1024, Int(size, "allowed_payload_size"));
+        Assert.Equal(Microsoft.Extensions.Hosting.ProblemDetailsDefaults.MaxRequestBodyBytes / 1024, Int(size, "allowed_payload_size"));
 
         var strip = string.Join('\n', KongConfig.Strings(KongConfig.Config(kong.GlobalPlugin("pre-function")), "access"));
         foreach (var prefix in new[] { "\"x-consumer-\"", "\"x-credential-\"", "\"x-anonymous-\"", "\"x-onegate-\"", "\"forwarded\"" })
@@ -310,10 +310,5 @@ public sealed class GatewayConfigTests
         public static IEnumerable<string> KnownRegulators() =>
             ((IReadOnlyDictionary<string, string>)Transaction.GetType("OneGate.Transaction.Regulators.Keys.RegulatorServices", throwOnError: true)!
                 .GetField("Known")!.GetValue(null)!).Keys;
-
-        public static long MaxRequestBodyBytes() =>
-            (long)Assembly.LoadFrom(Path.Combine(Path.GetDirectoryName(RegulatorKeys.TransactionDll())!, "OneGate.ServiceDefaults.dll"))
-                .GetType("Microsoft.Extensions.Hosting.ProblemDetailsDefaults", throwOnError: true)!
-                .GetField("MaxRequestBodyBytes")!.GetRawConstantValue()!;
     }
 }
