@@ -69,7 +69,7 @@ public sealed class NetworkPolicyTests
         }
     }
 
-    private static bool Allowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
+    internal static bool Allowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
     {
         var selecting = policies.Where(p => (p.Spec.PolicyTypes ?? ["Ingress"]).Contains("Ingress") && Matches(p.Spec.PodSelector, target)).ToList();
         if (selecting.Count == 0)
