@@ -123,17 +123,6 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
             return Task.CompletedTask;
         }
 
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "OneGate.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("OneGate.sln not found above the test binaries");
-        }
+        private static string RepositoryRoot() => Deployment.RenderedManifests.RepositoryRoot;
     }
 }
