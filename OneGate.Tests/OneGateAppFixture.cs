@@ -66,6 +66,10 @@ public sealed class OneGateAppFixture : IAsyncLifetime
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")
             .WithEnvironment("Sandbox__Scenarios__SettleDelay", "00:00:01");
 
+        // Access-log rows wait up to 5 s for their batch, so a test can stop the service with rows still queued.
+        var transaction = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "transaction"));
+        transaction.WithEnvironment("Regulators__AccessLogMaxDelay", "00:00:05");
+
         app = await builder.BuildAsync();
         CaptureLogs(app);
 

@@ -26,7 +26,6 @@ public sealed partial class RenderedManifests
         ["route.openshift.io/v1/Route"] = typeof(Route),
     };
 
-    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
     private static readonly Dictionary<string, RenderedManifests> Cache = [];
 
     private RenderedManifests(string text, List<object> objects)
@@ -35,7 +34,7 @@ public sealed partial class RenderedManifests
         Objects = objects;
     }
 
-    public static string RepositoryRoot => Root.Value;
+    public static string RepositoryRoot => Support.RepositoryFiles.Root;
 
     public string Text { get; }
 
@@ -163,19 +162,6 @@ public sealed partial class RenderedManifests
 
             return stdout.Result;
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OneGate.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OneGate.sln not found above the test binaries");
     }
 
     [GeneratedRegex(@"-[a-z0-9]{10}$")]
