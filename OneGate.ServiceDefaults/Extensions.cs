@@ -58,7 +58,8 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(KafkaTelemetry.MeterName))
+                // Every OneGate meter: OneGate.Kafka here, and a service's own (e.g. OneGate.Payment).
+                .AddMeter("OneGate.*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(KafkaTelemetry.ActivitySourceName)

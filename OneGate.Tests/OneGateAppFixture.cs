@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using OneGate.Tests.Support;
 
 namespace OneGate.Tests;
 
@@ -21,6 +22,9 @@ public sealed class OneGateAppFixture : IAsyncLifetime
     private DistributedApplication? app;
 
     public DistributedApplication App => app ?? throw new InvalidOperationException("The app has not started");
+
+    /// <summary>What the Payment service's OpenTelemetry SDK exports (its OTLP endpoint points here).</summary>
+    public OtlpMetricsReceiver PaymentTelemetry { get; } = new();
 
     public async Task<string> DatabaseConnectionStringAsync() =>
         (await App.GetConnectionStringAsync("postgres"))!;
@@ -52,7 +56,10 @@ public sealed class OneGateAppFixture : IAsyncLifetime
             .WithEnvironment("Payment__Reconciliation__PendingFor", "00:00:03")
             .WithEnvironment("Providers__AttemptTimeout", "00:00:02")
             .WithEnvironment("Providers__TotalTimeout", "00:00:05")
-            .WithEnvironment("Providers__MaxRetryAttempts", "1");
+            .WithEnvironment("Providers__MaxRetryAttempts", "1")
+            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PaymentTelemetry.Endpoint)
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500");
         var sandbox = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "provider-sandbox"));
         sandbox
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
@@ -135,6 +142,7 @@ public sealed class OneGateAppFixture : IAsyncLifetime
         }
 
         stopping.Dispose();
+        await PaymentTelemetry.DisposeAsync();
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
