@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
+using OneGate.Transaction.Data;
 
 namespace OneGate.Transaction.History;
 
@@ -10,6 +12,18 @@ namespace OneGate.Transaction.History;
 /// </summary>
 public readonly record struct HistoryCursor(DateTimeOffset CreatedAt, long Id)
 {
+    /// <summary>
+    /// The rows after this cursor in (created_at DESC, id DESC) order, as one row comparison
+    /// (<c>(created_at, id) &lt; (@c, @i)</c>): Postgres starts the index scan at the cursor. The equivalent
+    /// <c>created_at &lt; c OR (created_at = c AND id &lt; i)</c> is only a filter, so a deep page scanned every
+    /// newer row first.
+    /// </summary>
+    public IQueryable<HistoricalTransaction> RowsAfter(IQueryable<HistoricalTransaction> rows)
+    {
+        var (createdAt, id) = (CreatedAt, Id);
+        return rows.Where(t => EF.Functions.LessThan(ValueTuple.Create(t.CreatedAt, t.Id), ValueTuple.Create(createdAt, id)));
+    }
+
     public string Encode() => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(
         string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}.{Id}")));
 

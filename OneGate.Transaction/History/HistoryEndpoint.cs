@@ -81,7 +81,7 @@ public static class HistoryEndpoint
 
         if (after is { } a)
         {
-            query = query.Where(t => t.CreatedAt < a.CreatedAt || (t.CreatedAt == a.CreatedAt && t.Id < a.Id));
+            query = a.RowsAfter(query);
         }
 
         var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(pageSize + 1).ToListAsync(ct);

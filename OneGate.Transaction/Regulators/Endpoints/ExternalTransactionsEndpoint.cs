@@ -122,7 +122,7 @@ public static class ExternalTransactionsEndpoint
 
         if (cursor is not null)
         {
-            query = query.Where(t => t.CreatedAt < after.CreatedAt || (t.CreatedAt == after.CreatedAt && t.Id < after.Id));
+            query = after.RowsAfter(query);
         }
 
         var rows = await query
