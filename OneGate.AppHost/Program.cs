@@ -7,11 +7,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Both modes return the same handles, so the wiring below is written once.
 var infra = builder.AddInfrastructure();
 
-// The access-token signing key (ES256): generated for development, a secret in deployments.
+// The access-token signing key (ES256): generated for development, a secret in deployments. Kong checks tokens
+// against its public half, found by this key id (the token header's kid).
+const string SigningKeyId = "onegate-dev-1";
 var signingKey = builder.AddParameter("auth-signing-key", new GeneratedSigningKeyDefault(), secret: true, persist: true);
 
 var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
-    .WithEnvironment("Auth__Signing__Keys__0__KeyId", "onegate-dev-1")
+    .WithEnvironment("Auth__Signing__Keys__0__KeyId", SigningKeyId)
     .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)
@@ -43,7 +45,7 @@ var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction"
 // The gateway needs a container runtime; in Local mode clients call the services directly.
 if (infra.Mode == InfrastructureMode.Containers)
 {
-    builder.AddKong("kong", auth, payment, transaction);
+    builder.AddKong("kong", SigningKeyId, signingKey, infra.Redis, auth, payment, transaction);
 }
 
 builder.Build().Run();

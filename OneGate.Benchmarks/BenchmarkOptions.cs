@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OneGate.Benchmarks;
 
-public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey)
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -20,6 +20,7 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             int.Parse(Value("--seconds", "20"), CultureInfo.InvariantCulture),
             int.Parse(Value("--concurrency", "4"), CultureInfo.InvariantCulture),
             Value("--postgres", "") is { Length: > 0 } postgres ? postgres : null,
-            Value("--api-key", "") is { Length: > 0 } apiKey ? apiKey : null);
+            Value("--api-key", "") is { Length: > 0 } apiKey ? apiKey : null,
+            Value("--output", "") is { Length: > 0 } output ? output : null);
     }
 }

@@ -1,6 +1,8 @@
 using OneGate.Benchmarks;
 
-// Benchmark harness for the running stack (start it first: dotnet run --project OneGate.AppHost).
+// Benchmark harness. `report` boots the stack itself and runs every suite into one markdown file:
+//        dotnet run -c Release --project OneGate.Benchmarks -- report [--output docs/benchmarks.md] [--seconds 20]
+// The other suites run against a stack you started (dotnet run --project OneGate.AppHost):
 // Usage: dotnet run -c Release --project OneGate.Benchmarks -- auth [--auth http://localhost:5101]
 //        [--payment http://localhost:5102] [--seconds 20] [--concurrency 4]
 //        dotnet run -c Release --project OneGate.Benchmarks -- transfer --concurrency 32 --postgres "<connection string>"
@@ -11,6 +13,8 @@ return options.Suite switch
     "auth" => await AuthBenchmark.RunAsync(options),
     "transfer" => await TransferBenchmark.RunAsync(options),
     "history" => await HistoryBenchmark.RunAsync(options),
+    "lag" => await EventLagBenchmark.RunAsync(options),
+    "report" => await BenchmarkReport.RunAsync(options, options.Output ?? "benchmark-report.md"),
     _ => Usage(),
 };
 

@@ -55,9 +55,9 @@ public static class TransferBenchmark
         return uniform.Failures + hot.Failures == 0 ? 0 : 1;
     }
 
-    private sealed record User(string Username, string AccessToken, int Id);
+    internal sealed record User(string Username, string AccessToken, int Id);
 
-    private static async Task<User> NewUserAsync(HttpClient auth, HttpClient payment, bool fund)
+    internal static async Task<User> NewUserAsync(HttpClient auth, HttpClient payment, bool fund)
     {
         var id = Guid.NewGuid().ToString("N");
         var phone = "0815" + string.Concat(id.Select(c => (char)('0' + (c % 10))))[..8];
@@ -77,7 +77,7 @@ public static class TransferBenchmark
         return user;
     }
 
-    private static async Task<bool> TransferAsync(HttpClient payment, User from, string to)
+    internal static async Task<bool> TransferAsync(HttpClient payment, User from, string to)
     {
         using var request = Request(HttpMethod.Post, "/api/payments/transfer", from, new { toUsername = to, amount = 1.00m });
         using var response = await payment.SendAsync(request);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using OneGate.ServiceDefaults.Gateway;
 using OneGate.ServiceDefaults.Kafka;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -24,6 +25,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddGatewayForwardedHeaders();
         builder.Services.AddOneGateProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -1,9 +1,10 @@
 namespace OneGate.AppHost.Infrastructure;
 
-/// <summary>Containers mode: the same servers production runs (Postgres 17, Redis 7, Kafka in KRaft mode).</summary>
+/// <summary>Containers mode: the same servers production runs (Postgres 17, Redis 7, Kafka in KRaft mode), plus Kafka UI.</summary>
 internal static class ContainerInfrastructure
 {
     private const int KafkaHostPort = 9092;
+    private const int KafkaUiHostPort = 8085;
 
     public static InfrastructureHandles AddContainerInfrastructure(this IDistributedApplicationBuilder builder,
         IResourceBuilder<ParameterResource> postgresPassword, IResourceBuilder<ParameterResource> redisPassword)
@@ -24,6 +25,17 @@ internal static class ContainerInfrastructure
             .WithKRaftSingleNode()
             .WithVolume("onegate-kafka-data", "/var/lib/kafka/data")
             .WithConnectionStringHealthCheck(KafkaProbe.EnsureTopicsAsync);
+
+        // Plain string: interpolating an int straight into WithEnvironment picks the ReferenceExpression overload.
+        var kafkaUiBootstrap = $"{kafka.Resource.Name}:{KafkaContainerResource.InternalListenerPort}";
+        // The stream-monitoring UI (read-only: topics are created by the readiness check, messages by the services).
+        builder.AddContainer("kafka-ui", "kafbat/kafka-ui", "v1.2.0")
+            .WithHttpEndpoint(port: KafkaUiHostPort, targetPort: 8080, name: "http")
+            .WithEnvironment("KAFKA_CLUSTERS_0_NAME", "onegate")
+            .WithEnvironment("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", kafkaUiBootstrap)
+            .WithEnvironment("KAFKA_CLUSTERS_0_READONLY", "true")
+            .WithEnvironment("DYNAMIC_CONFIG_ENABLED", "false")
+            .WaitFor(kafka);
 
         return new InfrastructureHandles(InfrastructureMode.Containers,
             database, redis, kafka);

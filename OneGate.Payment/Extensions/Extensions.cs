@@ -19,7 +19,17 @@ internal static class Extensions
         // No automatic statement retries: a money movement is one explicit transaction, and a transient
         // failure is answered with 503 so the client retries with its Idempotency-Key (safe by design).
         builder.AddNpgsqlDbContext<PaymentDbContext>("onegate",
-            configureSettings: settings => settings.DisableRetry = true,
+            configureSettings: settings =>
+            {
+                settings.DisableRetry = true;
+                // The ledger runs the same few statements thousands of times a second: let Npgsql prepare
+                // them on the server once per connection instead of parsing and planning each time.
+                settings.ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString)
+                {
+                    MaxAutoPrepare = 64,
+                    AutoPrepareMinUsages = 2,
+                }.ConnectionString;
+            },
             configureDbContextOptions: options => options.UseNpgsql(PaymentDbContext.ConfigureNpgsql));
         builder.Services.AddMigration<PaymentDbContext>();
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 
@@ -33,48 +35,62 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     }
 
     /// <summary>
-    /// Debits the sender and credits the recipient. The two accounts are updated in ascending id order so
-    /// that opposite transfers between the same pair wait for each other instead of deadlocking.
+    /// Debits the sender and credits the recipient (whose account is opened if this is its first use). Both
+    /// balances move in one round trip: the two conditional updates run in ascending user-id order, so
+    /// opposite transfers between the same pair wait for each other instead of deadlocking.
     /// </summary>
     public async Task<(HistoricalTransaction? SenderRow, LedgerFailure Failure, bool RecipientFailed)> TransferAsync(
-        Account sender, Account recipient, decimal amount, string? description, CancellationToken ct)
+        Account sender, int recipientUserId, decimal amount, string? description, CancellationToken ct)
     {
-        var senderFirst = sender.Id.CompareTo(recipient.Id) < 0;
-        Movement? debit = null, credit = null;
-        foreach (var (accountId, delta, isSender) in senderFirst
-                     ? new[] { (sender.Id, -amount, true), (recipient.Id, amount, false) }
-                     : new[] { (recipient.Id, amount, false), (sender.Id, -amount, true) })
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A transfer runs inside the caller's transaction."));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
         {
-            var (movement, failure) = await MoveAsync(accountId, delta, ct);
-            if (movement is null)
-            {
-                // The caller rolls back the half already applied. Whichever account was locked first, the
-                // sender's own problem is reported first, so the answer does not depend on id order.
-                var senderNow = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == sender.Id, ct);
-                var senderBalance = senderNow.Balance + (debit is null ? 0 : amount); // undo this transaction's own debit
-                return senderNow.Status != AccountStatus.Active ? (null, LedgerFailure.AccountNotActive, false)
-                    : senderBalance < amount && !isSender ? (null, LedgerFailure.InsufficientFunds, false)
-                    : (null, failure, !isSender);
-            }
+            Parameters = { new NpgsqlParameter<int> { TypedValue = recipientUserId } },
+        });
+        foreach (var (userId, delta) in sender.UserId < recipientUserId
+                     ? new[] { (sender.UserId, -amount), (recipientUserId, amount) }
+                     : new[] { (recipientUserId, amount), (sender.UserId, -amount) })
+        {
+            batch.BatchCommands.Add(MoveCommand(userId, delta));
+        }
 
-            if (isSender)
+        var moved = new Dictionary<int, (Guid AccountId, Movement Movement)>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            do
             {
-                debit = movement;
+                while (reader.FieldCount == 4 && await reader.ReadAsync(ct))
+                {
+                    moved[reader.GetInt32(0)] = (reader.GetGuid(1), new Movement(reader.GetDecimal(2), reader.GetInt64(3)));
+                }
             }
-            else
-            {
-                credit = movement;
-            }
+            while (await reader.NextResultAsync(ct));
+        }
+
+        if (!moved.TryGetValue(sender.UserId, out var debit))
+        {
+            // The caller rolls back whatever half was applied; the sender's own problem is reported first.
+            return (null, await WhyRefusedAsync(a => a.UserId == sender.UserId, -amount, ct), false);
+        }
+
+        if (!moved.TryGetValue(recipientUserId, out var credit))
+        {
+            return (null, await WhyRefusedAsync(a => a.UserId == recipientUserId, amount, ct), true);
         }
 
         var reference = TransactionIds.NewTransferReference(time.GetUtcNow());
-        var senderRow = NewRow(sender, TransactionType.Transfer, TransactionDirection.Debit, amount, debit!, description ?? "Transfer");
-        var recipientRow = NewRow(recipient, TransactionType.Transfer, TransactionDirection.Credit, amount, credit!, description ?? "Transfer");
+        var recipient = new Account { Id = credit.AccountId, UserId = recipientUserId };
+        var senderRow = NewRow(sender, TransactionType.Transfer, TransactionDirection.Debit, amount, debit.Movement, description ?? "Transfer");
+        var recipientRow = NewRow(recipient, TransactionType.Transfer, TransactionDirection.Credit, amount, credit.Movement, description ?? "Transfer");
         senderRow.TransferReference = recipientRow.TransferReference = reference;
         senderRow.RelatedTransactionId = recipientRow.TransactionId;
         recipientRow.RelatedTransactionId = senderRow.TransactionId;
-        await AddAsync(recipientRow, ct);
-        return (await AddAsync(senderRow, ct), LedgerFailure.None, false);
+        Stage(recipientRow);
+        Stage(senderRow);
+        await SaveAsync(ct);
+        return (senderRow, LedgerFailure.None, false);
     }
 
     public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> RefundAsync(Account account, HistoricalTransaction payment, decimal amount,
@@ -128,7 +144,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         row.ExternalReference = providerReference ?? row.ExternalReference;
         row.UpdatedAt = time.GetUtcNow();
         Outbox.Add(db, row, "transaction.updated");
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         return (row, LedgerFailure.None);
     }
 
@@ -146,7 +162,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         row.Metadata = System.Text.Json.JsonSerializer.Serialize(new { failureReason = reason });
         row.UpdatedAt = time.GetUtcNow();
         Outbox.Add(db, row, "transaction.updated");
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ct);
         return row;
     }
 
@@ -171,15 +187,35 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
                AND ({delta} <= 0 OR balance + {delta} <= {cap})
             RETURNING balance AS "BalanceAfter", ledger_sequence AS "LedgerSequence"
             """).ToListAsync(ct);
-        if (moved.Count == 1)
-        {
-            return (moved[0], LedgerFailure.None);
-        }
+        return moved.Count == 1 ? (moved[0], LedgerFailure.None) : (null, await WhyRefusedAsync(a => a.Id == accountId, delta, ct));
+    }
 
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
-        return (null, account.Status != AccountStatus.Active ? LedgerFailure.AccountNotActive
+    /// <summary>The same conditional update as <see cref="MoveAsync"/>, by user id, for a batch.</summary>
+    private NpgsqlBatchCommand MoveCommand(int userId, decimal delta) => new("""
+        UPDATE accounts
+           SET balance = balance + $2, ledger_sequence = ledger_sequence + 1, updated_at = now()
+         WHERE user_id = $1
+           AND status = 'ACTIVE'
+           AND balance + $2 >= 0
+           AND ($2 <= 0 OR balance + $2 <= $3)
+        RETURNING user_id, id, balance, ledger_sequence
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<int> { TypedValue = userId },
+            new NpgsqlParameter<decimal> { TypedValue = delta },
+            new NpgsqlParameter<decimal> { TypedValue = limits.Value.BalanceCap },
+        },
+    };
+
+    /// <summary>Why a conditional update matched no row (read only on the refusal path).</summary>
+    private async Task<LedgerFailure> WhyRefusedAsync(System.Linq.Expressions.Expression<Func<Account, bool>> which, decimal delta, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().SingleAsync(which, ct);
+        return account.Status != AccountStatus.Active ? LedgerFailure.AccountNotActive
             : delta < 0 ? LedgerFailure.InsufficientFunds
-            : LedgerFailure.BalanceLimitExceeded);
+            : LedgerFailure.BalanceLimitExceeded;
     }
 
     private HistoricalTransaction NewRow(Account account, TransactionType type, TransactionDirection direction, decimal amount, Movement? movement, string description)
@@ -209,9 +245,24 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
 
     private async Task<HistoricalTransaction> AddAsync(HistoricalTransaction row, CancellationToken ct)
     {
+        Stage(row);
+        await SaveAsync(ct);
+        return row;
+    }
+
+    private void Stage(HistoricalTransaction row)
+    {
         db.HistoricalTransactions.Add(row);
         Outbox.Add(db, row, "transaction.committed");
+    }
+
+    /// <summary>
+    /// Saves inside the caller's transaction without EF's automatic savepoint (two extra round trips per
+    /// save): a failed save rolls back the whole money transaction anyway.
+    /// </summary>
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        db.Database.AutoSavepointsEnabled = false;
         await db.SaveChangesAsync(ct);
-        return row;
     }
 }

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OneGate.Payment.Accounts;
-using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
 
 namespace OneGate.Payment.Transfers;
@@ -25,7 +23,7 @@ public static class TransferEndpoint
     }
 
     private static async Task<IResult> Transfer(TransferRequest request, HttpContext http, MoneyRequests money, Ledger.Ledger ledger,
-        UserDirectory directory, PaymentDbContext db, CancellationToken ct)
+        UserDirectory directory, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.ToUsername) == string.IsNullOrWhiteSpace(request.ToPhone))
@@ -57,8 +55,7 @@ public static class TransferEndpoint
                     "You cannot transfer money to yourself."));
             }
 
-            var recipientAccount = await AccountOpening.OpenOrGetAsync(db, recipient.Id, token);
-            var (row, failure, recipientFailed) = await ledger.TransferAsync(sender, recipientAccount, request.Amount!.Value, request.Description, token);
+            var (row, failure, recipientFailed) = await ledger.TransferAsync(sender, recipient.Id, request.Amount!.Value, request.Description, token);
             return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure, recipientFailed)) : MoneyOutcome.Done(row);
         }, ct);
     }

@@ -26,9 +26,12 @@ public sealed class KafkaConnection(string bootstrapServers, string clientId)
         BootstrapServers = BootstrapServers,
         ClientId = clientId,
         GroupId = groupId,
-        // Offsets are committed by the handler after its effect is durable (at-least-once delivery;
-        // handlers deduplicate by event id to apply each event once).
-        EnableAutoCommit = false,
+        // At-least-once: a handler stores a message's offset only after its effect is durable, and stored
+        // offsets are committed in the background (and on close). Handlers deduplicate by event id, so a
+        // redelivery after a crash is harmless — and no message waits for a commit round trip to the broker.
+        EnableAutoCommit = true,
+        EnableAutoOffsetStore = false,
+        AutoCommitIntervalMs = 1_000,
         AutoOffsetReset = AutoOffsetReset.Earliest,
         // 6 s is the broker's default minimum; it keeps rebalances after a crash short.
         SessionTimeoutMs = 6_000,

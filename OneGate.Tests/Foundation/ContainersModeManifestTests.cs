@@ -20,6 +20,7 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
     [InlineData("redis", "redis:7.4", 6379)]
     [InlineData("kafka", "apache/kafka:3.9.1", 9092)]
     [InlineData("kong", "kong:3.9", 8000)]
+    [InlineData("kafka-ui", "kafbat/kafka-ui:v1.2.0", 8080)]
     public void Infrastructure_is_a_container_with_the_pinned_image_and_port(string name, string image, int targetPort)
     {
         var resource = resources.GetProperty(name);
@@ -40,18 +41,59 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
     }
 
     [Fact]
-    public void Kong_mounts_the_repository_declarative_config_in_db_less_mode()
+    public void Kong_renders_the_repository_declarative_config_and_starts_db_less()
     {
         var kong = resources.GetProperty("kong");
+        var env = kong.GetProperty("env");
 
-        var mount = Assert.Single(kong.GetProperty("bindMounts").EnumerateArray());
-        Assert.EndsWith("kong/kong.yml", mount.GetProperty("source").GetString()!.Replace('\\', '/'), StringComparison.Ordinal);
-        Assert.Equal("/kong/kong.yml", mount.GetProperty("target").GetString());
-        Assert.Equal("off", kong.GetProperty("env").GetProperty("KONG_DATABASE").GetString());
+        var mounts = kong.GetProperty("bindMounts").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("target").GetString()!, m => m.GetProperty("source").GetString()!.Replace('\\', '/'));
+        Assert.Equal(2, mounts.Count);
+        Assert.EndsWith("kong/kong.yml", mounts["/kong/kong.yml"], StringComparison.Ordinal);
+        Assert.EndsWith("kong/render-config.sh", mounts["/kong/render-config.sh"], StringComparison.Ordinal);
+        Assert.All(kong.GetProperty("bindMounts").EnumerateArray(), m => Assert.True(m.GetProperty("readOnly").GetBoolean()));
+
+        // The renderer writes the config Kong loads, then hands over to the image's own entrypoint.
+        Assert.Equal("/bin/sh", kong.GetProperty("entrypoint").GetString());
+        var command = kong.GetProperty("args")[1].GetString()!;
+        Assert.StartsWith("/kong/render-config.sh /kong/kong.yml \"$KONG_DECLARATIVE_CONFIG\" && exec /docker-entrypoint.sh kong docker-start", command, StringComparison.Ordinal);
+        Assert.Equal("off", env.GetProperty("KONG_DATABASE").GetString());
+        Assert.Equal("off", env.GetProperty("KONG_ADMIN_LISTEN").GetString());
+        Assert.NotEqual("/kong/kong.yml", env.GetProperty("KONG_DECLARATIVE_CONFIG").GetString());
         foreach (var service in new[] { "auth", "payment", "transaction" })
         {
-            Assert.True(kong.GetProperty("env").TryGetProperty($"services__{service}__http__0", out _), $"kong has no reference to {service}");
+            Assert.True(env.TryGetProperty($"services__{service}__http__0", out _), $"kong has no reference to {service}");
         }
+    }
+
+    [Theory]
+    [InlineData("ONEGATE_REGULATOR_BI_API_KEY", "regulator-bi-api-key", true)]
+    [InlineData("ONEGATE_REGULATOR_OJK_API_KEY", "regulator-ojk-api-key", true)]
+    [InlineData("ONEGATE_REDIS_PASSWORD", "redis-password", true)]
+    [InlineData("ONEGATE_AUTH_JWT_PUBLIC_KEY", "auth-jwt-public-key", false)]
+    [InlineData("ONEGATE_WEB_ORIGIN", "web-origin", false)]
+    public void Kong_gets_each_placeholder_of_kong_yml_from_a_deployment_parameter(string variable, string parameter, bool secret)
+    {
+        Assert.Equal($"{{{parameter}.value}}", resources.GetProperty("kong").GetProperty("env").GetProperty(variable).GetString());
+        var input = resources.GetProperty(parameter).GetProperty("inputs").GetProperty("value");
+        Assert.Equal(secret, input.TryGetProperty("secret", out var isSecret) && isSecret.GetBoolean());
+    }
+
+    [Fact]
+    public void Kong_checks_tokens_by_the_key_id_auth_signs_with()
+    {
+        Assert.Equal(resources.GetProperty("auth").GetProperty("env").GetProperty("Auth__Signing__Keys__0__KeyId").GetString(),
+            resources.GetProperty("kong").GetProperty("env").GetProperty("ONEGATE_AUTH_JWT_KEY_ID").GetString());
+    }
+
+    [Fact]
+    public void Kafka_ui_reads_the_broker_through_its_internal_listener_read_only()
+    {
+        var env = resources.GetProperty("kafka-ui").GetProperty("env");
+
+        Assert.Contains("INTERNAL://" + env.GetProperty("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS").GetString(),
+            resources.GetProperty("kafka").GetProperty("env").GetProperty("KAFKA_ADVERTISED_LISTENERS").GetString(), StringComparison.Ordinal);
+        Assert.Equal("true", env.GetProperty("KAFKA_CLUSTERS_0_READONLY").GetString());
     }
 
     [Theory]
@@ -92,7 +134,7 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
 
         public async Task InitializeAsync()
         {
-            var root = RepositoryRoot();
+            var root = Support.RepositoryFiles.Root;
             var configuration = typeof(Manifest).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
             var output = Path.Combine(directory, "aspire-manifest.json");
             var start = new ProcessStartInfo("dotnet",
@@ -121,19 +163,6 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
         {
             Directory.Delete(directory, recursive: true);
             return Task.CompletedTask;
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "OneGate.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("OneGate.sln not found above the test binaries");
         }
     }
 }

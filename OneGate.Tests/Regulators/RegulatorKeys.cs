@@ -45,7 +45,7 @@ public static partial class RegulatorKeys
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>The Transaction service's build output, same configuration as this test assembly.</summary>
-    private static string TransactionDll()
+    internal static string TransactionDll()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testBin.Parent!.Name;

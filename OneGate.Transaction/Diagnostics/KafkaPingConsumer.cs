@@ -42,7 +42,7 @@ public sealed class KafkaPingConsumer(KafkaConnection kafka, ReceivedPings recei
                     }
                 }
 
-                consumer.Commit(result);
+                consumer.StoreOffset(result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -68,7 +68,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                     }
                 }
 
-                consumer.Commit(result);
+                consumer.StoreOffset(result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace OneGate.Benchmarks;
+
+/// <summary>
+/// The whole app model booted for a benchmark report: Local mode (real Postgres, Redis and Kafka processes),
+/// a throw-away data directory, no dashboard (it would take its own share of the 2 cores ingesting traces).
+/// The services run in the configuration this harness was built in, so build it with -c Release.
+/// </summary>
+public sealed class BenchmarkStack : IAsyncDisposable
+{
+    private static readonly string[] Resources = ["postgres", "redis", "kafka", "auth", "payment", "transaction", "provider-sandbox"];
+
+    private readonly DistributedApplication app;
+    private readonly string dataDirectory;
+
+    private BenchmarkStack(DistributedApplication app, string dataDirectory, string postgres, string transactionProject)
+    {
+        this.app = app;
+        this.dataDirectory = dataDirectory;
+        Postgres = postgres;
+        TransactionProject = transactionProject;
+    }
+
+    public string Postgres { get; }
+
+    public string TransactionProject { get; }
+
+    public Uri Endpoint(string resource) => app.GetEndpoint(resource, "http");
+
+    public static async Task<BenchmarkStack> StartAsync()
+    {
+        var dataDirectory = Path.Combine("/var/tmp", $"onegate-bench-{Guid.NewGuid():N}");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OneGate_AppHost>(
+            ["--OneGate:Infrastructure=Local", $"--OneGate:DataDirectory={dataDirectory}"],
+            (options, _) =>
+            {
+                options.DisableDashboard = true;
+                options.AllowUnsecuredTransport = true;
+            });
+        var transactionProject = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "transaction")
+            .GetProjectMetadata().ProjectPath;
+        var app = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await app.StartAsync(timeout.Token);
+        foreach (var resource in Resources)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+
+        var postgres = await app.GetConnectionStringAsync("postgres", timeout.Token)
+            ?? throw new InvalidOperationException("postgres has no connection string");
+        return new BenchmarkStack(app, dataDirectory, postgres, transactionProject);
+    }
+
+    /// <summary>Issues a regulator key with limits high enough not to throttle a latency measurement.</summary>
+    public async Task<string> IssueUnthrottledRegulatorKeyAsync()
+    {
+        var start = new ProcessStartInfo("dotnet",
+        [
+            "run", "--no-build", "--no-launch-profile", "-c", BuildConfiguration, "--project", TransactionProject, "--",
+            "keys", "create", "--service", "OJK", "--name", "benchmark", "--per-minute", "10000000", "--per-hour", "100000000", "--per-day", "1000000000",
+        ])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ConnectionStrings__onegate"] = new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = "onegate" }.ConnectionString;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Split('\n', StringSplitOptions.TrimEntries).FirstOrDefault(l => l.StartsWith("og_live_", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"keys create failed ({process.ExitCode}): {output} {error}");
+    }
+
+    private static string BuildConfiguration =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+
+namespace OneGate.Benchmarks;
+
+/// <summary>
+/// Where the machine's CPU went during a run: user+system time of every process, read from /proc before and
+/// after and grouped by what the process is (Postgres, each service, the load generator...). On a 2-core
+/// machine this tells whether the code or the machine is the bottleneck.
+/// </summary>
+public sealed class CpuSplit
+{
+    private static readonly (string Needle, string Group)[] Groups =
+    [
+        ("OneGate.Benchmarks", "load generator + AppHost (this harness)"),
+        ("OneGate.Payment", "payment"),
+        ("OneGate.Auth", "auth"),
+        ("OneGate.Transaction", "transaction"),
+        ("OneGate.KafkaBroker", "kafka broker"),
+        ("OneGate.ProviderSandbox", "provider sandbox"),
+        ("pgbench", "pgbench"),
+        ("postgres", "postgres"),
+        ("redis-server", "redis"),
+        ("dcp", "aspire dcp (orchestrator, proxies)"),
+    ];
+
+    private readonly Dictionary<int, (string Group, long Ticks)> start;
+    private readonly DateTime startedAt = DateTime.UtcNow;
+
+    private CpuSplit(Dictionary<int, (string Group, long Ticks)> start) => this.start = start;
+
+    public static CpuSplit Start() => new(Read());
+
+    /// <summary>A markdown table: CPU seconds and share of the machine's capacity per group.</summary>
+    public string Stop()
+    {
+        var end = Read();
+        var seconds = (DateTime.UtcNow - startedAt).TotalSeconds;
+        var byGroup = new Dictionary<string, double>();
+        foreach (var (pid, (group, ticks)) in end)
+        {
+            var before = start.TryGetValue(pid, out var s) && s.Group == group ? s.Ticks : 0;
+            byGroup[group] = byGroup.GetValueOrDefault(group) + (ticks - before) / 100.0; // USER_HZ is 100 on Linux
+        }
+
+        var capacity = seconds * Environment.ProcessorCount;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"CPU time by process over {seconds:F0} s ({Environment.ProcessorCount} cores = {capacity:F0} CPU-seconds available):");
+        text.AppendLine();
+        text.AppendLine("| process | CPU s | share of machine |");
+        text.AppendLine("|---|---|---|");
+        foreach (var (group, cpu) in byGroup.Where(g => g.Value >= 0.05).OrderByDescending(g => g.Value))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {group} | {cpu:F1} | {cpu / capacity * 100:F0} % |");
+        }
+
+        var total = byGroup.Values.Sum();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| **all** | {total:F1} | {total / capacity * 100:F0} % |");
+        return text.ToString();
+    }
+
+    private static Dictionary<int, (string Group, long Ticks)> Read()
+    {
+        var result = new Dictionary<int, (string, long)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var group = Groups.FirstOrDefault(g => cmdline.Contains(g.Needle, StringComparison.Ordinal)).Group ?? "other";
+                result[pid] = (group, ticks);
+            }
+            catch (IOException)
+            {
+                // The process ended while we read it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,105 @@
+using k8s.Models;
+
+namespace OneGate.Tests.Deployment;
+
+/// <summary>
+/// Evaluates the rendered NetworkPolicies for every pair of workloads in the namespace (pod labels against
+/// podSelectors, ports against rules), so the assertions are about who can reach whom, not about YAML.
+/// </summary>
+public sealed class NetworkPolicyTests
+{
+    private static readonly string[] Services = ["auth", "payment", "transaction"];
+
+    [Theory]
+    [InlineData("production", "auth", 8080, new[] { "kong", "payment", "transaction" })]
+    [InlineData("production", "payment", 8080, new[] { "kong" })]
+    [InlineData("production", "transaction", 8080, new[] { "kong" })]
+    [InlineData("production", "postgres", 5432, new[] { "auth", "payment", "transaction", "postgres-backup" })]
+    [InlineData("production", "redis", 6379, new[] { "auth", "payment", "transaction", "kong" })]
+    [InlineData("production", "kafka", 9092, new[] { "payment", "transaction", "kafka-topics", "kafka-exporter" })]
+    [InlineData("production", "kong", 8000, new string[0])]
+    [InlineData("production", "otel-collector", 4317, new[] { "auth", "payment", "transaction", "kong" })]
+    [InlineData("dev", "payment", 8080, new[] { "kong", "provider-sandbox" })]
+    [InlineData("dev", "provider-sandbox", 8080, new[] { "payment" })]
+    [InlineData("dev", "kafka", 9092, new[] { "payment", "transaction", "kafka-topics", "kafka-exporter", "kafka-ui" })]
+    [InlineData("dev", "postgres", 5432, new[] { "auth", "payment", "transaction", "postgres-backup" })]
+    public void Only_the_intended_workloads_reach_a_port(string overlay, string target, int port, string[] expected)
+    {
+        var rendered = RenderedManifests.Overlay(overlay);
+        var pods = rendered.PodTemplates().ToDictionary(p => p.Workload.Metadata.Name, p => p.Pod.Metadata.Labels);
+        var policies = rendered.All<V1NetworkPolicy>().ToList();
+
+        var reaching = pods.Keys.Where(source => source != target && Allowed(policies, pods[source], pods[target], port)).Order();
+
+        Assert.Equal(expected.Order(), reaching);
+    }
+
+    [Theory]
+    [InlineData("staging")]
+    [InlineData("production")]
+    public void Kong_proxy_is_open_to_the_router_namespace_only(string overlay)
+    {
+        var rule = RenderedManifests.Overlay(overlay).Get<V1NetworkPolicy>("kong-from-router").Spec.Ingress
+            .Single(r => r.Ports.Any(p => p.Port.Value == "8000"));
+
+        var from = Assert.Single(rule.FromProperty);
+        Assert.Null(from.PodSelector);
+        Assert.Null(from.IpBlock);
+        Assert.Equal("", from.NamespaceSelector.MatchLabels["policy-group.network.openshift.io/ingress"]);
+    }
+
+    [Fact]
+    public void Ingress_is_denied_by_default_and_data_stores_are_not_reachable_from_each_other()
+    {
+        var rendered = RenderedManifests.Overlay("production");
+        var deny = rendered.Get<V1NetworkPolicy>("default-deny-ingress");
+        Assert.Empty(deny.Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
+        Assert.Null(deny.Spec.Ingress);
+
+        var pods = rendered.PodTemplates().ToDictionary(p => p.Workload.Metadata.Name, p => p.Pod.Metadata.Labels);
+        var policies = rendered.All<V1NetworkPolicy>().ToList();
+        foreach (var store in new[] { ("postgres", 5432), ("redis", 6379), ("kafka", 9092) })
+        {
+            foreach (var other in new[] { "postgres", "redis", "kafka", "grafana", "prometheus", "otel-collector" })
+            {
+                Assert.True(other == store.Item1 || !Allowed(policies, pods[other], pods[store.Item1], store.Item2), $"{other} reaches {store.Item1}");
+            }
+
+            Assert.DoesNotContain(Services, s => s == store.Item1);
+        }
+    }
+
+    private static bool Allowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
+    {
+        var selecting = policies.Where(p => (p.Spec.PolicyTypes ?? ["Ingress"]).Contains("Ingress") && Matches(p.Spec.PodSelector, target)).ToList();
+        if (selecting.Count == 0)
+        {
+            return true;
+        }
+
+        return selecting.Any(p => (p.Spec.Ingress ?? []).Any(rule =>
+            (rule.Ports is null || rule.Ports.Any(p => p.Port?.Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            && (rule.FromProperty is null || rule.FromProperty.Any(peer =>
+                // Peers with a namespaceSelector or ipBlock name other namespaces, never this one's pods.
+                peer.NamespaceSelector is null && peer.IpBlock is null && Matches(peer.PodSelector, source)))));
+    }
+
+    private static bool Matches(V1LabelSelector? selector, IDictionary<string, string> labels)
+    {
+        if (selector is null)
+        {
+            return false;
+        }
+
+        var byLabels = (selector.MatchLabels ?? new Dictionary<string, string>()).All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        var byExpressions = (selector.MatchExpressions ?? []).All(e => e.OperatorProperty switch
+        {
+            "In" => labels.TryGetValue(e.Key, out var v) && e.Values.Contains(v),
+            "NotIn" => !labels.TryGetValue(e.Key, out var v) || !e.Values.Contains(v),
+            "Exists" => labels.ContainsKey(e.Key),
+            "DoesNotExist" => !labels.ContainsKey(e.Key),
+            _ => throw new NotSupportedException(e.OperatorProperty),
+        });
+        return byLabels && byExpressions;
+    }
+}
