@@ -66,14 +66,20 @@ public class OneGateAppFixture : IAsyncLifetime
         try
         {
             await app.StartAsync(timeout.Token);
-            foreach (var resource in InfrastructureResources.Concat(ServiceResources))
-            {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-            }
+            await WaitForAllHealthyAsync(timeout.Token);
         }
         catch (Exception ex)
         {
             throw new InvalidOperationException($"The OneGate app did not become healthy: {ex.Message}\n{DescribeLogs()}", ex);
+        }
+    }
+
+    /// <summary>Every resource of the app is Healthy (at start, and after a test has restarted parts of it).</summary>
+    public async Task WaitForAllHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
         using var sandbox = RequestLog.ClientFor(fixture.App, "provider-sandbox", handler);
         var log = new RequestLog(auth, payment, transaction);
         var users = new SimulatedUsers(log, seed: 20261124);
-        var faults = new FaultInjector(fixture.App, sandbox);
+        var faults = new FaultInjector(fixture, sandbox);
 
         // Two regulators: one paced at 90 % of its minute limit, one asking three times as fast as allowed.
         var steadyKey = await RegulatorKeys.CreateAsync(fixture, "OJK", "READ_TRANSACTIONS,READ_REPORTS", "--per-minute", "60");

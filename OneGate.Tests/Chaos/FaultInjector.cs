@@ -16,7 +16,7 @@ public sealed record FaultWindow(string Fault, DateTimeOffset Started, DateTimeO
 /// command, restarts of the infrastructure executables by the restart command, and the provider sandbox's
 /// fault switch. Each fault is over when every resource is Healthy again.
 /// </summary>
-public sealed class FaultInjector(DistributedApplication app, HttpClient sandbox)
+public sealed class FaultInjector(OneGateAppFixture fixture, HttpClient sandbox)
 {
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromMinutes(2);
     private readonly List<FaultWindow> windows = [];
@@ -47,7 +47,7 @@ public sealed class FaultInjector(DistributedApplication app, HttpClient sandbox
         }
 
         using var timeout = new CancellationTokenSource(RecoveryTimeout);
-        await app.ResourceNotifications.WaitForResourceAsync(resource, e => PidOf(e) != pid || e.Snapshot.State?.Text is not "Running", timeout.Token);
+        await fixture.App.ResourceNotifications.WaitForResourceAsync(resource, e => PidOf(e) != pid || e.Snapshot.State?.Text is not "Running", timeout.Token);
         await ExecuteAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
         await WaitRecoveredAsync(resource, pid, timeout.Token);
         windows.Add(new FaultWindow($"SIGKILL {resource}", started, DateTimeOffset.UtcNow, $"pid {pid} killed, started again as {Pid(resource)}"));
@@ -66,7 +66,7 @@ public sealed class FaultInjector(DistributedApplication app, HttpClient sandbox
 
     private async Task ExecuteAsync(string resource, string command, CancellationToken ct)
     {
-        var result = await app.ResourceCommands.ExecuteCommandAsync(resource, command, ct);
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync(resource, command, ct);
         if (!result.Success)
         {
             throw new InvalidOperationException($"{command} {resource} failed: {result.Message}");
@@ -76,16 +76,13 @@ public sealed class FaultInjector(DistributedApplication app, HttpClient sandbox
     /// <summary>A new process of the resource is up, and every resource of the app is Healthy.</summary>
     private async Task WaitRecoveredAsync(string resource, int oldPid, CancellationToken ct)
     {
-        await app.ResourceNotifications.WaitForResourceAsync(resource,
+        await fixture.App.ResourceNotifications.WaitForResourceAsync(resource,
             e => PidOf(e) is { } pid && pid != oldPid && e.Snapshot.State?.Text == "Running" && e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
-        foreach (var name in OneGateAppFixture.InfrastructureResources.Concat(OneGateAppFixture.ServiceResources))
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, ct);
-        }
+        await fixture.WaitForAllHealthyAsync(ct);
     }
 
     private int Pid(string resource) =>
-        app.ResourceNotifications.TryGetCurrentState(resource, out var state) && PidOf(state) is { } pid
+        fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state) && PidOf(state) is { } pid
             ? pid
             : throw new InvalidOperationException($"{resource} has no process id in its snapshot");
 
