@@ -81,7 +81,7 @@ public sealed class ChaosReport
         }
 
         Line($"");
-        Line($"**Requests by endpoint and status** (`none` = no answer: connection refused/reset or 20 s timeout):");
+        Line($"**Requests by endpoint and status** (`none` = no answer: connection refused/reset or 20 s timeout; a 409 on a money endpoint is REQUEST_IN_PROGRESS: the key's first attempt still holds its lease, e.g. it died with the process, and the client retries):");
         Line($"");
         Line($"| endpoint | status | count | in a fault window | provider 503 (contract) | unexpected |");
         Line($"|---|---|---:|---:|---:|---:|");
@@ -118,7 +118,9 @@ public sealed class ChaosReport
         Line($"- Idempotency: money rows not tied to exactly one key: **{RowsWithoutOneKey.Count}**; keys whose answers named two transactions or whose replay differed: **{Users.IdempotencyViolations.Count}**{(Users.IdempotencyViolations.Count > 0 ? ": " + string.Join("; ", Users.IdempotencyViolations.Take(5)) : "")}.");
         var e = Events;
         Line($"- Events: {e.OutboxEvents} in the outbox, {e.Unsent} unsent, {e.Applied} applied by the Transaction service, {e.NotApplied} not applied, {e.AppliedWithoutOutbox} applied without an outbox row, {e.TransactionsWithoutReportRow} ledger rows without a read-model row, {e.DeadLetters} dead-lettered; daily totals vs. recomputation from historical_transactions: {e.TotalsMismatches} differing rows → **{(e.Holds ? "each event applied exactly once, totals equal" : "BROKEN")}**.");
-        Line($"- Broker restart: {Recovery.LostWithBroker} events were acknowledged by the in-memory Local broker but not yet consumed when it restarted (lost with its log); the outbox was replayed from the first of them ({Recovery.Replayed} events re-sent, {Recovery.Replayed - Recovery.LostWithBroker} of them skipped by the consumer's inbox as already applied).");
+        Line($"- Broker restart: {(Recovery.LostWithBroker == 0
+            ? "no event was lost with the in-memory Local broker's log (the consumer had read everything it acknowledged); no replay needed."
+            : $"{Recovery.LostWithBroker} events were acknowledged by the in-memory Local broker but not yet consumed when it restarted (lost with its log); the outbox was replayed from the first of them ({Recovery.Replayed} events re-sent, {Recovery.Replayed - Recovery.LostWithBroker} of them skipped by the consumer's inbox as already applied).")}");
         Line($"- Postgres restart: {PostgresKept.Before} ledger rows committed before it, {PostgresKept.After} of them there after it. Redis restart: sessions and rate-limit counters are kept in its append-only file (no 401 above means every session survived).");
         Line($"- PENDING top-ups: {Pending.Pending} left (oldest {Pending.Oldest.TotalSeconds:0} s); none may be older than the {ChaosAppFixture.ReconciliationWindow.TotalSeconds:0} s reconciliation window.");
         Line($"- Unexpected 5xx / no answer outside the fault windows: **{Unexpected.Count}**.");
