@@ -164,16 +164,17 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
             """, since, "outbox drained, top-ups reconciled and every event sent after the broker restart applied");
 
         await using var lost = new NpgsqlCommand("""
-            SELECT count(*), min(sent_at) FROM outbox_messages o
+            SELECT count(*), min(sent_at), max(sent_at) FROM outbox_messages o
              WHERE topic = $1 AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id)
             """, db) { Parameters = { new() { Value = LedgerChecks.TransactionsTopic } } };
         long lostCount;
-        DateTimeOffset? firstLost;
+        DateTimeOffset? firstLost, lastLost;
         await using (var reader = await lost.ExecuteReaderAsync())
         {
             await reader.ReadAsync();
             lostCount = reader.GetInt64(0);
             firstLost = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+            lastLost = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
         }
 
         long replayed = 0;
@@ -189,7 +190,7 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
                 """, since, "every event applied after the outbox replay");
         }
 
-        return new OutboxRecovery(lostCount, firstLost, replayed);
+        return new OutboxRecovery(lostCount, firstLost, lastLost, replayed);
     }
 
     private async Task WaitForAsync(NpgsqlConnection db, string condition, DateTimeOffset since, string what)
@@ -244,7 +245,7 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
 
 public sealed record DurabilityCheck(long Before, long After);
 
-public sealed record OutboxRecovery(long LostWithBroker, DateTimeOffset? FirstLostSentAt, long Replayed);
+public sealed record OutboxRecovery(long LostWithBroker, DateTimeOffset? FirstLostSentAt, DateTimeOffset? LastLostSentAt, long Replayed);
 
 public sealed record PendingTopUps(long Pending, TimeSpan Oldest);
 
