@@ -31,7 +31,10 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithFastShutdown();
 
 // Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
+// Two replicas in every run (dev and tests): rate limits, the cache, the key seed and the consumer group are
+// shared through Redis, Postgres and Kafka, and running two is what keeps that honest.
 var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction")
+    .WithReplicas(2)
     .WithDevelopmentRegulatorKeys()
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)

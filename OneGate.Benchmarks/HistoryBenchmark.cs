@@ -47,16 +47,24 @@ public static class HistoryBenchmark
             () => GetAsync(transactions, "/api/transactions?limit=20", token, null)));
 
         // Deep pages: follow cursors through the user's 1,000 rows, restarting at the end.
-        var cursors = await CollectCursorsAsync(transactions, token);
+        var cursors = await CollectCursorsAsync(transactions, "/api/transactions?limit=20", token, null);
         Console.WriteLine(await LoadRun.RunAsync("GET /api/transactions (random deep page via cursor)", options.Concurrency, duration,
             () => GetAsync(transactions, $"/api/transactions?limit=20&cursor={cursors[Random.Shared.Next(cursors.Count)]}", token, null)));
         Console.WriteLine(await LoadRun.RunAsync("GET /api/transactions?type=PAYMENT&status=SUCCESS", options.Concurrency, duration,
             () => GetAsync(transactions, "/api/transactions?type=PAYMENT&status=SUCCESS&limit=20", token, null)));
 
+        // Regulator pages run over every account's externally visible rows (all 1M here). The key needs limits above
+        // the load (keys create ... --per-minute 10000000 --per-hour 100000000 --per-day 1000000000): a 429 counts as a failure.
         if (options.ApiKey is { } apiKey)
         {
             Console.WriteLine(await LoadRun.RunAsync("GET /api/external/transactions (regulator, first page)", options.Concurrency, duration,
                 () => GetAsync(transactions, "/api/external/transactions?limit=20", null, apiKey)));
+            var regulatorCursors = await CollectCursorsAsync(transactions, "/api/external/transactions?limit=20", null, apiKey, maxPages: 500);
+            Console.WriteLine(await LoadRun.RunAsync("GET /api/external/transactions (regulator, random page of the first 500 via cursor)", options.Concurrency, duration,
+                () => GetAsync(transactions, $"/api/external/transactions?limit=20&cursor={regulatorCursors[Random.Shared.Next(regulatorCursors.Count)]}", null, apiKey)));
+            var yesterday = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            Console.WriteLine(await LoadRun.RunAsync($"GET /api/external/transactions?from={yesterday}&to={yesterday}&type=PAYMENT&status=SUCCESS", options.Concurrency, duration,
+                () => GetAsync(transactions, $"/api/external/transactions?from={yesterday}&to={yesterday}&type=PAYMENT&status=SUCCESS&limit=20", null, apiKey)));
         }
 
         return 0;
@@ -64,7 +72,14 @@ public static class HistoryBenchmark
 
     private static async Task<bool> GetAsync(HttpClient client, string path, string? token, string? apiKey)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var request = NewRequest(path, token, apiKey);
+        using var response = await client.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+
+    private static HttpRequestMessage NewRequest(string path, string? token, string? apiKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -75,26 +90,25 @@ public static class HistoryBenchmark
             request.Headers.Add("X-API-Key", apiKey);
         }
 
-        using var response = await client.SendAsync(request);
-        return response.IsSuccessStatusCode;
+        return request;
     }
 
-    private static async Task<List<string>> CollectCursorsAsync(HttpClient client, string token)
+    private static async Task<List<string>> CollectCursorsAsync(HttpClient client, string firstPage, string? token, string? apiKey, int maxPages = int.MaxValue)
     {
         var cursors = new List<string>();
         string? cursor = null;
         do
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/transactions?limit=20" + (cursor is null ? "" : "&cursor=" + cursor), UriKind.Relative));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var request = NewRequest(firstPage + (cursor is null ? "" : "&cursor=" + cursor), token, apiKey);
             using var response = await client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
             cursor = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nextCursor").GetString();
             if (cursor is not null)
             {
                 cursors.Add(cursor);
             }
         }
-        while (cursor is not null);
+        while (cursor is not null && cursors.Count < maxPages);
         return cursors;
     }
 

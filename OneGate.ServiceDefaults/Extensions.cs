@@ -58,10 +58,12 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(KafkaTelemetry.MeterName))
+                // Every OneGate meter: OneGate.Kafka here, and a service's own (e.g. OneGate.Payment).
+                .AddMeter("OneGate.*"))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource(KafkaTelemetry.ActivitySourceName)
+                // Every OneGate activity source: the service's own, OneGate.Kafka, and feature sources such as
+                // OneGate.Payment.Outbox (the relay's span, which was not recorded under exact names).
+                .AddSource("OneGate.*")
                 // Probes would drown the traces that matter.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments(HealthEndpointPath)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using OneGate.Tests.Support;
 
 namespace OneGate.Tests;
 
@@ -22,6 +23,9 @@ public class OneGateAppFixture : IAsyncLifetime
     private DistributedApplication? app;
 
     public DistributedApplication App => app ?? throw new InvalidOperationException("The app has not started");
+
+    /// <summary>What the Payment service's OpenTelemetry SDK exports (its OTLP endpoint points here).</summary>
+    public OtlpMetricsReceiver PaymentTelemetry { get; } = new();
 
     public async Task<string> DatabaseConnectionStringAsync() =>
         (await App.GetConnectionStringAsync("postgres"))!;
@@ -52,12 +56,18 @@ public class OneGateAppFixture : IAsyncLifetime
             .WithEnvironment("Payment__Reconciliation__PendingFor", "00:00:03")
             .WithEnvironment("Providers__AttemptTimeout", "00:00:02")
             .WithEnvironment("Providers__TotalTimeout", "00:00:05")
-            .WithEnvironment("Providers__MaxRetryAttempts", "1");
+            .WithEnvironment("Providers__MaxRetryAttempts", "1")
+            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PaymentTelemetry.Endpoint)
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500");
         Project(builder, "provider-sandbox")
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")
             .WithEnvironment("Sandbox__Scenarios__SettleDelay", "00:00:01");
         Configure(builder);
+
+        // Access-log rows wait up to 5 s for their batch, so a test can stop the service with rows still queued.
+        Project(builder, "transaction").WithEnvironment("Regulators__AccessLogMaxDelay", "00:00:05");
 
         app = await builder.BuildAsync();
         CaptureLogs(app);
@@ -145,6 +155,7 @@ public class OneGateAppFixture : IAsyncLifetime
         }
 
         stopping.Dispose();
+        await PaymentTelemetry.DisposeAsync();
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);

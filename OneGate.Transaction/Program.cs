@@ -18,6 +18,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseServedByHeader();
 app.UseProblemDetailsDefaults();
 app.UseAuthentication();
 app.UseAuthorization();

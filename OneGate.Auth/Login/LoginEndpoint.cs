@@ -28,7 +28,8 @@ public static class LoginEndpoint
         SessionRegistry sessions, AuthAudit audit, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > 255)
+        // No identifier holds control characters, and Postgres refuses a NUL in text: refuse them here, not in the query.
+        if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > 255 || request.Username.Any(char.IsControl))
         {
             errors["username"] = ["Enter your username, e-mail or phone number."];
         }

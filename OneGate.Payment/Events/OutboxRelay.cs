@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OneGate.Payment.Data;
+using OneGate.Payment.Ledger;
 using OneGate.ServiceDefaults.Kafka;
 
 namespace OneGate.Payment.Events;
@@ -33,6 +34,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
                 await db.Database.OpenConnectionAsync(stoppingToken);
                 if (!await TryLeadAsync(db, stoppingToken))
                 {
+                    LedgerMetrics.OutboxNotRelaying();
                     await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
                     continue;
                 }
@@ -72,6 +74,9 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     {
         db.ChangeTracker.Clear();
         var batch = await db.OutboxMessages.AsNoTracking().Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
+        // Counted only when a full batch says there may be more (the partial index keeps that cheap).
+        var pending = batch.Count < BatchSize ? batch.Count : await db.OutboxMessages.LongCountAsync(m => m.SentAt == null, ct);
+        LedgerMetrics.OutboxObserved(batch.Count == 0 ? null : batch.Min(m => m.CreatedAt), pending);
         var sent = new List<long>(batch.Count);
         try
         {
@@ -100,6 +105,11 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
                 await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
             }
+        }
+
+        if (batch.Count < BatchSize)
+        {
+            LedgerMetrics.OutboxObserved(null, 0); // drained; what committed meanwhile is read at the next poll
         }
 
         return batch.Count;

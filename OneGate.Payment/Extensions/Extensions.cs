@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
+using OneGate.Payment.HistoryCache;
 using OneGate.Payment.Idempotency;
 using OneGate.Payment.Ledger;
 using OneGate.Payment.Providers;
@@ -32,6 +33,10 @@ internal static class Extensions
             },
             configureDbContextOptions: options => options.UseNpgsql(PaymentDbContext.ConfigureNpgsql));
         builder.Services.AddMigration<PaymentDbContext>();
+        // After each ledger commit: invalidate the owners' history cache in Redis before answering (read-your-writes).
+        builder.Services.AddSingleton<HistoryCacheInvalidation>();
+        builder.Services.ConfigureDbContext<PaymentDbContext>((services, options) =>
+            options.AddInterceptors(services.GetRequiredService<HistoryCacheInvalidation>()));
 
         // Redis: sessions (token validation). Kafka: committed transactions leave through the outbox.
         builder.AddRedisClient("redis");

@@ -49,6 +49,7 @@ public sealed class MoneyRequests(PaymentDbContext db, IdempotencyKeys keys, Out
                 {
                     var result = await keys.CompleteAsync(proceed, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId, ct);
                     await transaction.CommitAsync(ct);
+                    LedgerMetrics.Committed(row);
                     outbox.Notify();
                     return result;
                 }

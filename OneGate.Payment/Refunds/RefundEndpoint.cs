@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
@@ -7,7 +8,7 @@ namespace OneGate.Payment.Refunds;
 /// <param name="Amount">Defaults to what is still refundable.</param>
 public sealed record RefundRequest(string? TransactionId, decimal? Amount, string? Reason);
 
-public static class RefundEndpoint
+public static partial class RefundEndpoint
 {
     public static RouteGroupBuilder MapRefund(this RouteGroupBuilder group)
     {
@@ -26,6 +27,13 @@ public static class RefundEndpoint
     {
         var errors = new Dictionary<string, string[]>();
         MoneyRules.Text(request.TransactionId, 50, errors, "transactionId", required: true);
+        // Our ids are letters, digits and dashes (TRX-...): anything else is bad input (400, nothing stored), not an
+        // unknown payment (a stored 404).
+        if (!errors.ContainsKey("transactionId") && !TransactionIdShape().IsMatch(request.TransactionId!))
+        {
+            errors["transactionId"] = ["A transaction id such as TRX-20261124-…"];
+        }
+
         if (request.Amount is not null)
         {
             MoneyRules.Amount(request.Amount, errors);
@@ -70,4 +78,7 @@ public static class RefundEndpoint
             return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure)) : MoneyOutcome.Done(row);
         }, ct);
     }
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,50}$")]
+    private static partial Regex TransactionIdShape();
 }

@@ -87,6 +87,7 @@ public static class TopUpEndpoint
                 topUp = await ledger.RecordPendingTopUpAsync(account, request.Amount.Value, method!.Value, request.Description, ct);
                 await keys.AttachTransactionAsync(proceed, topUp.TransactionId, ct);
                 await transaction.CommitAsync(ct);
+                LedgerMetrics.Committed(topUp);
                 outbox.Notify();
                 db.ChangeTracker.Clear();
             }

@@ -20,6 +20,7 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
             return await FindAsync(transactionId, ct);
         }
 
+        HistoricalTransaction? settled;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             var pending = await FindAsync(transactionId, ct);
@@ -34,16 +35,17 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
             db.ChangeTracker.Clear();
             if (outcome == ProviderOutcome.Succeeded)
             {
-                var (confirmed, failure) = await ledger.ConfirmTopUpAsync(transactionId, providerReference, ct);
-                if (confirmed is null && failure != Ledger.LedgerFailure.None)
+                (settled, var failure) = await ledger.ConfirmTopUpAsync(transactionId, providerReference, ct);
+                if (settled is null && failure != Ledger.LedgerFailure.None)
                 {
                     // The provider took the money but the wallet cannot hold it now (cap reached or account suspended
                     // since the request): record the top-up FAILED so nothing is credited, and log for a provider refund.
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
                     await using var failTx = await db.Database.BeginTransactionAsync(ct);
-                    await ledger.FailTopUpAsync(transactionId, providerReference, failure.ToString(), ct);
+                    settled = await ledger.FailTopUpAsync(transactionId, providerReference, failure.ToString(), ct);
                     await failTx.CommitAsync(ct);
+                    Count(settled);
                     logger.LogError("Top-up {TransactionId} paid at the provider could not be credited ({Failure}); needs a provider refund", transactionId, failure);
                     outbox.Notify();
                     return await FindAsync(transactionId, ct);
@@ -51,15 +53,25 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
             }
             else
             {
-                await ledger.FailTopUpAsync(transactionId, providerReference, failureReason ?? "DECLINED", ct);
+                settled = await ledger.FailTopUpAsync(transactionId, providerReference, failureReason ?? "DECLINED", ct);
             }
 
             await transaction.CommitAsync(ct);
         }
 
+        Count(settled);
         outbox.Notify();
         db.ChangeTracker.Clear();
         return await FindAsync(transactionId, ct);
+    }
+
+    /// <summary>Only the call that settled the top-up counts it (the others found it no longer pending).</summary>
+    private static void Count(HistoricalTransaction? settled)
+    {
+        if (settled is not null)
+        {
+            Ledger.LedgerMetrics.Committed(settled);
+        }
     }
 
     public Task<HistoricalTransaction?> FindAsync(string transactionId, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OneGate.Payment.Ledger;
 
@@ -6,7 +7,7 @@ namespace OneGate.Payment.Transfers;
 /// <param name="ToUsername">The recipient's username; or give <paramref name="ToPhone"/>, not both.</param>
 public sealed record TransferRequest(string? ToUsername, string? ToPhone, decimal? Amount, string? Description);
 
-public static class TransferEndpoint
+public static partial class TransferEndpoint
 {
     public static RouteGroupBuilder MapTransfer(this RouteGroupBuilder group)
     {
@@ -33,6 +34,17 @@ public static class TransferEndpoint
 
         MoneyRules.Text(request.ToUsername, 50, errors, "toUsername");
         MoneyRules.Text(request.ToPhone, 20, errors, "toPhone");
+        // A recipient that cannot be a user is bad input (400, nothing stored), not an unknown one (a stored 404).
+        if (!errors.ContainsKey("toUsername") && !string.IsNullOrWhiteSpace(request.ToUsername) && !Username().IsMatch(request.ToUsername.Trim()))
+        {
+            errors["toUsername"] = ["A username: 3 to 50 letters, digits, '_' or '.'."];
+        }
+
+        if (!errors.ContainsKey("toPhone") && !string.IsNullOrWhiteSpace(request.ToPhone) && !Phone().IsMatch(request.ToPhone.Trim()))
+        {
+            errors["toPhone"] = ["An Indonesian mobile number, e.g. 081234567890 or +6281234567890."];
+        }
+
         MoneyRules.Amount(request.Amount, errors);
         MoneyRules.Text(request.Description, 255, errors, "description");
         if (errors.Count > 0)
@@ -59,4 +71,12 @@ public static class TransferEndpoint
             return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure, recipientFailed)) : MoneyOutcome.Done(row);
         }, ct);
     }
+
+    // Auth's rules, loosely: usernames are [a-z0-9_.] taken case-insensitively; phones are digits with an optional
+    // leading + and the separators people type. Auth decides whether such a user exists.
+    [GeneratedRegex("^[A-Za-z0-9_.]{3,50}$")]
+    private static partial Regex Username();
+
+    [GeneratedRegex(@"^\+?[0-9][0-9 .\-]{6,19}$")]
+    private static partial Regex Phone();
 }

@@ -1,11 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Auth;
@@ -18,7 +12,6 @@ namespace OneGate.Tests.Auth;
 [Collection(OneGateAppCollection.Name)]
 public sealed class TokenAttackTests(OneGateAppFixture fixture)
 {
-    private const string KeyId = "onegate-dev-1";
     private readonly HttpClient auth = fixture.CreateClient("auth");
 
     public static TheoryData<string, string> Protected() => new()
@@ -79,7 +72,7 @@ public sealed class TokenAttackTests(OneGateAppFixture fixture)
     private async Task<(TestUser User, string Sid)> LiveSessionAsync()
     {
         var user = await TestUsers.RegisterAndLoginAsync(auth);
-        var sid = new JsonWebToken(user.AccessToken).GetClaim("sid").Value;
+        var sid = ForgedTokens.SessionOf(user.AccessToken!);
         return (user, sid);
     }
 
@@ -92,58 +85,23 @@ public sealed class TokenAttackTests(OneGateAppFixture fixture)
         return response.StatusCode;
     }
 
-    private async Task<ECDsa> DevelopmentKeyAsync()
-    {
-        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var parameter = model.Resources.OfType<ParameterResource>().Single(r => r.Name == "auth-signing-key");
-        var key = ECDsa.Create();
-        key.ImportFromPem(await parameter.GetValueAsync(default));
-        return key;
-    }
+    private Task<ECDsa> DevelopmentKeyAsync() => ForgedTokens.DevelopmentKeyAsync(fixture);
 
     private async Task<string> SignAsync(int userId, string sid, string issuer = "onegate-auth", string audience = "onegate-api",
         DateTimeOffset? issuedAt = null, DateTimeOffset? expires = null) =>
         Sign(await DevelopmentKeyAsync(), userId, sid, issuer, audience, issuedAt, expires);
 
     private static string Sign(ECDsa key, int userId, string sid, string issuer = "onegate-auth", string audience = "onegate-api",
-        DateTimeOffset? issuedAt = null, DateTimeOffset? expires = null)
-    {
-        var iat = issuedAt ?? DateTimeOffset.UtcNow;
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = iat.UtcDateTime,
-            NotBefore = iat.UtcDateTime,
-            Expires = (expires ?? iat.AddMinutes(15)).UtcDateTime,
-            Claims = new Dictionary<string, object> { ["sub"] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sid"] = sid, ["jti"] = Guid.NewGuid().ToString("N") },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
-        });
-    }
+        DateTimeOffset? issuedAt = null, DateTimeOffset? expires = null) =>
+        ForgedTokens.Sign(key, userId, sid, issuer, audience, issuedAt, expires);
 
-    private static string Payload(int userId, string sid)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return JsonSerializer.Serialize(new { iss = "onegate-auth", aud = "onegate-api", sub = userId.ToString(System.Globalization.CultureInfo.InvariantCulture), sid, iat = now, nbf = now, exp = now + 900 });
-    }
-
-    private static string Unsigned(int userId, string sid) =>
-        $"{Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""")}.{Base64UrlEncoder.Encode(Payload(userId, sid))}.";
+    private static string Unsigned(int userId, string sid) => ForgedTokens.Unsigned(userId, sid);
 
     private async Task<string> HmacWithPublicKeyAsync(int userId, string sid)
     {
         using var key = await DevelopmentKeyAsync();
-        var publicPem = key.ExportSubjectPublicKeyInfoPem();
-        var unsigned = $"{Base64UrlEncoder.Encode($$"""{"alg":"HS256","typ":"JWT","kid":"{{KeyId}}"}""")}.{Base64UrlEncoder.Encode(Payload(userId, sid))}";
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(publicPem), Encoding.ASCII.GetBytes(unsigned));
-        return $"{unsigned}.{Base64UrlEncoder.Encode(signature)}";
+        return ForgedTokens.HmacWithPublicKey(key, userId, sid);
     }
 
-    private static string AlterSubject(string token, int otherUserId)
-    {
-        var parts = token.Split('.');
-        var payload = JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!;
-        payload["sub"] = otherUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return $"{parts[0]}.{Base64UrlEncoder.Encode(payload.ToJsonString())}.{parts[2]}";
-    }
+    private static string AlterSubject(string token, int otherUserId) => ForgedTokens.AlterSubject(token, otherUserId);
 }

@@ -34,6 +34,27 @@ public sealed class NetworkPolicyTests
         Assert.Equal(expected.Order(), reaching);
     }
 
+    [Fact]
+    public void The_pipelines_smoke_test_pod_reaches_the_services_http_port_and_nothing_else()
+    {
+        var rendered = RenderedManifests.Overlay("production");
+        var pods = rendered.PodTemplates().ToDictionary(p => p.Workload.Metadata.Name, p => p.Pod.Metadata.Labels);
+        var policies = rendered.All<V1NetworkPolicy>().ToList();
+        var jenkinsfile = Support.RepositoryFiles.Read("Jenkinsfile");
+        Assert.Contains("--labels=app.kubernetes.io/name=smoke-test", jenkinsfile, StringComparison.Ordinal);
+        var smoke = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "smoke-test" };
+
+        foreach (var service in Services)
+        {
+            Assert.True(Allowed(policies, smoke, pods[service], 8080), $"smoke test cannot reach {service}");
+        }
+
+        foreach (var (store, port) in new[] { ("postgres", 5432), ("redis", 6379), ("kafka", 9092), ("kong", 8100) })
+        {
+            Assert.False(Allowed(policies, smoke, pods[store], port), $"smoke test reaches {store}");
+        }
+    }
+
     [Theory]
     [InlineData("staging")]
     [InlineData("production")]
@@ -69,7 +90,7 @@ public sealed class NetworkPolicyTests
         }
     }
 
-    private static bool Allowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
+    internal static bool Allowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
     {
         var selecting = policies.Where(p => (p.Spec.PolicyTypes ?? ["Ingress"]).Contains("Ingress") && Matches(p.Spec.PodSelector, target)).ToList();
         if (selecting.Count == 0)

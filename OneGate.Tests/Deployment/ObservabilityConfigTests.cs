@@ -19,6 +19,9 @@ public sealed partial class ObservabilityConfigTests
 
         Assert.Equal("0.0.0.0:4317", Get(config, "receivers", "otlp", "protocols", "grpc", "endpoint"));
         Assert.Equal("0.0.0.0:4318", Get(config, "receivers", "otlp", "protocols", "http", "endpoint"));
+        // The metric names in rules and dashboards are the suffixed translation (see KnownMetrics).
+        Assert.Equal("True", Get(config, "exporters", "prometheus", "add_metric_suffixes"), ignoreCase: true);
+        Assert.Equal("3m", Get(config, "exporters", "prometheus", "metric_expiration"));
         Assert.Equal("100", Get(config, "processors", "batch", "send_batch_size"));
         Assert.Equal("10s", Get(config, "processors", "batch", "timeout"));
         Assert.Equal("http://loki:3100/otlp", Get(config, "exporters", "otlphttp/loki", "endpoint"));
@@ -50,7 +53,7 @@ public sealed partial class ObservabilityConfigTests
     {
         var rules = Rules().ToList();
 
-        foreach (var alert in new[] { "OneGateHighErrorRate", "OneGateHighP99Latency", "OneGateOutboxRelayStalled", "OneGateConsumerLag",
+        foreach (var alert in new[] { "OneGateHighErrorRate", "OneGateHighP99Latency", "OneGateOutboxLag", "OneGateConsumerLag",
                      "OneGateRateLimitSurge", "OneGatePodRestarting" })
         {
             Assert.Contains(rules, r => r.Name == alert);
@@ -73,9 +76,12 @@ public sealed partial class ObservabilityConfigTests
 
         foreach (var (where, expression) in expressions)
         {
-            foreach (Match metric in MetricName().Matches(expression))
+            // A selector names a metric; any onegate_ word is ours even without one.
+            var names = MetricName().Matches(expression).Select(m => m.Groups[1].Value)
+                .Concat(OurMetricName().Matches(expression).Select(m => m.Value));
+            foreach (var metric in names)
             {
-                Assert.True(known.Contains(metric.Groups[1].Value), $"{where}: {metric.Groups[1].Value} is not emitted by anything we deploy");
+                Assert.True(known.Contains(metric), $"{where}: {metric} is not emitted by anything we deploy");
             }
         }
     }
@@ -102,7 +108,7 @@ public sealed partial class ObservabilityConfigTests
 
         var business = Dashboards().Single(d => d.File.EndsWith("onegate-business.json", StringComparison.Ordinal));
         var titles = string.Join('\n', business.Json.GetProperty("panels").EnumerateArray().Select(p => p.GetProperty("title").GetString()));
-        foreach (var kpi in new[] { "Top-ups", "Payments", "Declines", "Money" })
+        foreach (var kpi in new[] { "Top-ups", "Payments", "Transfers", "Refunds", "Declines", "Money moved (IDR)" })
         {
             Assert.Contains(kpi, titles, StringComparison.OrdinalIgnoreCase);
         }
@@ -143,10 +149,9 @@ public sealed partial class ObservabilityConfigTests
     }
 
     /// <summary>
-    /// What is scraped: OTel instruments through the collector's Prometheus exporter (dots become
-    /// underscores, the unit "s" becomes _seconds, counters get _total), kafka-exporter, Kong's prometheus
-    /// plugin, kube-state-metrics. Our own counters are read from the source, so a renamed instrument
-    /// fails here.
+    /// What is scraped: OTel instruments through the collector's Prometheus exporter, kafka-exporter, Kong's
+    /// prometheus plugin, kube-state-metrics. Our own instruments are read from the source, so a renamed
+    /// instrument or a changed unit fails here.
     /// </summary>
     private static HashSet<string> KnownMetrics()
     {
@@ -156,15 +161,44 @@ public sealed partial class ObservabilityConfigTests
             known.UnionWith([histogram + "_bucket", histogram + "_count", histogram + "_sum"]);
         }
 
-        var telemetry = File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, "OneGate.ServiceDefaults", "Kafka", "KafkaTelemetry.cs"));
-        foreach (Match counter in Counter().Matches(telemetry))
+        foreach (var source in new[] { "OneGate.ServiceDefaults/Kafka/KafkaTelemetry.cs", "OneGate.Payment/Ledger/LedgerMetrics.cs" })
         {
-            known.Add(counter.Groups[1].Value.Replace('.', '_') + "_total");
+            var instruments = Instrument().Matches(File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, source)));
+            Assert.True(instruments.Count > 0, $"no instrument found in {source}");
+            foreach (Match instrument in instruments)
+            {
+                var unit = Unit().Match(instrument.Groups["rest"].Value);
+                known.UnionWith(PrometheusNames(instrument.Groups["kind"].Value, instrument.Groups["name"].Value, unit.Success ? unit.Groups[1].Value : ""));
+            }
         }
 
         Assert.Contains("onegate_kafka_produced_total", known);
         known.UnionWith(["kafka_consumergroup_lag", "kong_http_requests_total", "kube_pod_container_status_restarts_total"]);
         return known;
+    }
+
+    /// <summary>
+    /// The collector's translation with add_metric_suffixes (its prometheus translator's normalizeName): the
+    /// name's alphanumeric tokens joined by "_", then the unit unless empty, "1" or an {annotation} (s becomes
+    /// seconds, others stay as written, e.g. IDR), then _total on monotonic counters; histograms add their
+    /// series suffixes.
+    /// </summary>
+    private static IEnumerable<string> PrometheusNames(string kind, string name, string unit)
+    {
+        var tokens = name.Split(['.', '_', '-'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var promUnit = unit switch { "s" => "seconds", "ms" => "milliseconds", "By" => "bytes", "1" => "", _ when unit.Contains('{') => "", _ => unit };
+        if (promUnit.Length > 0 && !tokens.Contains(promUnit))
+        {
+            tokens.Add(promUnit);
+        }
+
+        var baseName = string.Join('_', tokens);
+        return kind switch
+        {
+            "Counter" or "ObservableCounter" => [baseName + "_total"],
+            "Histogram" => [baseName + "_bucket", baseName + "_count", baseName + "_sum"],
+            _ => [baseName], // gauges and up-down counters
+        };
     }
 
     private static IEnumerable<(string Name, string Expression, string Severity, string Summary)> Rules()
@@ -252,6 +286,13 @@ public sealed partial class ObservabilityConfigTests
     [GeneratedRegex(@"([a-zA-Z_:][a-zA-Z0-9_:]*)\s*[\{\[]")]
     private static partial Regex MetricName();
 
-    [GeneratedRegex(@"Create(?:Counter|UpDownCounter)<\w+>\(""([a-z0-9_.]+)""")]
-    private static partial Regex Counter();
+    [GeneratedRegex(@"\bonegate_[a-zA-Z0-9_]+")]
+    private static partial Regex OurMetricName();
+
+    /// <summary>A Meter.Create...&lt;T&gt;("name", ...) call up to its end (units are passed as <c>unit:</c>).</summary>
+    [GeneratedRegex(@"Create(?<kind>Counter|UpDownCounter|Histogram|Gauge|ObservableCounter|ObservableUpDownCounter|ObservableGauge)<\w+>\(\s*""(?<name>[a-z0-9_.]+)""(?<rest>[^;]*);")]
+    private static partial Regex Instrument();
+
+    [GeneratedRegex(@"\bunit:\s*""([^""]*)""")]
+    private static partial Regex Unit();
 }

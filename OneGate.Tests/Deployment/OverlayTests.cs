@@ -188,19 +188,17 @@ public sealed class OverlayTests
         }
     }
 
-    [Fact]
-    public void Kong_mounts_the_repository_kong_yml()
+    [Theory]
+    [MemberData(nameof(AllOverlays))]
+    public void Each_service_runs_its_own_image_from_the_namespace_registry(string overlay)
     {
-        var rendered = RenderedManifests.Overlay("production");
-        var kong = rendered.Get<V1Deployment>("kong").Spec.Template.Spec;
-        var volume = Assert.Single(kong.Volumes, v => v.ConfigMap is not null);
-        var config = rendered.Objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == volume.ConfigMap.Name);
-
-        Assert.Equal("kong-config", RenderedManifests.HashedName(config.Metadata.Name));
-        Assert.Equal(File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, "kong", "kong.yml")), config.Data["kong.yml"]);
-        var env = rendered.EnvironmentOf(Assert.Single(kong.Containers));
-        Assert.Equal("off", env["KONG_DATABASE"]);
-        Assert.Equal("/kong/kong.yml", env["KONG_DECLARATIVE_CONFIG"]);
+        var rendered = RenderedManifests.Overlay(overlay);
+        foreach (var service in new[] { "auth", "payment", "transaction" })
+        {
+            var container = Assert.Single(rendered.PodOf(service).Spec.Containers);
+            Assert.Equal(service, container.Name); // the pipeline's `oc set image deployment/NAME NAME=...`
+            Assert.Equal($"image-registry.openshift-image-registry.svc:5000/{RenderedManifests.Namespaces[overlay]}/onegate-{service}:latest", container.Image);
+        }
     }
 
     [Theory]

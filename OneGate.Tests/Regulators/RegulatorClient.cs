@@ -9,9 +9,11 @@ public sealed class RegulatorClient(HttpClient transaction)
 
     public static string ReportPath => $"/api/external/reports/daily?date={TodayWib}";
 
-    public Task<HttpResponseMessage> GetAsync(string path, string? key)
+    /// <param name="newConnection">Close the connection after the response, so the next request may reach another replica.</param>
+    public Task<HttpResponseMessage> GetAsync(string path, string? key, bool newConnection = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.ConnectionClose = newConnection;
         if (key is not null)
         {
             request.Headers.Add("X-API-Key", key);
@@ -20,6 +22,8 @@ public sealed class RegulatorClient(HttpClient transaction)
         request.Headers.UserAgent.ParseAdd("OneGateRegulatorTests/1.0");
         return transaction.SendAsync(request);
     }
+
+    public static string ServedBy(HttpResponseMessage response) => response.Headers.GetValues("X-Served-By").Single();
 
     public static int Header(HttpResponseMessage response, string name) =>
         int.Parse(response.Headers.GetValues(name).Single(), System.Globalization.CultureInfo.InvariantCulture);

@@ -54,6 +54,36 @@ public sealed class RegulatorRateLimitTests(OneGateAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_101st_request_in_a_minute_is_429_with_both_replicas_serving()
+    {
+        var key = await RegulatorKeys.CreateAsync(fixture, service: "BANK_INDONESIA", more: ["--per-minute", "100", "--per-hour", "1000", "--per-day", "10000"]);
+        await AwayFromMinuteBoundaryAsync();
+
+        // Ten clients, a new connection per request, so the requests spread over both replicas.
+        var served = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, string Instance)>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 10 }, async (_, _) =>
+        {
+            using var response = await regulator.GetAsync(RegulatorClient.ReportPath, key.Secret, newConnection: true);
+            served.Add((response.StatusCode, RegulatorClient.ServedBy(response)));
+        });
+
+        Assert.All(served, s => Assert.Equal(HttpStatusCode.OK, s.Status));
+        var instances = served.GroupBy(s => s.Instance).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(instances.Count == 2, $"expected both replicas to serve, got {string.Join(", ", instances)}");
+
+        // The 101st, and every one after it within the minute, is refused whichever replica answers.
+        var refusedBy = new HashSet<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var limited = await regulator.GetAsync(RegulatorClient.ReportPath, key.Secret, newConnection: true);
+            await ProblemAssert.IsProblem(limited, HttpStatusCode.TooManyRequests, "RATE_LIMITED");
+            refusedBy.Add(RegulatorClient.ServedBy(limited));
+        }
+
+        Assert.Equal(2, refusedBy.Count);
+    }
+
+    [Fact]
     public async Task Allowed_refused_and_limited_requests_are_written_to_the_access_log()
     {
         var key = await RegulatorKeys.CreateAsync(fixture, permissions: "READ_REPORTS", more: ["--per-minute", "2"]);
@@ -63,7 +93,7 @@ public sealed class RegulatorRateLimitTests(OneGateAppFixture fixture)
         (await regulator.GetAsync(RegulatorClient.TransactionsPath, key.Secret)).Dispose();    // 403
         (await regulator.GetAsync(RegulatorClient.ReportPath, key.Secret)).Dispose();          // 429
 
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30); // rows wait up to AccessLogMaxDelay (5 s in tests) for their batch
         List<(int Status, string Endpoint, string Method, string? UserAgent, string Ip, int? Service)> rows;
         do
         {

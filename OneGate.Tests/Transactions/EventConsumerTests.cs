@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Confluent.Kafka;
 using Npgsql;
 using OneGate.Tests.Support;
@@ -21,7 +20,7 @@ public sealed class EventConsumerTests(OneGateAppFixture fixture)
         var bootstrap = await fixture.App.GetConnectionStringAsync("kafka");
 
         // The real event as Payment published it, and where the consumer recorded it.
-        var (key, value, eventId) = await FindEventAsync(bootstrap!, transactionId);
+        var (key, value, eventId) = await KafkaEvents.FindAsync(fixture, transactionId);
         var originalOffset = await WaitForAsync(async db => await ScalarAsync<long?>(db, "SELECT \"offset\" FROM processed_events WHERE event_id = $1", eventId));
 
         // Redeliver it, then a poison message on the same partition (same key) behind it.
@@ -56,37 +55,6 @@ public sealed class EventConsumerTests(OneGateAppFixture fixture)
             await LedgerChecks.EventsAsync(db) is { Unsent: 0, NotApplied: 0 } caughtUp ? caughtUp : null, within: TimeSpan.FromSeconds(45));
 
         Assert.Equal(0L, events.TotalsMismatches);
-    }
-
-    private async Task<(string Key, string Value, Guid EventId)> FindEventAsync(string bootstrap, string transactionId)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "test-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Subscribe("onegate.transactions.v1");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        try
-        {
-            while (DateTimeOffset.UtcNow < deadline)
-            {
-                var message = consumer.Consume(TimeSpan.FromMilliseconds(500));
-                if (message?.Message.Value is { } value && value.Contains(transactionId, StringComparison.Ordinal))
-                {
-                    using var json = JsonDocument.Parse(value);
-                    return (message.Message.Key, value, json.RootElement.GetProperty("eventId").GetGuid());
-                }
-            }
-        }
-        finally
-        {
-            consumer.Close();
-        }
-
-        throw new Xunit.Sdk.XunitException($"no event for {transactionId} on the topic");
     }
 
     private async Task<T> WaitForAsync<T>(Func<NpgsqlConnection, Task<T?>> probe, TimeSpan? within = null)

@@ -30,5 +30,5 @@ public sealed record TransactionEvent(Guid EventId, string EventType, int Versio
 }
 
 public sealed record TransactionEventData(
-    string TransactionId, string Type, string Status, string Direction, decimal Amount, string? PaymentMethod,
+    string TransactionId, int UserId, string Type, string Status, string Direction, decimal Amount, string? PaymentMethod,
     bool IsAccessibleExternal, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -1,6 +1,8 @@
 using Confluent.Kafka;
+using OneGate.ServiceDefaults.Caching;
 using OneGate.ServiceDefaults.Kafka;
 using OneGate.Transaction.Data;
+using StackExchange.Redis;
 
 namespace OneGate.Transaction.Events;
 
@@ -9,9 +11,11 @@ namespace OneGate.Transaction.Events;
 /// after an event's effect (and its inbox row) committed, so a crash or rebalance redelivers and the inbox
 /// skips. A message that is not a valid event goes to <c>dead_letter_events</c> with its error and the
 /// partition moves on; a failing database is retried (the message is re-read), and after repeated failures
-/// of one message it is dead-lettered too, so no message blocks its partition for good.
+/// of one message it is dead-lettered too, so no message blocks its partition for good. Each event also
+/// invalidates its user's history cache.
 /// </summary>
-public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScopeFactory scopes, ILogger<TransactionEventConsumer> logger) : BackgroundService
+public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScopeFactory scopes, IConnectionMultiplexer redis, ILogger<TransactionEventConsumer> logger)
+    : BackgroundService
 {
     public const string GroupId = "onegate-transaction";
     private const int MaxAttempts = 5;
@@ -98,6 +102,13 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
         if (!await projection.ApplyAsync(@event, result.Topic, result.Partition.Value, result.Offset.Value, ct))
         {
             logger.LogDebug("Event {EventId} already applied; skipped", @event.EventId);
+        }
+
+        // The user's cached history and summary are stale from now on (Payment bumped too, right after its commit;
+        // this covers a bump that did not reach Redis). Best effort: entries also expire by their TTL.
+        if (@event.Transaction.UserId > 0)
+        {
+            await HistoryGeneration.BumpAsync(redis, [@event.Transaction.UserId], logger);
         }
     }
 

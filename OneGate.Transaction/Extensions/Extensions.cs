@@ -5,6 +5,7 @@ using OneGate.ServiceDefaults.Kafka;
 using OneGate.Transaction.Data;
 using OneGate.Transaction.Diagnostics;
 using OneGate.Transaction.Events;
+using OneGate.Transaction.History;
 
 namespace OneGate.Transaction.Extensions;
 
@@ -23,7 +24,12 @@ internal static class Extensions
         builder.AddOneGateAuthentication();
         builder.AddKafka("kafka");
 
-        // Payment's events feed the regulators' daily totals (exactly once, via the inbox).
+        // Summaries and first history pages, per user, invalidated by Payment's commits and events.
+        builder.Services.AddOptions<HistoryCacheOptions>().BindConfiguration(HistoryCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<HistoryCache>();
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddOperationTransformer(new CachedResponse.OpenApiTransformer()));
+
+        // Payment's events feed the regulators' daily totals (exactly once, via the inbox) and invalidate the cache.
         builder.Services.AddScoped<ReportProjection>();
         builder.Services.AddHostedService<TransactionEventConsumer>();
 

@@ -19,15 +19,19 @@ public static class SummaryEndpoint
             .WithName("GetSummary")
             .WithSummary("Inflow, outflow and counts/sums by type and status for a period")
             .WithDescription("from inclusive, to exclusive (ISO 8601); defaults: the last 30 days. Inflow and outflow count SUCCESS " +
-                             "transactions only (credits and debits); byType lists every status.");
+                             "transactions only (credits and debits); byType lists every status. The default period is served from a " +
+                             "cache that every new or changed transaction of the caller invalidates before the request that made it returns " +
+                             "(from/to then tell the period it was computed for); X-Cache says HIT, MISS or BYPASS.")
+            .WithMetadata(new CachedResponse());
         return group;
     }
 
-    private static async Task<Results<Ok<Summary>, ValidationProblem>> GetSummary(HttpContext http, TransactionDbContext db, string? from, string? to, CancellationToken ct)
+    private static async Task<Results<Ok<Summary>, ValidationProblem>> GetSummary(HttpContext http, TransactionDbContext db, HistoryCache cache,
+        string? from, string? to, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var toTime = HistoryQuery.ParseTime(to, "to", errors) ?? DateTimeOffset.UtcNow;
-        var fromTime = HistoryQuery.ParseTime(from, "from", errors) ?? toTime - DefaultPeriod;
+        var toTime = HistoryQuery.ParseTime(to, "to", errors);
+        var fromTime = HistoryQuery.ParseTime(from, "from", errors);
         HistoryQuery.CheckRange(fromTime, toTime, errors);
         if (errors.Count > 0)
         {
@@ -35,6 +39,28 @@ public static class SummaryEndpoint
         }
 
         var userId = http.User.UserId();
+        // The default period is what an app opens with; explicit periods are served from Postgres.
+        if (fromTime is null && toTime is null)
+        {
+            return TypedResults.Ok(await cache.GetOrReadAsync(http, userId, "summary:default", () =>
+            {
+                var end = DateTimeOffset.UtcNow;
+                return ComputeAsync(db, userId, end - DefaultPeriod, end, ct);
+            }));
+        }
+
+        var until = toTime ?? DateTimeOffset.UtcNow;
+        var since = fromTime ?? until - DefaultPeriod;
+        if (since > until)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["from"] = ["Must not be after 'to'."] });
+        }
+
+        return TypedResults.Ok(await ComputeAsync(db, userId, since, until, ct));
+    }
+
+    private static async Task<Summary> ComputeAsync(TransactionDbContext db, int userId, DateTimeOffset fromTime, DateTimeOffset toTime, CancellationToken ct)
+    {
         var lines = await db.HistoricalTransactions
             .Where(t => t.UserId == userId && t.CreatedAt >= fromTime && t.CreatedAt < toTime)
             .GroupBy(t => new { t.Type, t.Status, t.Direction })
@@ -46,6 +72,6 @@ public static class SummaryEndpoint
             .OrderBy(l => l.Type).ThenBy(l => l.Status).ToList();
         var inflow = lines.Where(l => l.Status == TransactionStatus.Success && l.Direction == TransactionDirection.Credit).Sum(l => l.Amount);
         var outflow = lines.Where(l => l.Status == TransactionStatus.Success && l.Direction == TransactionDirection.Debit).Sum(l => l.Amount);
-        return TypedResults.Ok(new Summary(fromTime, toTime, "IDR", inflow, outflow, byType));
+        return new Summary(fromTime, toTime, "IDR", inflow, outflow, byType);
     }
 }

