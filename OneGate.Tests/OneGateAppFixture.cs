@@ -8,9 +8,10 @@ namespace OneGate.Tests;
 /// <summary>
 /// Boots the real AppHost once per test run in Local mode (real Postgres, Redis and Kafka processes)
 /// with a fresh data directory, and tears it all down at the end. If start-up fails, the exception
-/// carries the tail of every resource's log so CI output says why.
+/// carries the tail of every resource's log so CI output says why. A collection that needs an app of its
+/// own (e.g. one it kills parts of) derives from it and adjusts the model in <see cref="Configure"/>.
 /// </summary>
-public sealed class OneGateAppFixture : IAsyncLifetime
+public class OneGateAppFixture : IAsyncLifetime
 {
     public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka"];
     public static readonly string[] ServiceResources = ["auth", "payment", "transaction", "provider-sandbox"];
@@ -50,8 +51,7 @@ public sealed class OneGateAppFixture : IAsyncLifetime
             });
 
         // Short clocks so provider scenarios (timeouts, late callbacks, reconciliation) settle within a test.
-        var payment = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment"));
-        payment
+        Project(builder, "payment")
             .WithEnvironment("Payment__Reconciliation__Interval", "00:00:01")
             .WithEnvironment("Payment__Reconciliation__PendingFor", "00:00:03")
             .WithEnvironment("Providers__AttemptTimeout", "00:00:02")
@@ -60,15 +60,14 @@ public sealed class OneGateAppFixture : IAsyncLifetime
             .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PaymentTelemetry.Endpoint)
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500");
-        var sandbox = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "provider-sandbox"));
-        sandbox
+        Project(builder, "provider-sandbox")
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")
             .WithEnvironment("Sandbox__Scenarios__SettleDelay", "00:00:01");
+        Configure(builder);
 
         // Access-log rows wait up to 5 s for their batch, so a test can stop the service with rows still queued.
-        var transaction = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "transaction"));
-        transaction.WithEnvironment("Regulators__AccessLogMaxDelay", "00:00:05");
+        Project(builder, "transaction").WithEnvironment("Regulators__AccessLogMaxDelay", "00:00:05");
 
         app = await builder.BuildAsync();
         CaptureLogs(app);
@@ -77,16 +76,30 @@ public sealed class OneGateAppFixture : IAsyncLifetime
         try
         {
             await app.StartAsync(timeout.Token);
-            foreach (var resource in InfrastructureResources.Concat(ServiceResources))
-            {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-            }
+            await WaitForAllHealthyAsync(timeout.Token);
         }
         catch (Exception ex)
         {
             throw new InvalidOperationException($"The OneGate app did not become healthy: {ex.Message}\n{DescribeLogs()}", ex);
         }
     }
+
+    /// <summary>Every resource of the app is Healthy (at start, and after a test has restarted parts of it).</summary>
+    public async Task WaitForAllHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+        }
+    }
+
+    /// <summary>Adjusts the app model after the shared test settings, before it is built.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
+    protected static IResourceBuilder<ProjectResource> Project(IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name));
 
     /// <summary>The last lines each resource logged (for failure messages).</summary>
     public string DescribeLogs(int linesPerResource = 40)
