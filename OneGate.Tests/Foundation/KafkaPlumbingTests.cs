@@ -23,7 +23,11 @@ public sealed class KafkaPlumbingTests(OneGateAppFixture fixture)
         var deadline = DateTimeOffset.UtcNow.AddSeconds(45);
         while (received is null && DateTimeOffset.UtcNow < deadline)
         {
-            using var response = await transaction.GetAsync(new Uri($"/internal/diagnostics/kafka-pings/{pingId}", UriKind.Relative));
+            // Transaction runs two replicas and only the one that owns the diagnostics partition has the ping in
+            // memory: a new connection per poll lets the proxy's round robin reach both.
+            using var poll = new HttpRequestMessage(HttpMethod.Get, new Uri($"/internal/diagnostics/kafka-pings/{pingId}", UriKind.Relative));
+            poll.Headers.ConnectionClose = true;
+            using var response = await transaction.SendAsync(poll);
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 received = await response.Content.ReadFromJsonAsync<JsonElement>();
