@@ -28,13 +28,9 @@ public static class EventLagBenchmark
         await using (var backlogDb = new NpgsqlConnection(options.Postgres))
         {
             await backlogDb.OpenAsync();
-            var backlog = await UnsentAsync(backlogDb);
+            var backlog = await NotAppliedAsync(backlogDb, DateTimeOffset.MinValue);
             var drain = Stopwatch.StartNew();
-            while (await UnsentAsync(backlogDb) > 0 && drain.Elapsed < TimeSpan.FromMinutes(5))
-            {
-                await Task.Delay(250);
-            }
-
+            await WaitUntilAppliedAsync(backlogDb, DateTimeOffset.MinValue, TimeSpan.FromMinutes(5));
             if (backlog > 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -98,11 +94,15 @@ public static class EventLagBenchmark
         return failures == 0 && applied ? 0 : 1;
     }
 
-    private static async Task<long> UnsentAsync(NpgsqlConnection db)
+    /// <summary>Outbox events written since <paramref name="since"/> that the consumer has not applied yet.</summary>
+    private static async Task<long> NotAppliedAsync(NpgsqlConnection db, DateTimeOffset since)
     {
-        await using var unsent = new NpgsqlCommand(
-            "SELECT count(*) FROM outbox_messages o WHERE NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id)", db);
-        return (long)(await unsent.ExecuteScalarAsync())!;
+        await using var pending = new NpgsqlCommand("""
+            SELECT count(*) FROM outbox_messages o
+             WHERE o.created_at >= $1 AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id)
+            """, db)
+        { Parameters = { new() { Value = since } } };
+        return (long)(await pending.ExecuteScalarAsync())!;
     }
 
     /// <summary>True once every outbox event written since <paramref name="since"/> is in the consumer's inbox.</summary>
@@ -111,12 +111,7 @@ public static class EventLagBenchmark
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
-            await using var pending = new NpgsqlCommand("""
-                SELECT count(*) FROM outbox_messages o
-                 WHERE o.created_at >= $1 AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id)
-                """, db)
-            { Parameters = { new() { Value = since } } };
-            if ((long)(await pending.ExecuteScalarAsync())! == 0)
+            if (await NotAppliedAsync(db, since) == 0)
             {
                 return true;
             }

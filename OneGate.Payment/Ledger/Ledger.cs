@@ -22,7 +22,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> PayAsync(Account account, decimal amount, string merchant,
         string? description, string? externalReference, CancellationToken ct)
     {
-        var (movement, failure) = await MoveAsync(account.Id, -amount, ct);
+        var (movement, failure) = await MoveAsync(account.UserId, -amount, ct);
         if (movement is null)
         {
             return (null, failure);
@@ -42,9 +42,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     public async Task<(HistoricalTransaction? SenderRow, LedgerFailure Failure, bool RecipientFailed)> TransferAsync(
         Account sender, int recipientUserId, decimal amount, string? description, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A transfer runs inside the caller's transaction."));
+        await using var batch = NewBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
         {
             Parameters = { new NpgsqlParameter<int> { TypedValue = recipientUserId } },
@@ -56,28 +54,16 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             batch.BatchCommands.Add(MoveCommand(userId, delta));
         }
 
-        var moved = new Dictionary<int, (Guid AccountId, Movement Movement)>();
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
-        {
-            do
-            {
-                while (reader.FieldCount == 4 && await reader.ReadAsync(ct))
-                {
-                    moved[reader.GetInt32(0)] = (reader.GetGuid(1), new Movement(reader.GetDecimal(2), reader.GetInt64(3)));
-                }
-            }
-            while (await reader.NextResultAsync(ct));
-        }
-
+        var moved = await MovementsAsync(batch, ct);
         if (!moved.TryGetValue(sender.UserId, out var debit))
         {
             // The caller rolls back whatever half was applied; the sender's own problem is reported first.
-            return (null, await WhyRefusedAsync(a => a.UserId == sender.UserId, -amount, ct), false);
+            return (null, await WhyRefusedAsync(sender.UserId, -amount, ct), false);
         }
 
         if (!moved.TryGetValue(recipientUserId, out var credit))
         {
-            return (null, await WhyRefusedAsync(a => a.UserId == recipientUserId, amount, ct), true);
+            return (null, await WhyRefusedAsync(recipientUserId, amount, ct), true);
         }
 
         var reference = TransactionIds.NewTransferReference(time.GetUtcNow());
@@ -96,7 +82,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> RefundAsync(Account account, HistoricalTransaction payment, decimal amount,
         string? reason, CancellationToken ct)
     {
-        var (movement, failure) = await MoveAsync(account.Id, amount, ct);
+        var (movement, failure) = await MoveAsync(account.UserId, amount, ct);
         if (movement is null)
         {
             return (null, failure);
@@ -131,7 +117,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             return (null, LedgerFailure.None);
         }
 
-        var (movement, failure) = await MoveAsync(row.AccountId, row.Amount, ct);
+        var (movement, failure) = await MoveAsync(row.UserId, row.Amount, ct);
         if (movement is null)
         {
             return (null, failure);
@@ -171,26 +157,20 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {transactionId} AND type = 'TOPUP' AND status = 'PENDING' FOR UPDATE")
             .SingleOrDefaultAsync(ct);
 
-    /// <summary>
-    /// Applies a signed delta to one account if, and only if, the account is ACTIVE, stays non-negative and
-    /// (for credits) stays within the cap. The updated row stays locked until the transaction ends.
-    /// </summary>
-    private async Task<(Movement? Movement, LedgerFailure Failure)> MoveAsync(Guid accountId, decimal delta, CancellationToken ct)
+    /// <summary><see cref="MoveCommand"/> for one account, with the reason when it was refused.</summary>
+    private async Task<(Movement? Movement, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct)
     {
-        var cap = limits.Value.BalanceCap;
-        var moved = await db.Database.SqlQuery<Movement>($"""
-            UPDATE accounts
-               SET balance = balance + {delta}, ledger_sequence = ledger_sequence + 1, updated_at = now()
-             WHERE id = {accountId}
-               AND status = 'ACTIVE'
-               AND balance + {delta} >= 0
-               AND ({delta} <= 0 OR balance + {delta} <= {cap})
-            RETURNING balance AS "BalanceAfter", ledger_sequence AS "LedgerSequence"
-            """).ToListAsync(ct);
-        return moved.Count == 1 ? (moved[0], LedgerFailure.None) : (null, await WhyRefusedAsync(a => a.Id == accountId, delta, ct));
+        await using var batch = NewBatch();
+        batch.BatchCommands.Add(MoveCommand(userId, delta));
+        var moved = await MovementsAsync(batch, ct);
+        return moved.TryGetValue(userId, out var m) ? (m.Movement, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
     }
 
-    /// <summary>The same conditional update as <see cref="MoveAsync"/>, by user id, for a batch.</summary>
+    /// <summary>
+    /// The one balance change: applies a signed delta to a user's account if, and only if, the account is ACTIVE,
+    /// stays non-negative and (for credits) stays within the cap. The updated row stays locked until the
+    /// transaction ends.
+    /// </summary>
     private NpgsqlBatchCommand MoveCommand(int userId, decimal delta) => new("""
         UPDATE accounts
            SET balance = balance + $2, ledger_sequence = ledger_sequence + 1, updated_at = now()
@@ -209,10 +189,31 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         },
     };
 
-    /// <summary>Why a conditional update matched no row (read only on the refusal path).</summary>
-    private async Task<LedgerFailure> WhyRefusedAsync(System.Linq.Expressions.Expression<Func<Account, bool>> which, decimal delta, CancellationToken ct)
+    /// <summary>A batch on the caller's transaction: the money statements never run outside it.</summary>
+    private NpgsqlBatch NewBatch() =>
+        new((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
+
+    /// <summary>The movements a batch of <see cref="MoveCommand"/>s applied, by user id (a refused one is absent).</summary>
+    private static async Task<Dictionary<int, (Guid AccountId, Movement Movement)>> MovementsAsync(NpgsqlBatch batch, CancellationToken ct)
     {
-        var account = await db.Accounts.AsNoTracking().SingleAsync(which, ct);
+        var moved = new Dictionary<int, (Guid AccountId, Movement Movement)>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
+        {
+            while (reader.FieldCount == 4 && await reader.ReadAsync(ct))
+            {
+                moved[reader.GetInt32(0)] = (reader.GetGuid(1), new Movement(reader.GetDecimal(2), reader.GetInt64(3)));
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+        return moved;
+    }
+
+    /// <summary>Why a conditional update matched no row (read only on the refusal path).</summary>
+    private async Task<LedgerFailure> WhyRefusedAsync(int userId, decimal delta, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.UserId == userId, ct);
         return account.Status != AccountStatus.Active ? LedgerFailure.AccountNotActive
             : delta < 0 ? LedgerFailure.InsufficientFunds
             : LedgerFailure.BalanceLimitExceeded;

@@ -104,14 +104,7 @@ public sealed class LedgerInvariantTests(OneGateAppFixture fixture)
             ids.Add((await payment.TransferAsync(user, other, 1_000m)).Json.GetProperty("transactionId").GetString()!);
         }
 
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = await fixture.App.GetConnectionStringAsync("kafka"),
-            GroupId = "test-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Subscribe("onegate.transactions.v1");
+        using var consumer = await KafkaEvents.NewConsumerAsync(fixture);
         var seen = new Dictionary<string, int>();
         var keys = new Dictionary<string, string>();
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);

@@ -9,9 +9,10 @@ public static class KafkaEvents
     public const string Topic = "onegate.transactions.v1";
 
     /// <summary>The event Payment published for a transaction: its key, value and event id.</summary>
-    public static async Task<(string Key, string Value, Guid EventId)> FindAsync(OneGateAppFixture fixture, string transactionId)
+    /// <summary>A consumer of the topic in a group of its own, reading from the beginning.</summary>
+    public static async Task<IConsumer<string, string>> NewConsumerAsync(OneGateAppFixture fixture)
     {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
             BootstrapServers = await fixture.App.GetConnectionStringAsync("kafka"),
             GroupId = "test-" + Guid.NewGuid().ToString("N"),
@@ -19,6 +20,12 @@ public static class KafkaEvents
             EnableAutoCommit = false,
         }).Build();
         consumer.Subscribe(Topic);
+        return consumer;
+    }
+
+    public static async Task<(string Key, string Value, Guid EventId)> FindAsync(OneGateAppFixture fixture, string transactionId)
+    {
+        using var consumer = await NewConsumerAsync(fixture);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
         try
         {
