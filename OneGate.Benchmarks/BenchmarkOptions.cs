@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OneGate.Benchmarks;
 
-public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output)
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -21,6 +21,8 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             int.Parse(Value("--concurrency", "4"), CultureInfo.InvariantCulture),
             Value("--postgres", "") is { Length: > 0 } postgres ? postgres : null,
             Value("--api-key", "") is { Length: > 0 } apiKey ? apiKey : null,
-            Value("--output", "") is { Length: > 0 } output ? output : null);
+            Value("--output", "") is { Length: > 0 } output ? output : null,
+            // report only: a comma-separated subset of auth,transfer,lag,history (default all).
+            Value("--suites", "auth,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet());
     }
 }

@@ -31,11 +31,26 @@ public static class BenchmarkReport
             Postgres = stack.Postgres,
         };
         var failed = 0;
-        failed += await SectionAsync(report, "Auth: login and authenticated reads", () => AuthBenchmark.RunAsync(suiteOptions with { Concurrency = 4 }));
-        failed += await SectionAsync(report, "Transfers (32 clients) and the same transfer as raw SQL", () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32 }));
-        failed += await SectionAsync(report, "Outbox-to-consumer lag", () => EventLagBenchmark.RunAsync(suiteOptions));
-        var apiKey = await stack.IssueUnthrottledRegulatorKeyAsync();
-        failed += await SectionAsync(report, "History and regulator pages at 1M rows", () => HistoryBenchmark.RunAsync(suiteOptions with { Concurrency = 8, ApiKey = apiKey }));
+        if (options.Suites.Contains("auth"))
+        {
+            failed += await SectionAsync(report, "Auth: login and authenticated reads", () => AuthBenchmark.RunAsync(suiteOptions with { Concurrency = 4 }));
+        }
+
+        if (options.Suites.Contains("transfer"))
+        {
+            failed += await SectionAsync(report, "Transfers (32 clients) and the same transfer as raw SQL", () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32 }));
+        }
+
+        if (options.Suites.Contains("lag"))
+        {
+            failed += await SectionAsync(report, "Outbox-to-consumer lag", () => EventLagBenchmark.RunAsync(suiteOptions));
+        }
+
+        if (options.Suites.Contains("history"))
+        {
+            var apiKey = await stack.IssueUnthrottledRegulatorKeyAsync();
+            failed += await SectionAsync(report, "History and regulator pages at 1M rows", () => HistoryBenchmark.RunAsync(suiteOptions with { Concurrency = 8, ApiKey = apiKey }));
+        }
 
         await File.WriteAllTextAsync(output, report.ToString());
         Console.Error.WriteLine($"report written to {output}");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OneGate.Payment.Data;
 
 namespace OneGate.Payment.Idempotency;
@@ -11,8 +12,10 @@ namespace OneGate.Payment.Idempotency;
 /// <summary>
 /// Stripe-style idempotency, stored in Postgres: the same key and body within 24 h returns the first
 /// response again (<c>Idempotent-Replayed: true</c>) and moves money once; the same key with another body is
-/// 422; while the first request runs, 409. The final response is written in the same database transaction
-/// as the money movement, so a crash can never leave money moved without its stored answer.
+/// 422. Pay, transfer and refund store the key only with their final answer, in the same database transaction
+/// as the money movement (<see cref="Stage"/>): a concurrent request with the key waits for that transaction and
+/// then replays it, and a crash leaves neither money moved nor the key taken. A top-up waits on its provider, so
+/// it claims the key first (<see cref="ClaimAsync"/>) and a concurrent request gets 409 until it finishes.
 /// </summary>
 public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> json, TimeProvider time)
 {
@@ -22,70 +25,157 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
     // A request that stops answering (crash, kill) frees its key after this long.
     private static readonly TimeSpan InFlightLease = TimeSpan.FromSeconds(60);
 
-    public async Task<IdempotencyClaim> ClaimAsync(HttpContext http, int userId, object request, CancellationToken ct)
+    /// <summary>
+    /// Reads and checks the Idempotency-Key header and fingerprints the request; the problem is set (400) when
+    /// the key is missing or malformed.
+    /// </summary>
+    public (IdempotentRequest? Request, IdempotencyClaim.Rejected? Problem) Read(HttpContext http, int userId, object request)
     {
         var key = http.Request.Headers[Header].ToString();
         if (string.IsNullOrEmpty(key))
         {
-            return Reject(StatusCodes.Status400BadRequest, "IDEMPOTENCY_KEY_REQUIRED", "Idempotency-Key required",
-                "Send an Idempotency-Key header (1-255 printable ASCII characters) with every request that moves money.");
+            return (null, Reject(StatusCodes.Status400BadRequest, "IDEMPOTENCY_KEY_REQUIRED", "Idempotency-Key required",
+                "Send an Idempotency-Key header (1-255 printable ASCII characters) with every request that moves money."));
         }
 
         if (key.Length > 255 || key.Any(c => c is < '\x20' or > '\x7e'))
         {
-            return Reject(StatusCodes.Status400BadRequest, "VALIDATION_FAILED", "Invalid Idempotency-Key",
-                "The Idempotency-Key must be 1-255 printable ASCII characters.");
+            return (null, Reject(StatusCodes.Status400BadRequest, "VALIDATION_FAILED", "Invalid Idempotency-Key",
+                "The Idempotency-Key must be 1-255 printable ASCII characters."));
         }
 
-        var hash = RequestHash(http.Request.Method, http.Request.Path, request);
-        var now = time.GetUtcNow();
+        var path = http.Request.Path.Value ?? "";
+        return (new IdempotentRequest(userId, key, http.Request.Method, path, RequestHash(http.Request.Method, path, request)), null);
+    }
+
+    /// <summary>
+    /// Claims the key before a request that waits on someone else (a provider): the key is held IN_PROGRESS in
+    /// its own committed row, so a concurrent request with it gets 409 until the first finishes or its lease ends.
+    /// </summary>
+    public async Task<IdempotencyClaim> ClaimAsync(HttpContext http, int userId, object request, CancellationToken ct)
+    {
+        var (idempotent, problem) = Read(http, userId, request);
+        if (idempotent is null)
+        {
+            return problem!;
+        }
+
         for (var attempt = 0; attempt < 3; attempt++)
         {
+            var now = time.GetUtcNow();
             var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, locked_until, created_at, expires_at)
-                VALUES ({userId}, {key}, {http.Request.Method}, {http.Request.Path.Value}, {hash}, 'IN_PROGRESS', {now + InFlightLease}, {now}, {now + Retention})
+                VALUES ({userId}, {idempotent.Key}, {idempotent.Method}, {idempotent.Path}, {idempotent.Hash}, 'IN_PROGRESS', {now + InFlightLease}, {now}, {now + Retention})
                 ON CONFLICT (user_id, idempotency_key) DO NOTHING
                 """, ct);
             if (inserted == 1)
             {
-                return new IdempotencyClaim.Proceed(userId, key, null);
+                return new IdempotencyClaim.Proceed(userId, idempotent.Key, null);
             }
 
-            var existing = await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(k => k.UserId == userId && k.Key == key, ct);
+            var existing = await ExistingAsync(idempotent, now, ct);
             if (existing is null)
             {
                 continue; // deleted in between (expired or released): try again
             }
 
-            if (existing.ExpiresAt <= now)
+            if (Decide(existing, idempotent) is { } decided)
             {
-                await db.IdempotencyKeys.Where(k => k.UserId == userId && k.Key == key && k.ExpiresAt <= now).ExecuteDeleteAsync(ct);
-                continue;
-            }
-
-            if (existing.RequestHash != hash)
-            {
-                return Reject(StatusCodes.Status422UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused",
-                    "This Idempotency-Key was already used with a different request. Use a new key for a new request.");
-            }
-
-            if (existing.Status == IdempotencyStatus.Completed)
-            {
-                return new IdempotencyClaim.Replay(existing.ResponseStatus!.Value, existing.ResponseContentType ?? "application/json", existing.ResponseBody ?? "");
+                return decided;
             }
 
             // In progress elsewhere; take it over only if that attempt has stopped renewing its lease.
             var takenOver = await db.IdempotencyKeys
-                .Where(k => k.UserId == userId && k.Key == key && k.Status == IdempotencyStatus.InProgress && k.LockedUntil < now)
+                .Where(k => k.UserId == userId && k.Key == idempotent.Key && k.Status == IdempotencyStatus.InProgress && k.LockedUntil < now)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LockedUntil, now + InFlightLease), ct);
-            return takenOver == 1
-                ? new IdempotencyClaim.Proceed(userId, key, existing.TransactionId)
-                : Reject(StatusCodes.Status409Conflict, "REQUEST_IN_PROGRESS", "Request in progress",
-                    "A request with this Idempotency-Key is still being processed. Retry shortly to get its result.");
+            return takenOver == 1 ? new IdempotencyClaim.Proceed(userId, idempotent.Key, existing.TransactionId) : InProgress();
         }
 
         throw new InvalidOperationException("Idempotency key could not be claimed");
     }
+
+    /// <summary>
+    /// Stages the key with its final answer on the context, to be saved in the same round trip and database
+    /// transaction as the money movement it answers. Saving fails with <see cref="IsTaken"/> when another request
+    /// stored the key first (the database waits for that one to commit or roll back, so none runs twice).
+    /// </summary>
+    public IResult Stage(IdempotentRequest request, int status, object body, string? transactionId)
+    {
+        var (contentType, serialized) = Serialize(body);
+        var now = time.GetUtcNow();
+        db.IdempotencyKeys.Add(new IdempotencyKey
+        {
+            UserId = request.UserId,
+            Key = request.Key,
+            RequestMethod = request.Method,
+            RequestPath = request.Path,
+            RequestHash = request.Hash,
+            Status = IdempotencyStatus.Completed,
+            ResponseStatus = status,
+            ResponseContentType = contentType,
+            ResponseBody = serialized,
+            TransactionId = transactionId,
+            CreatedAt = now,
+            CompletedAt = now,
+            ExpiresAt = now + Retention,
+        });
+        return TypedResults.Text(serialized, contentType, Encoding.UTF8, status);
+    }
+
+    /// <summary>Whether a save failed because the key was stored by another request first.</summary>
+    public static bool IsTaken(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyConfiguration.PrimaryKeyName };
+
+    /// <summary>
+    /// What the stored key answers to a request that found it taken: a replay, 422 for another body, 409 while a
+    /// claimed request still runs; null when the key is gone (expired, or an abandoned claim that moved no money)
+    /// and the request may run.
+    /// </summary>
+    public async Task<IdempotencyClaim?> AnswerAsync(IdempotentRequest request, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var existing = await ExistingAsync(request, now, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (Decide(existing, request) is { } decided)
+        {
+            return decided;
+        }
+
+        var abandoned = existing.LockedUntil < now && existing.TransactionId is null
+            && await db.IdempotencyKeys.Where(k => k.UserId == request.UserId && k.Key == request.Key && k.Status == IdempotencyStatus.InProgress
+                                                   && k.LockedUntil < now && k.TransactionId == null).ExecuteDeleteAsync(ct) == 1;
+        return abandoned ? null : InProgress();
+    }
+
+    /// <summary>The stored key, or null when there is none; an expired one is deleted and counts as none.</summary>
+    private async Task<IdempotencyKey?> ExistingAsync(IdempotentRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(k => k.UserId == request.UserId && k.Key == request.Key, ct);
+        if (existing is not null && existing.ExpiresAt <= now)
+        {
+            await db.IdempotencyKeys.Where(k => k.UserId == request.UserId && k.Key == request.Key && k.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+            return null;
+        }
+
+        return existing;
+    }
+
+    /// <summary>422 for another request, the replay when completed; null while it is in progress.</summary>
+    private static IdempotencyClaim? Decide(IdempotencyKey existing, IdempotentRequest request) =>
+        existing.RequestHash != request.Hash
+            ? Reject(StatusCodes.Status422UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused",
+                "This Idempotency-Key was already used with a different request. Use a new key for a new request.")
+            : existing.Status == IdempotencyStatus.Completed
+                ? new IdempotencyClaim.Replay(existing.ResponseStatus!.Value, existing.ResponseContentType ?? "application/json", existing.ResponseBody ?? "")
+                : null;
+
+    private static IdempotencyClaim.Rejected InProgress() =>
+        Reject(StatusCodes.Status409Conflict, "REQUEST_IN_PROGRESS", "Request in progress",
+            "A request with this Idempotency-Key is still being processed. Retry shortly to get its result.");
 
     /// <summary>Remembers which transaction the request created before it waits on anyone (a provider).</summary>
     public Task AttachTransactionAsync(IdempotencyClaim.Proceed claim, string transactionId, CancellationToken ct) =>
@@ -95,9 +185,7 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
     /// <summary>Stores the final response; call inside the transaction that moved the money.</summary>
     public async Task<IResult> CompleteAsync(IdempotencyClaim.Proceed claim, int status, object body, string? transactionId, CancellationToken ct)
     {
-        var isProblem = body is Microsoft.AspNetCore.Mvc.ProblemDetails;
-        var contentType = isProblem ? "application/problem+json" : "application/json";
-        var serialized = JsonSerializer.Serialize(body, body.GetType(), json.Value.SerializerOptions);
+        var (contentType, serialized) = Serialize(body);
         var now = time.GetUtcNow();
         await db.IdempotencyKeys.Where(k => k.UserId == claim.UserId && k.Key == claim.Key)
             .ExecuteUpdateAsync(s => s
@@ -110,6 +198,11 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
                 .SetProperty(k => k.CompletedAt, now), ct);
         return TypedResults.Text(serialized, contentType, Encoding.UTF8, status);
     }
+
+    /// <summary>The stored answer: replayed byte for byte, so a problem keeps <c>application/problem+json</c>.</summary>
+    private (string ContentType, string Body) Serialize(object body) =>
+        (body is Microsoft.AspNetCore.Mvc.ProblemDetails ? "application/problem+json" : "application/json",
+            JsonSerializer.Serialize(body, body.GetType(), json.Value.SerializerOptions));
 
     /// <summary>Frees the key after a failure that changed nothing (e.g. a dependency was down), so a retry runs.</summary>
     public Task ReleaseAsync(IdempotencyClaim.Proceed claim) =>
@@ -127,7 +220,7 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
         return TypedResults.Text(replay.Body, replay.ContentType, Encoding.UTF8, replay.Status);
     }
 
-    private string RequestHash(string method, PathString path, object request)
+    private string RequestHash(string method, string path, object request)
     {
         // The parsed body, re-serialised: whitespace or key order in the client's JSON does not matter.
         var canonical = $"{method} {path}\n{JsonSerializer.Serialize(request, request.GetType(), json.Value.SerializerOptions)}";

@@ -12,6 +12,8 @@ namespace OneGate.Payment.Ledger;
 /// changes balances with set-based conditional updates (no read-modify-write: a lost update is impossible
 /// and a balance can never go negative or above the cap), writes the history row with its before/after
 /// balances and movement number, and writes the outbox event. Commit or roll back is the caller's.
+/// Pay, transfer and refund only stage their rows: the caller saves them with <see cref="SaveAsync"/> in the
+/// same round trip as the stored idempotent answer (see <see cref="MoneyRequests"/>).
 /// </summary>
 public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
 {
@@ -19,46 +21,49 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
 
     public decimal BalanceCap => limits.Value.BalanceCap;
 
-    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> PayAsync(Account account, decimal amount, string merchant,
+    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> PayAsync(int userId, decimal amount, string merchant,
         string? description, string? externalReference, CancellationToken ct)
     {
-        var (movement, failure) = await MoveAsync(account.UserId, -amount, ct);
-        if (movement is null)
+        var (moved, failure) = await MoveAsync(userId, -amount, ct);
+        if (moved is not { } m)
         {
             return (null, failure);
         }
 
-        var row = NewRow(account, TransactionType.Payment, TransactionDirection.Debit, amount, movement, description ?? $"Payment to {merchant}");
+        var row = NewRow(m.Account, TransactionType.Payment, TransactionDirection.Debit, amount, m.Movement, description ?? $"Payment to {merchant}");
         row.Merchant = merchant;
         row.ExternalReference = externalReference;
-        return (await AddAsync(row, ct), LedgerFailure.None);
+        Stage(row);
+        return (row, LedgerFailure.None);
     }
 
     /// <summary>
-    /// Debits the sender and credits the recipient (whose account is opened if this is its first use). Both
+    /// Debits the sender and credits the recipient. Both accounts are opened if this is their first use and both
     /// balances move in one round trip: the two conditional updates run in ascending user-id order, so
     /// opposite transfers between the same pair wait for each other instead of deadlocking.
     /// </summary>
     public async Task<(HistoricalTransaction? SenderRow, LedgerFailure Failure, bool RecipientFailed)> TransferAsync(
-        Account sender, int recipientUserId, decimal amount, string? description, CancellationToken ct)
+        int senderUserId, int recipientUserId, decimal amount, string? description, CancellationToken ct)
     {
         await using var batch = NewBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
+        var moves = senderUserId < recipientUserId
+            ? new[] { (senderUserId, -amount), (recipientUserId, amount) }
+            : new[] { (recipientUserId, amount), (senderUserId, -amount) };
+        foreach (var (userId, _) in moves)
         {
-            Parameters = { new NpgsqlParameter<int> { TypedValue = recipientUserId } },
-        });
-        foreach (var (userId, delta) in sender.UserId < recipientUserId
-                     ? new[] { (sender.UserId, -amount), (recipientUserId, amount) }
-                     : new[] { (recipientUserId, amount), (sender.UserId, -amount) })
+            batch.BatchCommands.Add(OpenCommand(userId));
+        }
+
+        foreach (var (userId, delta) in moves)
         {
             batch.BatchCommands.Add(MoveCommand(userId, delta));
         }
 
         var moved = await MovementsAsync(batch, ct);
-        if (!moved.TryGetValue(sender.UserId, out var debit))
+        if (!moved.TryGetValue(senderUserId, out var debit))
         {
             // The caller rolls back whatever half was applied; the sender's own problem is reported first.
-            return (null, await WhyRefusedAsync(sender.UserId, -amount, ct), false);
+            return (null, await WhyRefusedAsync(senderUserId, -amount, ct), false);
         }
 
         if (!moved.TryGetValue(recipientUserId, out var credit))
@@ -67,31 +72,30 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         }
 
         var reference = TransactionIds.NewTransferReference(time.GetUtcNow());
-        var recipient = new Account { Id = credit.AccountId, UserId = recipientUserId };
-        var senderRow = NewRow(sender, TransactionType.Transfer, TransactionDirection.Debit, amount, debit.Movement, description ?? "Transfer");
-        var recipientRow = NewRow(recipient, TransactionType.Transfer, TransactionDirection.Credit, amount, credit.Movement, description ?? "Transfer");
+        var senderRow = NewRow(debit.Account, TransactionType.Transfer, TransactionDirection.Debit, amount, debit.Movement, description ?? "Transfer");
+        var recipientRow = NewRow(credit.Account, TransactionType.Transfer, TransactionDirection.Credit, amount, credit.Movement, description ?? "Transfer");
         senderRow.TransferReference = recipientRow.TransferReference = reference;
         senderRow.RelatedTransactionId = recipientRow.TransactionId;
         recipientRow.RelatedTransactionId = senderRow.TransactionId;
         Stage(recipientRow);
         Stage(senderRow);
-        await SaveAsync(ct);
         return (senderRow, LedgerFailure.None, false);
     }
 
-    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> RefundAsync(Account account, HistoricalTransaction payment, decimal amount,
+    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> RefundAsync(int userId, HistoricalTransaction payment, decimal amount,
         string? reason, CancellationToken ct)
     {
-        var (movement, failure) = await MoveAsync(account.UserId, amount, ct);
-        if (movement is null)
+        var (moved, failure) = await MoveAsync(userId, amount, ct);
+        if (moved is not { } m)
         {
             return (null, failure);
         }
 
-        var row = NewRow(account, TransactionType.Refund, TransactionDirection.Credit, amount, movement, reason ?? $"Refund of {payment.TransactionId}");
+        var row = NewRow(m.Account, TransactionType.Refund, TransactionDirection.Credit, amount, m.Movement, reason ?? $"Refund of {payment.TransactionId}");
         row.RelatedTransactionId = payment.TransactionId;
         row.Merchant = payment.Merchant;
-        return (await AddAsync(row, ct), LedgerFailure.None);
+        Stage(row);
+        return (row, LedgerFailure.None);
     }
 
     /// <summary>A top-up the provider has not confirmed yet: recorded, balance untouched.</summary>
@@ -117,8 +121,8 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             return (null, LedgerFailure.None);
         }
 
-        var (movement, failure) = await MoveAsync(row.UserId, row.Amount, ct);
-        if (movement is null)
+        var (moved, failure) = await MoveAsync(row.UserId, row.Amount, ct);
+        if (moved is not { Movement: var movement })
         {
             return (null, failure);
         }
@@ -157,14 +161,21 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {transactionId} AND type = 'TOPUP' AND status = 'PENDING' FOR UPDATE")
             .SingleOrDefaultAsync(ct);
 
-    /// <summary><see cref="MoveCommand"/> for one account, with the reason when it was refused.</summary>
-    private async Task<(Movement? Movement, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct)
+    /// <summary><see cref="MoveCommand"/> for one account (opened first if new), with the reason when it was refused.</summary>
+    private async Task<((Account Account, Movement Movement)? Moved, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct)
     {
         await using var batch = NewBatch();
+        batch.BatchCommands.Add(OpenCommand(userId));
         batch.BatchCommands.Add(MoveCommand(userId, delta));
         var moved = await MovementsAsync(batch, ct);
-        return moved.TryGetValue(userId, out var m) ? (m.Movement, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
+        return moved.TryGetValue(userId, out var m) ? (m, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
     }
+
+    /// <summary>Accounts are opened on first use (0.00 IDR, ACTIVE); idempotent under concurrency (unique user_id).</summary>
+    private static NpgsqlBatchCommand OpenCommand(int userId) => new("INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
+    {
+        Parameters = { new NpgsqlParameter<int> { TypedValue = userId } },
+    };
 
     /// <summary>
     /// The one balance change: applies a signed delta to a user's account if, and only if, the account is ACTIVE,
@@ -195,15 +206,16 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
 
     /// <summary>The movements a batch of <see cref="MoveCommand"/>s applied, by user id (a refused one is absent).</summary>
-    private static async Task<Dictionary<int, (Guid AccountId, Movement Movement)>> MovementsAsync(NpgsqlBatch batch, CancellationToken ct)
+    private static async Task<Dictionary<int, (Account Account, Movement Movement)>> MovementsAsync(NpgsqlBatch batch, CancellationToken ct)
     {
-        var moved = new Dictionary<int, (Guid AccountId, Movement Movement)>();
+        var moved = new Dictionary<int, (Account Account, Movement Movement)>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
         do
         {
             while (reader.FieldCount == 4 && await reader.ReadAsync(ct))
             {
-                moved[reader.GetInt32(0)] = (reader.GetGuid(1), new Movement(reader.GetDecimal(2), reader.GetInt64(3)));
+                var userId = reader.GetInt32(0);
+                moved[userId] = (new Account { Id = reader.GetGuid(1), UserId = userId }, new Movement(reader.GetDecimal(2), reader.GetInt64(3)));
             }
         }
         while (await reader.NextResultAsync(ct));
@@ -258,10 +270,10 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     }
 
     /// <summary>
-    /// Saves inside the caller's transaction without EF's automatic savepoint (two extra round trips per
-    /// save): a failed save rolls back the whole money transaction anyway.
+    /// Saves what was staged inside the caller's transaction without EF's automatic savepoint (two extra round
+    /// trips per save): a failed save rolls back the whole money transaction anyway.
     /// </summary>
-    private async Task SaveAsync(CancellationToken ct)
+    public async Task SaveAsync(CancellationToken ct)
     {
         db.Database.AutoSavepointsEnabled = false;
         await db.SaveChangesAsync(ct);

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using OneGate.Payment.Accounts;
+using Microsoft.EntityFrameworkCore;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 using OneGate.Payment.Idempotency;
@@ -17,54 +17,90 @@ public sealed record MoneyOutcome(HistoricalTransaction? Row, ProblemDetails? Re
 }
 
 /// <summary>
-/// Runs a money-moving request: claims its Idempotency-Key, opens the caller's account, runs the movement
-/// in one database transaction and stores the response with it. A refusal rolls the movement back and is
-/// stored too (a retry gets the same answer); an exception frees the key so a retry can run.
+/// Runs a money-moving request (pay, transfer, refund): the movement and its answer stored under the caller's
+/// Idempotency-Key commit in one database transaction — three round trips for a transfer: the balance batch (with
+/// the deferred BEGIN), one save of the history rows, outbox events and key, and the commit. A refusal rolls the movement back and is
+/// stored alone (a retry gets the same answer). When the key turns out to be taken, nothing of this attempt
+/// remains and the stored answer decides (replay, 422, 409); an exception leaves nothing behind either.
 /// </summary>
-public sealed class MoneyRequests(PaymentDbContext db, IdempotencyKeys keys, OutboxSignal outbox)
+public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, IdempotencyKeys keys, OutboxSignal outbox)
 {
     public async Task<IResult> ExecuteAsync(HttpContext http, object request,
-        Func<Account, CancellationToken, Task<MoneyOutcome>> move, CancellationToken ct)
+        Func<int, CancellationToken, Task<MoneyOutcome>> move, CancellationToken ct)
     {
-        var claim = await keys.ClaimAsync(http, http.User.UserId(), request, ct);
-        if (claim is IdempotencyClaim.Replay replay)
+        var (idempotent, problem) = keys.Read(http, http.User.UserId(), request);
+        if (idempotent is null)
         {
-            return IdempotencyKeys.ReplayResult(http, replay);
+            return problem!.Problem;
         }
 
-        if (claim is IdempotencyClaim.Rejected rejected)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            return rejected.Problem;
-        }
-
-        var proceed = (IdempotencyClaim.Proceed)claim;
-        try
-        {
-            var account = await AccountOpening.OpenOrGetAsync(db, proceed.UserId, ct);
-            MoneyOutcome outcome;
-            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            try
             {
-                outcome = await move(account, ct);
-                if (outcome.Row is { } row)
+                if (await RunAsync(idempotent, move, ct) is { } answer)
                 {
-                    var result = await keys.CompleteAsync(proceed, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId, ct);
-                    await transaction.CommitAsync(ct);
-                    LedgerMetrics.Committed(row);
-                    outbox.Notify();
-                    return result;
+                    return answer;
                 }
-
-                await transaction.RollbackAsync(ct);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
             }
 
-            db.ChangeTracker.Clear();
-            return await keys.CompleteAsync(proceed, outcome.Refusal!.Status!.Value, outcome.Refusal, null, ct);
+            switch (await keys.AnswerAsync(idempotent, ct))
+            {
+                case IdempotencyClaim.Replay replay:
+                    return IdempotencyKeys.ReplayResult(http, replay);
+                case IdempotencyClaim.Rejected rejected:
+                    return rejected.Problem;
+            }
+
+            // The key was gone again (expired meanwhile): run once more.
         }
-        catch
+
+        throw new InvalidOperationException("Idempotency key could not be stored");
+    }
+
+    /// <summary>The answer, or null when the key was stored by another request first (this attempt left nothing).</summary>
+    private async Task<IResult?> RunAsync(IdempotentRequest idempotent, Func<int, CancellationToken, Task<MoneyOutcome>> move, CancellationToken ct)
+    {
+        MoneyOutcome outcome;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            db.ChangeTracker.Clear();
-            await keys.ReleaseAsync(proceed);
-            throw;
+            outcome = await move(idempotent.UserId, ct);
+            if (outcome.Row is { } row)
+            {
+                var answer = keys.Stage(idempotent, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId);
+                if (!await TrySaveAsync(ct))
+                {
+                    return null; // disposing the transaction rolls the movement back
+                }
+
+                await transaction.CommitAsync(ct);
+                LedgerMetrics.Committed(row);
+                outbox.Notify();
+                return answer;
+            }
+
+            await transaction.RollbackAsync(ct);
+        }
+
+        db.ChangeTracker.Clear();
+        var refusal = keys.Stage(idempotent, outcome.Refusal!.Status!.Value, outcome.Refusal, null);
+        return await TrySaveAsync(ct) ? refusal : null;
+    }
+
+    private async Task<bool> TrySaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ledger.SaveAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException ex) when (IdempotencyKeys.IsTaken(ex))
+        {
+            return false;
         }
     }
 }

@@ -32,9 +32,9 @@ public static class PayEndpoint
             return Problems.Validation(errors);
         }
 
-        return await money.ExecuteAsync(http, request, async (account, token) =>
+        return await money.ExecuteAsync(http, request, async (userId, token) =>
         {
-            var (row, failure) = await ledger.PayAsync(account, request.Amount!.Value, request.Merchant!.Trim(), request.Description, request.ExternalReference, token);
+            var (row, failure) = await ledger.PayAsync(userId, request.Amount!.Value, request.Merchant!.Trim(), request.Description, request.ExternalReference, token);
             return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure)) : MoneyOutcome.Done(row);
         }, ct);
     }

@@ -45,11 +45,11 @@ public static partial class RefundEndpoint
             return Problems.Validation(errors);
         }
 
-        return await money.ExecuteAsync(http, request, async (account, token) =>
+        return await money.ExecuteAsync(http, request, async (userId, token) =>
         {
             // Locks the payment row: two refunds of one payment run one after the other.
             var payment = await db.HistoricalTransactions
-                .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {request.TransactionId} AND user_id = {account.UserId} FOR UPDATE")
+                .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {request.TransactionId} AND user_id = {userId} FOR UPDATE")
                 .SingleOrDefaultAsync(token);
             if (payment is null)
             {
@@ -74,7 +74,7 @@ public static partial class RefundEndpoint
                     $"At most {refundable:0.00} of this payment can still be refunded.", new Dictionary<string, object?> { ["refundable"] = refundable }));
             }
 
-            var (row, failure) = await ledger.RefundAsync(account, payment, amount, request.Reason, token);
+            var (row, failure) = await ledger.RefundAsync(userId, payment, amount, request.Reason, token);
             return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure)) : MoneyOutcome.Done(row);
         }, ct);
     }

@@ -52,7 +52,7 @@ public static partial class TransferEndpoint
             return Problems.Validation(errors);
         }
 
-        return await money.ExecuteAsync(http, request, async (sender, token) =>
+        return await money.ExecuteAsync(http, request, async (senderId, token) =>
         {
             var recipient = await directory.FindAsync(request.ToUsername?.Trim(), request.ToPhone?.Trim(), http.Request.Headers.Authorization.ToString(), token);
             if (recipient is null)
@@ -61,13 +61,13 @@ public static partial class TransferEndpoint
                     "No user with that username or phone number."));
             }
 
-            if (recipient.Id == sender.UserId)
+            if (recipient.Id == senderId)
             {
                 return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status422UnprocessableEntity, "SELF_TRANSFER", "Self transfer",
                     "You cannot transfer money to yourself."));
             }
 
-            var (row, failure, recipientFailed) = await ledger.TransferAsync(sender, recipient.Id, request.Amount!.Value, request.Description, token);
+            var (row, failure, recipientFailed) = await ledger.TransferAsync(senderId, recipient.Id, request.Amount!.Value, request.Description, token);
             return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure, recipientFailed)) : MoneyOutcome.Done(row);
         }, ct);
     }

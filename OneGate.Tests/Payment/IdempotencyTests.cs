@@ -92,10 +92,33 @@ public sealed class IdempotencyTests(OneGateAppFixture fixture)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => payment.PayAsync(user, 7_000m, key: key)));
 
-        // Each is either the result (first or replayed) or 409 while the first still runs.
-        Assert.All(results, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, r.Body));
-        Assert.All(results.Where(r => r.Status == HttpStatusCode.Conflict), r => Assert.Contains("REQUEST_IN_PROGRESS", r.Body, StringComparison.Ordinal));
-        Assert.Single(results.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Json.GetProperty("transactionId").GetString()).Distinct());
+        // A payment stores its key with the movement, so the others wait for the first one's commit and replay it
+        // (the contract's "or wait and replay"): one original answer, five replays of it, money moved once.
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+        Assert.Single(results, r => !r.Message.Headers.Contains("Idempotent-Replayed"));
+        Assert.Single(results.Select(r => r.Json.GetProperty("transactionId").GetString()).Distinct());
         Assert.Equal(93_000m, await payment.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task Concurrent_transfers_with_one_key_and_different_bodies_move_money_once()
+    {
+        var sender = await payment.FundedUserAsync(auth, 100_000m);
+        var first = await TestUsers.RegisterAndLoginAsync(auth);
+        var second = await TestUsers.RegisterAndLoginAsync(auth);
+        var key = Guid.NewGuid().ToString();
+
+        // The same key for transfers to two different people, raced: exactly one runs; the other body is refused
+        // as a reused key, whichever commits first.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            payment.TransferAsync(sender, i % 2 == 0 ? first : second, 10_000m, key: key)));
+
+        var created = results.Where(r => r.Status == HttpStatusCode.Created).ToList();
+        Assert.NotEmpty(created);
+        Assert.Single(created.Select(r => r.Json.GetProperty("transactionId").GetString()).Distinct());
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created),
+            r => Assert.Contains("IDEMPOTENCY_KEY_REUSED", r.Body, StringComparison.Ordinal));
+        Assert.Equal(90_000m, await payment.BalanceAsync(sender));
+        Assert.Equal(10_000m, await payment.BalanceAsync(first) + await payment.BalanceAsync(second));
     }
 }
