@@ -17,8 +17,8 @@ public sealed class KafkaConnection(string bootstrapServers, string clientId)
         // No duplicates or reordering from producer retries; the write counts only when every in-sync replica has it.
         EnableIdempotence = true,
         Acks = Acks.All,
-        // The outbox relay awaits each delivery in order (an account's events must never overtake each other), so
-        // lingering for a batch only adds its delay to every message: 5 ms capped the relay at ~170 events/s.
+        // The outbox relay produces an account's next event only after the previous one is acknowledged, so
+        // lingering for a batch adds its delay to each such step: 5 ms capped a sequential relay at ~170 events/s.
         LingerMs = 0,
         MessageTimeoutMs = 30_000,
     };
