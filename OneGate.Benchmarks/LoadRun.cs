@@ -12,8 +12,15 @@ public static class LoadRun
             $"| {Name} | {Requests} | {Failures} | {PerSecond:F1} | {P50Ms:F1} | {P99Ms:F1} |");
     }
 
+    /// <summary>Raised when a row starts and when it ends (the report measures CPU during the first row).</summary>
+    public static event Action<string>? RowStarting;
+
+    public static event Action<string>? RowFinished;
+
     public static async Task<Result> RunAsync(string name, int concurrency, TimeSpan duration, Func<Task<bool>> request)
     {
+        Console.Error.WriteLine($"load: {name} ({concurrency} clients, {duration.TotalSeconds:F0} s)");
+        RowStarting?.Invoke(name);
         var latencies = new List<double>[concurrency];
         var failures = 0;
         var clock = Stopwatch.StartNew();
@@ -32,6 +39,7 @@ public static class LoadRun
             }
         }));
 
+        RowFinished?.Invoke(name);
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Result(name, all.Length, failures, all.Length / clock.Elapsed.TotalSeconds,
             Percentile(all, 0.50), Percentile(all, 0.99));

@@ -8,7 +8,6 @@ public static class KafkaEvents
 {
     public const string Topic = "onegate.transactions.v1";
 
-    /// <summary>The event Payment published for a transaction: its key, value and event id.</summary>
     /// <summary>A consumer of the topic in a group of its own, reading from the beginning.</summary>
     public static async Task<IConsumer<string, string>> NewConsumerAsync(OneGateAppFixture fixture)
     {
@@ -23,6 +22,7 @@ public static class KafkaEvents
         return consumer;
     }
 
+    /// <summary>The event Payment published for a transaction: its key, value and event id.</summary>
     public static async Task<(string Key, string Value, Guid EventId)> FindAsync(OneGateAppFixture fixture, string transactionId)
     {
         using var consumer = await NewConsumerAsync(fixture);
