@@ -99,7 +99,8 @@ public static class EventLagBenchmark
     {
         await using var pending = new NpgsqlCommand("""
             SELECT count(*) FROM outbox_messages o
-             WHERE o.created_at >= $1 AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id)
+             WHERE o.topic = 'onegate.transactions.v1' AND o.created_at >= $1
+               AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id)
             """, db)
         { Parameters = { new() { Value = since } } };
         return (long)(await pending.ExecuteScalarAsync())!;

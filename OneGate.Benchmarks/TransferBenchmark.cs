@@ -111,9 +111,10 @@ public static class TransferBenchmark
               FROM accounts a JOIN bench_accounts b ON b.id = a.id WHERE b.n IN (:a, :b)
             RETURNING *),
         events AS (
-            -- Written as already sent: the relay must not publish benchmark rows.
+            -- Written as already sent, to a topic of their own: the relay must not publish benchmark rows and the
+            -- lag suite must not wait for them.
             INSERT INTO outbox_messages (message_id, topic, message_key, event_type, payload, created_at, sent_at)
-            SELECT gen_random_uuid(), 'onegate.transactions.v1', h.account_id::text, 'transaction.committed',
+            SELECT gen_random_uuid(), 'onegate.bench.raw-sql', h.account_id::text, 'transaction.committed',
                    jsonb_build_object('eventId', gen_random_uuid(), 'eventType', 'transaction.committed', 'version', 1, 'occurredAt', now(), 'transaction', to_jsonb(h)), now(), now()
               FROM history h)
         INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, response_status, response_content_type, response_body, transaction_id, created_at, completed_at, expires_at)

@@ -25,6 +25,11 @@ public sealed record MoneyOutcome(HistoricalTransaction? Row, ProblemDetails? Re
 /// </summary>
 public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, IdempotencyKeys keys, OutboxSignal outbox)
 {
+    /// <summary>The idempotency rules of these endpoints, for their OpenAPI descriptions.</summary>
+    public const string IdempotencyRules = "Requires Idempotency-Key: a retry with it replays the first answer (Idempotent-Replayed: true); " +
+                                           "a concurrent request with it waits for the first and replays it; another body with it is " +
+                                           "422 IDEMPOTENCY_KEY_REUSED. ";
+
     public async Task<IResult> ExecuteAsync(HttpContext http, object request,
         Func<int, CancellationToken, Task<MoneyOutcome>> move, CancellationToken ct)
     {

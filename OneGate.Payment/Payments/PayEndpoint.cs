@@ -13,7 +13,7 @@ public static class PayEndpoint
         group.MapPost("/pay", Pay)
             .WithName("Pay")
             .WithSummary("Pay a merchant from the balance")
-            .WithDescription("Requires Idempotency-Key. 201 with the PAYMENT DEBIT transaction; 422 INSUFFICIENT_FUNDS; 423 ACCOUNT_NOT_ACTIVE.")
+            .WithDescription(MoneyRequests.IdempotencyRules + "201 with the PAYMENT DEBIT transaction; 422 INSUFFICIENT_FUNDS; 423 ACCOUNT_NOT_ACTIVE.")
             .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status423Locked);

@@ -14,7 +14,7 @@ public static partial class TransferEndpoint
         group.MapPost("/transfer", Transfer)
             .WithName("Transfer")
             .WithSummary("Send money to another user by username or phone")
-            .WithDescription("Requires Idempotency-Key. Answers 201 with the sender's TRANSFER DEBIT transaction; the recipient " +
+            .WithDescription(MoneyRequests.IdempotencyRules + "Answers 201 with the sender's TRANSFER DEBIT transaction; the recipient " +
                              "gets a TRANSFER CREDIT transaction linked by the same transfer reference. Both balances change in one " +
                              "database transaction.")
             .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
