@@ -172,6 +172,8 @@ public static class TransferBenchmark
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var script = Path.Combine(Path.GetTempPath(), $"onegate-transfer-{Environment.ProcessId}.sql");
+        // Per-transaction log (-l): pgbench prints only the average, and the target is a p99.
+        var logs = Directory.CreateTempSubdirectory("onegate-pgbench-");
         await File.WriteAllTextAsync(script, string.Create(CultureInfo.InvariantCulture, $"""
             \set a random(1, {Users})
             \set d random(1, {Users - 1})
@@ -181,7 +183,8 @@ public static class TransferBenchmark
         var start = new ProcessStartInfo("pgbench",
         [
             "-n", "-h", csb.Host!, "-p", csb.Port.ToString(CultureInfo.InvariantCulture), "-U", csb.Username!, "-c", options.Concurrency.ToString(CultureInfo.InvariantCulture),
-            "-j", "2", "-T", options.Seconds.ToString(CultureInfo.InvariantCulture), "-f", script, "-r", csb.Database!,
+            "-j", "2", "-T", options.Seconds.ToString(CultureInfo.InvariantCulture), "-f", script, "-r",
+            "-l", "--log-prefix", Path.Combine(logs.FullName, "tx"), csb.Database!,
         ])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["PGPASSWORD"] = csb.Password;
@@ -190,6 +193,8 @@ public static class TransferBenchmark
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         File.Delete(script);
+        var latencies = ReadLatencies(logs);
+        logs.Delete(recursive: true);
         if (process.ExitCode != 0 || !output.Contains("tps = ", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"pgbench failed ({process.ExitCode}): {output} {error}");
@@ -199,7 +204,27 @@ public static class TransferBenchmark
         var latency = Regex(output, @"latency average = ([\d.]+) ms");
         var failed = Regex(output, @"number of failed transactions: (\d+)");
         return (string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {Regex(output, @"number of transactions actually processed: (\d+)")} | {(failed.Length == 0 ? "0" : failed)} | {tps:F1} | avg {latency} | – |"), tps);
+            $"| {name} | {Regex(output, @"number of transactions actually processed: (\d+)")} | {(failed.Length == 0 ? "0" : failed)} | {tps:F1} | {LoadRun.Percentile(latencies, 0.50):F1} (avg {latency}) | {LoadRun.Percentile(latencies, 0.99):F1} |"), tps);
+    }
+
+    /// <summary>Latencies in ms from pgbench's per-transaction logs (third field: the transaction's time in µs).</summary>
+    private static List<double> ReadLatencies(DirectoryInfo logs)
+    {
+        var latencies = new List<double>();
+        foreach (var file in logs.EnumerateFiles("tx*"))
+        {
+            foreach (var line in File.ReadLines(file.FullName))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length > 2 && long.TryParse(fields[2], CultureInfo.InvariantCulture, out var micros))
+                {
+                    latencies.Add(micros / 1000.0);
+                }
+            }
+        }
+
+        latencies.Sort();
+        return latencies;
     }
 
     private static string Regex(string text, string pattern) => System.Text.RegularExpressions.Regex.Match(text, pattern).Groups[1].Value;
