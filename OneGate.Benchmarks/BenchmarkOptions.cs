@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OneGate.Benchmarks;
 
-public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites)
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites, double TraceSampling)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -23,6 +23,8 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             Value("--api-key", "") is { Length: > 0 } apiKey ? apiKey : null,
             Value("--output", "") is { Length: > 0 } output ? output : null,
             // report only: a comma-separated subset of auth,transfer,lag,history (default all).
-            Value("--suites", "auth,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet());
+            Value("--suites", "auth,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
+            // report only: the services' trace sampling ratio; the production overlay's 0.1 by default (1 = every request).
+            double.Parse(Value("--trace-sampling", "0.1"), CultureInfo.InvariantCulture));
     }
 }

@@ -18,9 +18,12 @@ public static class BenchmarkReport
         report.AppendLine();
         report.AppendLine("Command: `dotnet run -c Release --project OneGate.Benchmarks -- report` (boots the app model in Local mode, no dashboard, services in Release).");
         report.AppendLine();
+        report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Trace sampling: `parentbased_traceidratio` {options.TraceSampling:0.##} (the production overlay's setting; `--trace-sampling 1` records every request, as in development)."));
+        report.AppendLine();
 
         Console.Error.WriteLine("starting the stack...");
-        await using var stack = await BenchmarkStack.StartAsync();
+        await using var stack = await BenchmarkStack.StartAsync(options.TraceSampling);
         report.Append(await MachineAsync(stack.Postgres));
 
         var suiteOptions = options with

@@ -31,7 +31,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     public Uri Endpoint(string resource) => app.GetEndpoint(resource, "http");
 
-    public static async Task<BenchmarkStack> StartAsync()
+    public static async Task<BenchmarkStack> StartAsync(double traceSampling)
     {
         var dataDirectory = Path.Combine("/var/tmp", $"onegate-bench-{Guid.NewGuid():N}");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OneGate_AppHost>(
@@ -43,6 +43,13 @@ public sealed class BenchmarkStack : IAsyncDisposable
             });
         var transactionProject = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "transaction")
             .GetProjectMetadata().ProjectPath;
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            // Replaces the development always_on that Aspire sets (callbacks run in order; this one is last).
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+                .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", traceSampling.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         var app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await app.StartAsync(timeout.Token);

@@ -45,5 +45,60 @@ public static class LoadRun
             Percentile(all, 0.50), Percentile(all, 0.99));
     }
 
+    /// <summary>
+    /// Open loop: starts requests at a fixed offered rate whatever the answers do, at most
+    /// <paramref name="maxInFlight"/> at once (like that many connections). Latency is measured from when a
+    /// request was due, not from when a free connection sent it, so waiting behind slow answers counts
+    /// (no coordinated omission).
+    /// </summary>
+    public static async Task<Result> RunAtRateAsync(string name, double perSecond, int maxInFlight, TimeSpan duration, Func<Task<bool>> request)
+    {
+        Console.Error.WriteLine($"load: {name} ({perSecond:F0}/s offered, at most {maxInFlight} in flight, {duration.TotalSeconds:F0} s)");
+        RowStarting?.Invoke(name);
+        using var slots = new SemaphoreSlim(maxInFlight);
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var failures = 0;
+        var running = new List<Task>();
+        var interval = TimeSpan.FromSeconds(1 / perSecond);
+        var clock = Stopwatch.StartNew();
+        for (var n = 0L; ; n++)
+        {
+            var due = interval * n;
+            if (due >= duration)
+            {
+                break;
+            }
+
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            await slots.WaitAsync();
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    if (!await request())
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+
+                    latencies.Add((clock.Elapsed - due).TotalMilliseconds);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(running);
+        RowFinished?.Invoke(name);
+        var all = latencies.Order().ToArray();
+        return new Result(name, all.Length, failures, all.Length / clock.Elapsed.TotalSeconds,
+            Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
     internal static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 }
