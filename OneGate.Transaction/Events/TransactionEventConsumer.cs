@@ -14,7 +14,9 @@ namespace OneGate.Transaction.Events;
 /// and the partition moves on. A failing database is retried (the batch is re-read); a batch that fails
 /// repeatedly is applied again one message at a time, so a message that always fails is found and
 /// dead-lettered too, and no message blocks its partition for good. Each event also invalidates its user's
-/// history cache.
+/// history cache. When the client finds itself talking to a different cluster (the Local broker restarted with
+/// an empty log), every position and offset it holds belongs to the forgotten log: it reads the new log again
+/// from its beginning (<see cref="StartOverOnNewCluster"/>).
 /// </summary>
 public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScopeFactory scopes, IConnectionMultiplexer redis, ILogger<TransactionEventConsumer> logger)
     : BackgroundService
@@ -25,10 +27,26 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
     /// <summary>Enough to spread a transaction's round trips and commit over many events; few enough to hold the hot totals rows briefly.</summary>
     private const int MaxBatch = 500;
 
+    private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Set (from librdkafka's thread) when a broker reports another cluster id than the one known.</summary>
+    private int clusterChanged;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // Consume() blocks: keep it off the start-up path
-        using var consumer = kafka.CreateConsumer(GroupId);
+        using var consumer = new ConsumerBuilder<string, string>(kafka.ConsumerConfig(GroupId))
+            .SetLogHandler((_, m) =>
+            {
+                // librdkafka's only signal that the cluster changed under the same address; it logs it once per change.
+                if (m.Facility == "CLUSTERID")
+                {
+                    Interlocked.Exchange(ref clusterChanged, 1);
+                }
+
+                logger.Log(m.Level.ToLogLevel(), "librdkafka {Facility}: {Message}", m.Facility, m.Message);
+            })
+            .Build();
         consumer.Subscribe(KafkaTopics.Transactions);
         var attempts = 0;
         // After a batch failed MaxAttempts times, each of its partitions is read one message at a time up to the
@@ -42,6 +60,15 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 if (batch.Count == 0)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
+
+                if (Interlocked.Exchange(ref clusterChanged, 0) == 1)
+                {
+                    // This batch may start anywhere in the new log: drop it and read the new log from its beginning.
+                    StartOverOnNewCluster(consumer);
+                    oneAtATime.Clear();
+                    attempts = 0;
                     continue;
                 }
 
@@ -87,6 +114,13 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                         await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
                         continue;
                     }
+                }
+
+                if (Volatile.Read(ref clusterChanged) == 1)
+                {
+                    // Applied (the inbox keeps it exactly once), but its offsets are the forgotten log's: storing them
+                    // would let auto-commit write them into the new cluster. The next turn starts over.
+                    continue;
                 }
 
                 StoreOffsets(consumer, batch);
@@ -196,6 +230,52 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 // Revoked meanwhile: its new owner starts from the committed offset, before this batch.
                 logger.LogInformation("Partition {Partition} not rewound: {Reason}", partition.Key.Partition.Value, ex.Error.Reason);
             }
+        }
+    }
+
+    /// <summary>
+    /// The broker now serving us is another cluster (the Local broker's mock cluster forgets its log and the group's
+    /// offsets on restart, and its new log starts at 0 with the same leader epoch). Nothing the client holds fits the
+    /// new log: librdkafka validates its old position against the new log's end for that epoch and jumps to that
+    /// end (or keeps the old position when the new log is already longer), silently skipping what the outbox relay
+    /// has already re-published there; and an offset stored before the restart can be auto-committed into the new
+    /// cluster (it accepts commits for a group it does not know yet) and skip the same events after the next
+    /// rebalance. So each assigned partition goes back to the start of the new log, and that start replaces both
+    /// the stored offset and whatever was committed meanwhile. Events read again are skipped by the inbox.
+    /// </summary>
+    private void StartOverOnNewCluster(IConsumer<string, string> consumer)
+    {
+        var starts = new List<TopicPartitionOffset>();
+        foreach (var partition in consumer.Assignment)
+        {
+            try
+            {
+                var start = new TopicPartitionOffset(partition, consumer.QueryWatermarkOffsets(partition, BrokerTimeout).Low);
+                consumer.StoreOffset(start);
+                consumer.Seek(start);
+                starts.Add(start);
+            }
+            catch (KafkaException ex)
+            {
+                // Revoked or not yet fetching: its next owner starts from the committed offset, replaced below.
+                logger.LogWarning("Partition {Partition} not moved to the start of the new log: {Reason}", partition.Partition.Value, ex.Error.Reason);
+            }
+        }
+
+        logger.LogWarning("Kafka cluster changed (broker restarted with an empty log): reading partitions {Partitions} again from the start of the new log",
+            string.Join(", ", starts.Select(s => $"{s.Partition.Value}@{s.Offset.Value}")));
+        if (starts.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(starts);
+        }
+        catch (KafkaException ex)
+        {
+            logger.LogWarning("Start of the new log not committed: {Reason}", ex.Error.Reason);
         }
     }
 
