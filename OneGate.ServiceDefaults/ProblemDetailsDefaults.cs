@@ -60,6 +60,29 @@ public static class ProblemDetailsDefaults
     /// A request the framework could not read (malformed JSON, oversized body, wrong content type)
     /// is the client's fault: 4xx with its status. Anything else is ours: a 500 that says nothing more.
     /// </summary>
+    /// <summary>
+    /// Redis or Postgres unreachable, timed out, or the server ending our session: a restart or failover
+    /// (08 connection_exception, 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now), which
+    /// Npgsql does not count as transient because the statement may not be retried blindly — but the request
+    /// failed for the dependency, so it is a 503 the client retries (money requests with their idempotency key).
+    /// EF wraps these (DbUpdateException), hence the walk down the inner exceptions.
+    /// </summary>
+    private static bool IsDependencyUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException
+                or Npgsql.NpgsqlException { IsTransient: true }
+                or Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" }
+                || (e is Npgsql.PostgresException postgres && postgres.SqlState.StartsWith("08", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -73,8 +96,7 @@ public static class ProblemDetailsDefaults
                     _ => "MALFORMED_REQUEST",
                 }, "The request could not be read. Send a valid JSON body with Content-Type: application/json."),
                 // A dependency that is down is a temporary condition the client may retry, not a bug.
-                StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException
-                    or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException =>
+                _ when IsDependencyUnavailable(exception) =>
                     (StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "A dependency is temporarily unavailable. Retry later."),
                 _ => (StatusCodes.Status500InternalServerError, "INTERNAL_ERROR", "An unexpected error occurred. Quote the traceId when reporting it."),
             };

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OneGate.Payment.Accounts;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 
@@ -51,7 +52,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             : new[] { (recipientUserId, amount), (senderUserId, -amount) };
         foreach (var (userId, _) in moves)
         {
-            batch.BatchCommands.Add(OpenCommand(userId));
+            batch.BatchCommands.Add(AccountOpening.Command(userId));
         }
 
         foreach (var (userId, delta) in moves)
@@ -165,17 +166,11 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     private async Task<((Account Account, Movement Movement)? Moved, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct)
     {
         await using var batch = NewBatch();
-        batch.BatchCommands.Add(OpenCommand(userId));
+        batch.BatchCommands.Add(AccountOpening.Command(userId));
         batch.BatchCommands.Add(MoveCommand(userId, delta));
         var moved = await MovementsAsync(batch, ct);
         return moved.TryGetValue(userId, out var m) ? (m, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
     }
-
-    /// <summary>Accounts are opened on first use (0.00 IDR, ACTIVE); idempotent under concurrency (unique user_id).</summary>
-    private static NpgsqlBatchCommand OpenCommand(int userId) => new("INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
-    {
-        Parameters = { new NpgsqlParameter<int> { TypedValue = userId } },
-    };
 
     /// <summary>
     /// The one balance change: applies a signed delta to a user's account if, and only if, the account is ACTIVE,

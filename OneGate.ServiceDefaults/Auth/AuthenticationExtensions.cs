@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,12 @@ public static class AuthenticationExtensions
                 };
             });
         builder.Services.AddAuthorization();
+        builder.Services.Configure<OpenApiOptions>("v1", o =>
+        {
+            var transformer = new BearerSecuritySchemeTransformer();
+            o.AddDocumentTransformer(transformer);
+            o.AddOperationTransformer(transformer);
+        });
         return builder;
     }
 
