@@ -22,7 +22,7 @@ public static class KafkaExtensions
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("OneGate.Kafka.Producer");
             return new ProducerBuilder<string, string>(sp.GetRequiredService<KafkaConnection>().ProducerConfig())
-                .SetLogHandler((_, m) => logger.Log(ToLogLevel(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
+                .SetLogHandler((_, m) => logger.Log(m.Level.ToLogLevel(), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
                 .SetErrorHandler((_, e) => logger.LogWarning("Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
                 .Build();
         });
@@ -31,7 +31,7 @@ public static class KafkaExtensions
         return builder;
     }
 
-    private static LogLevel ToLogLevel(SyslogLevel level) => level switch
+    public static LogLevel ToLogLevel(this SyslogLevel level) => level switch
     {
         SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Critical,
         SyslogLevel.Error => LogLevel.Error,

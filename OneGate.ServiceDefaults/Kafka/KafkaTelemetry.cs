@@ -53,22 +53,41 @@ public static class KafkaTelemetry
     }
 
     /// <summary>Starts a CONSUMER span that continues the producer's trace (dispose it when handled).</summary>
-    public static Activity? StartConsumeActivity(ConsumeResult<string, string> result, string groupId)
+    public static Activity? StartConsumeActivity(ConsumeResult<string, string> result, string groupId) => StartConsumeActivity([result], groupId);
+
+    /// <summary>
+    /// Starts one CONSUMER span for messages handled together: it continues the first message's trace (at low
+    /// rates a batch is one message, so a request's trace shows its effect) and links the others' producers.
+    /// </summary>
+    public static Activity? StartConsumeActivity(IReadOnlyList<ConsumeResult<string, string>> batch, string groupId)
     {
-        var parent = Propagator.Extract(default, result.Message.Headers, static (headers, key) =>
-            headers is not null && headers.TryGetLastBytes(key, out var bytes) ? [Encoding.UTF8.GetString(bytes)] : []);
+        ArgumentNullException.ThrowIfNull(batch);
+        var first = batch[0];
+        var parent = Extract(first.Message.Headers);
         Baggage.Current = parent.Baggage;
 
-        var activity = Source.StartActivity($"{result.Topic} process", ActivityKind.Consumer, parent.ActivityContext);
+        var links = batch.Skip(1).Select(r => Extract(r.Message.Headers).ActivityContext).Where(c => c != default).Select(c => new ActivityLink(c));
+        var activity = Source.StartActivity(ActivityKind.Consumer, parent.ActivityContext, links: links, name: $"{first.Topic} process");
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag("messaging.destination.name", result.Topic);
+        activity?.SetTag("messaging.destination.name", first.Topic);
         activity?.SetTag("messaging.consumer.group.name", groupId);
-        activity?.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
-        Consumed.Add(1, new KeyValuePair<string, object?>("topic", result.Topic));
+        if (batch.Count == 1)
+        {
+            activity?.SetTag("messaging.destination.partition.id", first.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity?.SetTag("messaging.kafka.offset", first.Offset.Value);
+        }
+        else
+        {
+            activity?.SetTag("messaging.batch.message_count", batch.Count);
+        }
+
+        Consumed.Add(batch.Count, new KeyValuePair<string, object?>("topic", first.Topic));
         return activity;
     }
+
+    private static PropagationContext Extract(Headers? headers) =>
+        Propagator.Extract(default, headers, static (h, key) => h is not null && h.TryGetLastBytes(key, out var bytes) ? [Encoding.UTF8.GetString(bytes)] : []);
 
     /// <summary>The W3C traceparent a message carries, if any.</summary>
     public static string? TraceParent(Headers? headers) =>
