@@ -39,10 +39,7 @@ public static class LoadRun
             }
         }));
 
-        RowFinished?.Invoke(name);
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(name, all.Length, failures, all.Length / clock.Elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.99));
+        return Finish(name, latencies.SelectMany(l => l), failures, clock.Elapsed);
     }
 
     /// <summary>
@@ -94,10 +91,14 @@ public static class LoadRun
         }
 
         await Task.WhenAll(running);
+        return Finish(name, latencies, failures, clock.Elapsed);
+    }
+
+    private static Result Finish(string name, IEnumerable<double> latencies, int failures, TimeSpan elapsed)
+    {
         RowFinished?.Invoke(name);
         var all = latencies.Order().ToArray();
-        return new Result(name, all.Length, failures, all.Length / clock.Elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Result(name, all.Length, failures, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
     }
 
     internal static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];

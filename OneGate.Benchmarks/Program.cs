@@ -1,7 +1,7 @@
 using OneGate.Benchmarks;
 
 // Benchmark harness. `report` boots the stack itself and runs every suite into one markdown file:
-//        dotnet run -c Release --project OneGate.Benchmarks -- report [--output docs/benchmarks.md] [--seconds 20] [--suites auth,transfer,lag,history]
+//        dotnet run -c Release --project OneGate.Benchmarks -- report [--output docs/benchmarks.md] [--seconds 20] [--suites auth,transfer,lag,history] [--trace-sampling 0.1]
 // The other suites run against a stack you started (dotnet run --project OneGate.AppHost):
 // Usage: dotnet run -c Release --project OneGate.Benchmarks -- auth [--auth http://localhost:5101]
 //        [--payment http://localhost:5102] [--seconds 20] [--concurrency 4]

@@ -55,11 +55,7 @@ public static class TransferBenchmark
             }
         }
 
-        if (options.Postgres is { } db)
-        {
-            await EventLagBenchmark.DrainAsync(db, "setup"); // the funding top-ups' events
-        }
-
+        await DrainAsync("the setup (funding top-ups)");
         var uniform = await LoadRun.RunAsync("API transfer, uniform accounts", options.Concurrency, duration, RandomPair);
         Console.WriteLine(uniform);
         await DrainAsync("the uniform row");

@@ -57,10 +57,6 @@ public static class ProblemDetailsDefaults
     };
 
     /// <summary>
-    /// A request the framework could not read (malformed JSON, oversized body, wrong content type)
-    /// is the client's fault: 4xx with its status. Anything else is ours: a 500 that says nothing more.
-    /// </summary>
-    /// <summary>
     /// Redis or Postgres unreachable, timed out, or the server ending our session: a restart or failover
     /// (08 connection_exception, 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now), which
     /// Npgsql does not count as transient because the statement may not be retried blindly — but the request
@@ -73,8 +69,7 @@ public static class ProblemDetailsDefaults
         {
             if (e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException
                 or Npgsql.NpgsqlException { IsTransient: true }
-                or Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" }
-                || (e is Npgsql.PostgresException postgres && postgres.SqlState.StartsWith("08", StringComparison.Ordinal)))
+                or Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or ['0', '8', ..] })
             {
                 return true;
             }
@@ -83,6 +78,10 @@ public static class ProblemDetailsDefaults
         return false;
     }
 
+    /// <summary>
+    /// A request the framework could not read (malformed JSON, oversized body, wrong content type)
+    /// is the client's fault: 4xx with its status. Anything else is ours: a 500 that says nothing more.
+    /// </summary>
     private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

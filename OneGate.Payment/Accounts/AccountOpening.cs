@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using OneGate.Payment.Data;
 
@@ -9,7 +8,7 @@ namespace OneGate.Payment.Accounts;
 public static class AccountOpening
 {
     // Idempotent under concurrency: the unique user_id decides, no read-then-insert race.
-    private const string OpenSql = "INSERT INTO accounts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING";
+    private const string OpenSql = "INSERT INTO accounts (user_id) VALUES (@user_id) ON CONFLICT (user_id) DO NOTHING";
 
     /// <summary>Opens the account if it is new, as one statement of a batch (the ledger's money batches).</summary>
     public static NpgsqlBatchCommand Command(int userId) => new(OpenSql) { Parameters = { UserIdParameter(userId) } };
@@ -21,21 +20,10 @@ public static class AccountOpening
             return existing;
         }
 
-        // The same statement as the ledger's batches, on EF's connection (and its transaction, if any).
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(OpenSql, (NpgsqlConnection)db.Database.GetDbConnection(),
-                (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()) { Parameters = { UserIdParameter(userId) } };
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-
+        await db.Database.ExecuteSqlRawAsync(OpenSql, [UserIdParameter(userId)], cancellationToken);
         return await db.Accounts.AsNoTracking().SingleAsync(a => a.UserId == userId, cancellationToken);
     }
 
-    private static NpgsqlParameter<int> UserIdParameter(int userId) => new() { TypedValue = userId };
+    // Named, because EF's raw SQL passes parameters by name; Npgsql binds the same name in a batch.
+    private static NpgsqlParameter<int> UserIdParameter(int userId) => new("user_id", userId);
 }

@@ -46,21 +46,9 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     public async Task<(HistoricalTransaction? SenderRow, LedgerFailure Failure, bool RecipientFailed)> TransferAsync(
         int senderUserId, int recipientUserId, decimal amount, string? description, CancellationToken ct)
     {
-        await using var batch = NewBatch();
-        var moves = senderUserId < recipientUserId
-            ? new[] { (senderUserId, -amount), (recipientUserId, amount) }
-            : new[] { (recipientUserId, amount), (senderUserId, -amount) };
-        foreach (var (userId, _) in moves)
-        {
-            batch.BatchCommands.Add(AccountOpening.Command(userId));
-        }
-
-        foreach (var (userId, delta) in moves)
-        {
-            batch.BatchCommands.Add(MoveCommand(userId, delta));
-        }
-
-        var moved = await MovementsAsync(batch, ct);
+        var moved = await ApplyAsync(senderUserId < recipientUserId
+            ? [(senderUserId, -amount), (recipientUserId, amount)]
+            : [(recipientUserId, amount), (senderUserId, -amount)], ct);
         if (!moved.TryGetValue(senderUserId, out var debit))
         {
             // The caller rolls back whatever half was applied; the sender's own problem is reported first.
@@ -165,10 +153,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     /// <summary><see cref="MoveCommand"/> for one account (opened first if new), with the reason when it was refused.</summary>
     private async Task<((Account Account, Movement Movement)? Moved, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct)
     {
-        await using var batch = NewBatch();
-        batch.BatchCommands.Add(AccountOpening.Command(userId));
-        batch.BatchCommands.Add(MoveCommand(userId, delta));
-        var moved = await MovementsAsync(batch, ct);
+        var moved = await ApplyAsync([(userId, delta)], ct);
         return moved.TryGetValue(userId, out var m) ? (m, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
     }
 
@@ -195,14 +180,26 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         },
     };
 
-    /// <summary>A batch on the caller's transaction: the money statements never run outside it.</summary>
-    private NpgsqlBatch NewBatch() =>
-        new((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
-
-    /// <summary>The movements a batch of <see cref="MoveCommand"/>s applied, by user id (a refused one is absent).</summary>
-    private static async Task<Dictionary<int, (Account Account, Movement Movement)>> MovementsAsync(NpgsqlBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Opens the accounts (if new) and applies the <see cref="MoveCommand"/>s in the given order, in one round trip
+    /// on the caller's transaction (money statements never run outside it). Returns the movements by user id; a
+    /// refused one is absent.
+    /// </summary>
+    private async Task<Dictionary<int, (Account Account, Movement Movement)>> ApplyAsync((int UserId, decimal Delta)[] moves, CancellationToken ct)
     {
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
+        foreach (var (userId, _) in moves)
+        {
+            batch.BatchCommands.Add(AccountOpening.Command(userId));
+        }
+
+        foreach (var (userId, delta) in moves)
+        {
+            batch.BatchCommands.Add(MoveCommand(userId, delta));
+        }
+
         var moved = new Dictionary<int, (Account Account, Movement Movement)>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
         do
