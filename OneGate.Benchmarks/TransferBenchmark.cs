@@ -55,7 +55,8 @@ public static class TransferBenchmark
             }
         }
 
-        await DrainAsync("the setup (funding top-ups)");
+        await LoadRun.WarmUpAsync(options.Concurrency, TimeSpan.FromSeconds(3), RandomPair);
+        await DrainAsync("the setup (funding top-ups and the warm-up)");
         var uniform = await LoadRun.RunAsync("API transfer, uniform accounts", options.Concurrency, duration, RandomPair);
         Console.WriteLine(uniform);
         await DrainAsync("the uniform row");

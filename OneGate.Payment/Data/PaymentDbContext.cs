@@ -18,6 +18,13 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     /// <summary>
+    /// Users whose ledger rows the current database transaction inserted without the change tracker (the ledger's
+    /// batches); <see cref="HistoryCache.HistoryCacheInvalidation"/> reads them at commit and empties the set whenever
+    /// a transaction starts or ends, so nothing carries over to the next use of a pooled context.
+    /// </summary>
+    public HashSet<int> LedgerRowOwners { get; } = [];
+
+    /// <summary>
     /// Npgsql settings every registration of this context must apply (host and design-time factory):
     /// the PostgreSQL enums Payment owns (labels from <c>[PgName]</c>) and this service's own
     /// migrations history table, since three services share one database.

@@ -6,7 +6,10 @@ using OneGate.ServiceDefaults.Kafka;
 
 namespace OneGate.Payment.Events;
 
-/// <summary>Writes an event into <c>outbox_messages</c> in the caller's transaction: it leaves only if the change commits.</summary>
+/// <summary>
+/// The event row for <c>outbox_messages</c>, written by the ledger in the same transaction as the change it
+/// reports: it leaves only if the change commits.
+/// </summary>
 public static class Outbox
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -14,11 +17,11 @@ public static class Outbox
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false), new Microsoft.Extensions.Hosting.UtcTimestampConverter() },
     };
 
-    public static void Add(PaymentDbContext db, HistoricalTransaction row, string eventType)
+    public static OutboxMessage Event(HistoricalTransaction row, string eventType)
     {
         var now = DateTimeOffset.UtcNow;
         var @event = new TransactionEvent(Guid.NewGuid(), eventType, 1, now, TransactionEventData.From(row));
-        db.OutboxMessages.Add(new OutboxMessage
+        return new OutboxMessage
         {
             MessageId = @event.EventId,
             Topic = KafkaTopics.Transactions,
@@ -28,6 +31,6 @@ public static class Outbox
             // The request's trace continues when the relay publishes, whenever that is.
             Headers = Activity.Current is { } activity ? JsonSerializer.Serialize(new Dictionary<string, string> { ["traceparent"] = activity.Id! }) : null,
             CreatedAt = now,
-        });
+        };
     }
 }

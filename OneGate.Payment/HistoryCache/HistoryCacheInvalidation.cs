@@ -10,18 +10,33 @@ namespace OneGate.Payment.HistoryCache;
 /// Read-your-writes for the Transaction service's history cache: right after a database transaction that
 /// wrote or changed ledger rows commits — and so before the request that made it answers — the owners of
 /// those rows get a new cache generation. Kafka events invalidate too, but they arrive after the response;
-/// this closes that window. The rows are the tracked <see cref="HistoricalTransaction"/> entities (every
-/// ledger write goes through EF and an explicit transaction); an extra tracked row only costs an extra
+/// this closes that window. The owners are those of the rows the ledger inserted in the transaction
+/// (<see cref="PaymentDbContext.LedgerRowOwners"/>) and of the tracked <see cref="HistoricalTransaction"/> entities
+/// it changed (every ledger write runs in an explicit transaction); an extra owner only costs an extra
 /// invalidation. Never fails the commit: a Redis problem is logged (see <see cref="HistoryGeneration"/>).
 /// </summary>
 public sealed class HistoryCacheInvalidation(IConnectionMultiplexer redis, ILogger<HistoryCacheInvalidation> logger) : DbTransactionInterceptor
 {
+    public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+        CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as PaymentDbContext)?.LedgerRowOwners.Clear();
+        return ValueTask.FromResult(result);
+    }
+
     public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         if (eventData.Context is PaymentDbContext db)
         {
-            var owners = db.ChangeTracker.Entries<HistoricalTransaction>().Select(e => e.Entity.UserId).ToList();
+            var owners = db.ChangeTracker.Entries<HistoricalTransaction>().Select(e => e.Entity.UserId).Concat(db.LedgerRowOwners).ToList();
+            db.LedgerRowOwners.Clear();
             await HistoryGeneration.BumpAsync(redis, owners, logger);
         }
+    }
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as PaymentDbContext)?.LedgerRowOwners.Clear();
+        return Task.CompletedTask;
     }
 }

@@ -13,7 +13,7 @@ namespace OneGate.Payment.Idempotency;
 /// Stripe-style idempotency, stored in Postgres: the same key and body within 24 h returns the first
 /// response again (<c>Idempotent-Replayed: true</c>) and moves money once; the same key with another body is
 /// 422. Pay, transfer and refund store the key only with their final answer, in the same database transaction
-/// as the money movement (<see cref="Stage"/>): a concurrent request with the key waits for that transaction and
+/// as the money movement (<see cref="Completed"/>): a concurrent request with the key waits for that transaction and
 /// then replays it, and a crash leaves neither money moved nor the key taken. A top-up waits on its provider, so
 /// it claims the key first (<see cref="ClaimAsync"/>) and a concurrent request gets 409 until it finishes.
 /// </summary>
@@ -95,15 +95,16 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
     }
 
     /// <summary>
-    /// Stages the key with its final answer on the context, to be saved in the same round trip and database
-    /// transaction as the money movement it answers. Saving fails with <see cref="IsTaken"/> when another request
-    /// stored the key first (the database waits for that one to commit or roll back, so none runs twice).
+    /// The key with its final answer, as a new row for the caller to insert in the same round trip and database
+    /// transaction as the money movement it answers (<see cref="Ledger.Ledger.Stage(IdempotencyKey)"/>). The insert
+    /// fails with <see cref="IsTaken"/> when another request stored the key first (the database waits for that one to
+    /// commit or roll back, so none runs twice).
     /// </summary>
-    public IResult Stage(IdempotentRequest request, int status, object body, string? transactionId)
+    public (IResult Answer, IdempotencyKey Key) Completed(IdempotentRequest request, int status, object body, string? transactionId)
     {
         var (contentType, serialized) = Serialize(body);
         var now = time.GetUtcNow();
-        db.IdempotencyKeys.Add(new IdempotencyKey
+        var key = new IdempotencyKey
         {
             UserId = request.UserId,
             Key = request.Key,
@@ -118,13 +119,14 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
             CreatedAt = now,
             CompletedAt = now,
             ExpiresAt = now + Retention,
-        });
-        return TypedResults.Text(serialized, contentType, Encoding.UTF8, status);
+        };
+        return (TypedResults.Text(serialized, contentType, Encoding.UTF8, status), key);
     }
 
-    /// <summary>Whether a save failed because the key was stored by another request first.</summary>
-    public static bool IsTaken(DbUpdateException ex) =>
-        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyConfiguration.PrimaryKeyName };
+    /// <summary>Whether an insert failed because the key was stored by another request first.</summary>
+    public static bool IsTaken(Exception ex) =>
+        (ex as PostgresException ?? ex.InnerException as PostgresException) is
+        { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyConfiguration.PrimaryKeyName };
 
     /// <summary>
     /// What the stored key answers to a request that found it taken: a replay, 422 for another body, 409 while a

@@ -15,10 +15,14 @@ namespace OneGate.Payment.Ledger;
 /// balances and movement number, and writes the outbox event. Commit or roll back is the caller's.
 /// Pay, transfer and refund only stage their rows: the caller saves them with <see cref="SaveAsync"/> in the
 /// same round trip as the stored idempotent answer (see <see cref="MoneyRequests"/>).
+/// New rows are not tracked by EF (see <see cref="RowInserts"/>); a changed top-up row is.
 /// </summary>
 public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
 {
     private sealed record Movement(decimal BalanceAfter, long LedgerSequence);
+
+    // New rows (history, outbox events, the stored answer) waiting for SaveAsync, in insertion order.
+    private readonly List<object> staged = [];
 
     public decimal BalanceCap => limits.Value.BalanceCap;
 
@@ -122,7 +126,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         row.LedgerSequence = movement.LedgerSequence;
         row.ExternalReference = providerReference ?? row.ExternalReference;
         row.UpdatedAt = time.GetUtcNow();
-        Outbox.Add(db, row, "transaction.updated");
+        staged.Add(Outbox.Event(row, "transaction.updated"));
         await SaveAsync(ct);
         return (row, LedgerFailure.None);
     }
@@ -140,7 +144,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         row.ExternalReference = providerReference ?? row.ExternalReference;
         row.Metadata = System.Text.Json.JsonSerializer.Serialize(new { failureReason = reason });
         row.UpdatedAt = time.GetUtcNow();
-        Outbox.Add(db, row, "transaction.updated");
+        staged.Add(Outbox.Event(row, "transaction.updated"));
         await SaveAsync(ct);
         return row;
     }
@@ -257,17 +261,64 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
 
     private void Stage(HistoricalTransaction row)
     {
-        db.HistoricalTransactions.Add(row);
-        Outbox.Add(db, row, "transaction.committed");
+        staged.Add(row);
+        staged.Add(Outbox.Event(row, "transaction.committed"));
     }
 
+    /// <summary>Stages another new row (the stored idempotent answer) to be inserted with the ledger's rows.</summary>
+    public void Stage(IdempotencyKey key) => staged.Add(key);
+
     /// <summary>
-    /// Saves what was staged inside the caller's transaction without EF's automatic savepoint (two extra round
-    /// trips per save): a failed save rolls back the whole money transaction anyway.
+    /// Writes what was staged inside the caller's transaction: the new rows in one batch (one round trip, see
+    /// <see cref="RowInserts"/>), then any changed tracked rows through EF, without EF's automatic savepoint (two
+    /// extra round trips per save): a failed save rolls back the whole money transaction anyway. What was staged is
+    /// gone afterwards, saved or not.
     /// </summary>
     public async Task SaveAsync(CancellationToken ct)
     {
-        db.Database.AutoSavepointsEnabled = false;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            if (staged.Count > 0)
+            {
+                await InsertStagedAsync(ct);
+            }
+        }
+        finally
+        {
+            staged.Clear();
+        }
+
+        if (db.ChangeTracker.HasChanges())
+        {
+            db.Database.AutoSavepointsEnabled = false;
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task InsertStagedAsync(CancellationToken ct)
+    {
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        var owners = staged.OfType<HistoricalTransaction>().Select(r => r.UserId).ToList();
+        if (transaction is null && owners.Count > 0)
+        {
+            throw new InvalidOperationException("Ledger rows are written only inside the caller's transaction.");
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), transaction);
+            foreach (var row in staged)
+            {
+                batch.BatchCommands.Add(RowInserts.Command(db, row));
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+            db.LedgerRowOwners.UnionWith(owners);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

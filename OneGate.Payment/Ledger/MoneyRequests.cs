@@ -19,7 +19,8 @@ public sealed record MoneyOutcome(HistoricalTransaction? Row, ProblemDetails? Re
 /// <summary>
 /// Runs a money-moving request (pay, transfer, refund): the movement and its answer stored under the caller's
 /// Idempotency-Key commit in one database transaction — three round trips for a transfer: the balance batch (with
-/// the deferred BEGIN), one save of the history rows, outbox events and key, and the commit. A refusal rolls the movement back and is
+/// the deferred BEGIN), one batch inserting the history rows, outbox events and key, and the commit. A refusal rolls
+/// the movement back and is
 /// stored alone (a retry gets the same answer). When the key turns out to be taken, nothing of this attempt
 /// remains and the stored answer decides (replay, 422, 409); an exception leaves nothing behind either.
 /// </summary>
@@ -76,7 +77,8 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
             outcome = await move(idempotent.UserId, ct);
             if (outcome.Row is { } row)
             {
-                var answer = keys.Stage(idempotent, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId);
+                var (answer, key) = keys.Completed(idempotent, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId);
+                ledger.Stage(key);
                 if (!await TrySaveAsync(ct))
                 {
                     return null; // disposing the transaction rolls the movement back
@@ -92,7 +94,8 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
         }
 
         db.ChangeTracker.Clear();
-        var refusal = keys.Stage(idempotent, outcome.Refusal!.Status!.Value, outcome.Refusal, null);
+        var (refusal, refusalKey) = keys.Completed(idempotent, outcome.Refusal!.Status!.Value, outcome.Refusal, null);
+        ledger.Stage(refusalKey);
         return await TrySaveAsync(ct) ? refusal : null;
     }
 
@@ -103,7 +106,7 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
             await ledger.SaveAsync(ct);
             return true;
         }
-        catch (DbUpdateException ex) when (IdempotencyKeys.IsTaken(ex))
+        catch (Exception ex) when (IdempotencyKeys.IsTaken(ex))
         {
             return false;
         }
