@@ -58,7 +58,8 @@ public sealed class DatabaseConnectionLossTests(OneGateAppFixture fixture)
 
     private async Task<int> TerminateServiceSessionsAsync()
     {
-        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        // Unpooled: a pooled session of this test process may be one an earlier round terminated.
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(await fixture.DatabaseConnectionStringAsync()) { Pooling = false }.ConnectionString);
         await db.OpenAsync();
         await using var terminate = new NpgsqlCommand("""
             SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int
