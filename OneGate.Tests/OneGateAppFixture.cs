@@ -27,8 +27,11 @@ public class OneGateAppFixture : IAsyncLifetime
     /// <summary>What the Payment service's OpenTelemetry SDK exports (its OTLP endpoint points here).</summary>
     public OtlpMetricsReceiver PaymentTelemetry { get; } = new();
 
+    /// <summary>The application_name of the tests' own database sessions, so a fault test can spare them.</summary>
+    public const string TestSessionName = "onegate-tests";
+
     public async Task<string> DatabaseConnectionStringAsync() =>
-        (await App.GetConnectionStringAsync("postgres"))!;
+        new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres")) { ApplicationName = TestSessionName }.ConnectionString;
 
     public HttpClient CreateClient(string resource)
     {
