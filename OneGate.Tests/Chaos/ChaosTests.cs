@@ -126,7 +126,10 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
         await At(0.5);
         var (rows, lastId) = await LedgerSizeAsync(db);
         await faults.RestartAsync("postgres");
-        await db.CloseAsync(); // its server is gone; the pool hands out a fresh connection
+        // Its server is gone, and so are the other sessions idle in this process's pool, which Npgsql would hand
+        // out one by one (it does not drop them when one turns out dead): clear the pool, then open a fresh one.
+        await db.CloseAsync();
+        NpgsqlConnection.ClearPool(db);
         await db.OpenAsync();
         await using var after = new NpgsqlCommand("SELECT count(*) FROM historical_transactions WHERE id <= $1", db) { Parameters = { new() { Value = lastId } } };
         var kept = new DurabilityCheck(rows, (long)(await after.ExecuteScalarAsync())!);
