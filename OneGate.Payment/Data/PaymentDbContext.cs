@@ -19,8 +19,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     /// <summary>
     /// Users whose ledger rows the current database transaction inserted without the change tracker (the ledger's
-    /// batches); <see cref="HistoryCache.HistoryCacheInvalidation"/> reads them at commit and empties the set whenever
-    /// a transaction starts or ends, so nothing carries over to the next use of a pooled context.
+    /// batches); <see cref="HistoryCache.HistoryCacheInvalidation"/> reads them at commit and empties the set when a
+    /// transaction starts, so nothing from an earlier transaction or use of this pooled context counts.
     /// </summary>
     public HashSet<int> LedgerRowOwners { get; } = [];
 

@@ -16,7 +16,7 @@ namespace OneGate.Payment.Data;
 /// </summary>
 public static class RowInserts
 {
-    private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, bool Nullable);
+    private sealed record Column(IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable);
 
     private sealed record Statement(string Sql, Column[] Columns);
 
@@ -32,7 +32,7 @@ public static class RowInserts
         var command = new NpgsqlBatchCommand(statement.Sql);
         foreach (var column in statement.Columns)
         {
-            var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(row);
+            var value = column.Getter.GetClrValueUsingContainingEntity(row);
             command.Parameters.Add(column.Mapping.CreateParameter(ParameterSource, "", value, column.Nullable));
         }
 
@@ -47,6 +47,6 @@ public static class RowInserts
         var values = string.Join(", ", written.Select((_, i) => $"${i + 1}"));
         var name = table.Table.Schema is { } schema ? $"\"{schema}\".\"{table.Table.Name}\"" : $"\"{table.Table.Name}\"";
         return new Statement($"INSERT INTO {name} ({names}) VALUES ({values})",
-            [.. written.Select(c => new Column(c.Property, c.TypeMapping, c.Column.IsNullable))]);
+            [.. written.Select(c => new Column(c.Property.GetGetter(), c.TypeMapping, c.Column.IsNullable))]);
     }
 }

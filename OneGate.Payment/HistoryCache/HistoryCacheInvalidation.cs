@@ -17,6 +17,8 @@ namespace OneGate.Payment.HistoryCache;
 /// </summary>
 public sealed class HistoryCacheInvalidation(IConnectionMultiplexer redis, ILogger<HistoryCacheInvalidation> logger) : DbTransactionInterceptor
 {
+    // Owners are recorded only inside a transaction, so emptying the set when one starts is enough: whatever a
+    // rolled-back or abandoned transaction (or an earlier use of this pooled context) left is gone before use.
     public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
         CancellationToken cancellationToken = default)
     {
@@ -29,14 +31,7 @@ public sealed class HistoryCacheInvalidation(IConnectionMultiplexer redis, ILogg
         if (eventData.Context is PaymentDbContext db)
         {
             var owners = db.ChangeTracker.Entries<HistoricalTransaction>().Select(e => e.Entity.UserId).Concat(db.LedgerRowOwners).ToList();
-            db.LedgerRowOwners.Clear();
             await HistoryGeneration.BumpAsync(redis, owners, logger);
         }
-    }
-
-    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        (eventData.Context as PaymentDbContext)?.LedgerRowOwners.Clear();
-        return Task.CompletedTask;
     }
 }

@@ -125,8 +125,7 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
 
     /// <summary>Whether an insert failed because the key was stored by another request first.</summary>
     public static bool IsTaken(Exception ex) =>
-        (ex as PostgresException ?? ex.InnerException as PostgresException) is
-        { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyConfiguration.PrimaryKeyName };
+        ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyConfiguration.PrimaryKeyName };
 
     /// <summary>
     /// What the stored key answers to a request that found it taken: a replay, 422 for another body, 409 while a

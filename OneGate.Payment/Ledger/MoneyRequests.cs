@@ -20,9 +20,9 @@ public sealed record MoneyOutcome(HistoricalTransaction? Row, ProblemDetails? Re
 /// Runs a money-moving request (pay, transfer, refund): the movement and its answer stored under the caller's
 /// Idempotency-Key commit in one database transaction — three round trips for a transfer: the balance batch (with
 /// the deferred BEGIN), one batch inserting the history rows, outbox events and key, and the commit. A refusal rolls
-/// the movement back and is
-/// stored alone (a retry gets the same answer). When the key turns out to be taken, nothing of this attempt
-/// remains and the stored answer decides (replay, 422, 409); an exception leaves nothing behind either.
+/// the movement back and is stored alone (a retry gets the same answer). When the key turns out to be taken,
+/// nothing of this attempt remains and the stored answer decides (replay, 422, 409); an exception leaves nothing
+/// behind either.
 /// </summary>
 public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, IdempotencyKeys keys, OutboxSignal outbox)
 {
