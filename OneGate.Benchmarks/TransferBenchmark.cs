@@ -21,7 +21,7 @@ public static class TransferBenchmark
     // 128 accounts had up to a 3 in 4 chance of meeting a locked row (pgbench's p99 was 66-84 ms); among 512, under 1 in 4.
     private const int Users = 512;
 
-    private static readonly double[] OfferedShares = [0.5, 0.75];
+    private static readonly double[] OfferedShares = [0.25, 0.5, 0.75];
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
