@@ -27,7 +27,8 @@ public static class ResourceControl
     /// <summary>Waits until every replica's latest snapshot satisfies the predicate.</summary>
     public static async Task WaitForEveryInstanceAsync(OneGateAppFixture fixture, string name, Func<CustomResourceSnapshot, bool> predicate)
     {
-        var replicas = fixture.Replicas(name);
+        var resource = Resource(fixture, name);
+        var replicas = resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
         var latest = new Dictionary<string, CustomResourceSnapshot>();
         using var timeout = new CancellationTokenSource(Timeout);
         try
@@ -61,10 +62,6 @@ public static class ResourceControl
         var result = await commands.ExecuteCommandAsync(Resource(fixture, name), command, timeout.Token);
         Assert.True(result.Success, $"{command} {name}: {result.Message}");
     }
-
-    /// <summary>How many instances of the resource the app model runs.</summary>
-    public static int Replicas(this OneGateAppFixture fixture, string name) =>
-        Resource(fixture, name).Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
 
     private static IResource Resource(OneGateAppFixture fixture, string name) =>
         fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
