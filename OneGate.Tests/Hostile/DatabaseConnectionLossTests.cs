@@ -28,7 +28,7 @@ public sealed class DatabaseConnectionLossTests(OneGateAppFixture fixture)
             (transaction, "/api/transactions/summary"),
         ];
 
-        const int Rounds = 3;
+        const int Rounds = 3, WarmReads = 16;
         var paymentUnavailable = 0;
         for (var round = 0; round < Rounds; round++)
         {
@@ -40,8 +40,8 @@ public sealed class DatabaseConnectionLossTests(OneGateAppFixture fixture)
             var terminated = 0;
             for (var attempt = 0; attempt < 5 && terminated == 0; attempt++)
             {
-                var warmed = await Task.WhenAll(reads.SelectMany(r => Enumerable.Range(0, 16).Select(_ => ReadUntilOkAsync(r.Client, r.Path))));
-                paymentUnavailable += warmed.Take(16).Sum();
+                var warmed = await Task.WhenAll(reads.SelectMany(r => Enumerable.Range(0, WarmReads).Select(_ => ReadUntilOkAsync(r.Client, r.Path))));
+                paymentUnavailable += warmed.Take(WarmReads).Sum(); // reads[0] is Payment's
                 terminated = await TerminateServiceSessionsAsync();
             }
 
