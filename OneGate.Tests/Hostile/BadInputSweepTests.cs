@@ -134,8 +134,11 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
     private static async Task<(int Status, string? Code, string? Failure)> RunAsync(HttpClient client, HostileCase c, CancellationToken ct)
     {
         HttpResponseMessage? response = null;
-        // A chunked oversized body is refused (413) while the client is still sending it; the server then closes the
-        // connection and the client can lose the answer to the reset. Such a case is sent again, at most twice more.
+        // An oversized body (chunked or with Content-Length) is refused (413) while the client may still be sending
+        // it; Kestrel then closes the connection with the rest unread, and the client can lose the answer to the
+        // reset (CI saw it with Content-Length too). Such a case is sent again, at most twice more. Through Kong the
+        // gateway's own size limit answers first.
+        var refusedUnread = c.Request.BodyBytes?.Length > Microsoft.Extensions.Hosting.ProblemDetailsDefaults.MaxRequestBodyBytes;
         for (var attempt = 1; response is null; attempt++)
         {
             try
@@ -143,7 +146,7 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
                 using var request = c.Request.ToMessage();
                 response = await client.SendAsync(request, ct);
             }
-            catch (HttpRequestException ex) when (!c.Request.Chunked || attempt == 3)
+            catch (HttpRequestException ex) when (!refusedUnread || attempt == 3)
             {
                 return (0, null, "no response: " + ex.Message);
             }
