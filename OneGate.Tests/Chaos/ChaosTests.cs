@@ -158,20 +158,20 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
     private async Task<OutboxRecovery> SettleAsync(NpgsqlConnection db, FaultWindow? brokerRestart)
     {
         var since = brokerRestart?.Recovered ?? DateTimeOffset.MinValue;
-        await WaitForAsync(db, $"""
+        // Settled: outbox drained, the top-ups selected by pendingFilter no longer PENDING, and every event sent since
+        // the broker came back applied (what is sent and not applied after this counts as lost with the broker log).
+        static string Settled(string pendingFilter) => $"""
             SELECT NOT EXISTS (SELECT 1 FROM outbox_messages WHERE sent_at IS NULL)
-               AND NOT EXISTS (SELECT 1 FROM historical_transactions WHERE type = 'TOPUP' AND status = 'PENDING'
-                                  AND created_at < now() - interval '{ChaosAppFixture.ReconciliationWindow.TotalSeconds} seconds')
+               AND NOT EXISTS (SELECT 1 FROM historical_transactions WHERE type = 'TOPUP' AND status = 'PENDING'{pendingFilter})
                AND NOT EXISTS (SELECT 1 FROM outbox_messages o WHERE topic = $1 AND sent_at > $2
                                   AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id))
-            """, since, "outbox drained, top-ups reconciled and every event sent after the broker restart applied");
-
+            """;
+        var window = ChaosAppFixture.ReconciliationWindow;
+        await WaitForAsync(db, Settled($" AND created_at < now() - interval '{window.TotalSeconds} seconds'"), since,
+            "outbox drained, top-ups reconciled and every event sent after the broker restart applied");
         // A top-up answered 202 in the load's last seconds is younger than the window and may still be PENDING:
         // it, too, must settle (callback, reconciliation, or FAILED after the window) within the window.
-        await WaitForAsync(db, """
-            SELECT NOT EXISTS (SELECT 1 FROM historical_transactions WHERE type = 'TOPUP' AND status = 'PENDING')
-               AND NOT EXISTS (SELECT 1 FROM outbox_messages WHERE sent_at IS NULL)
-            """, since, "every top-up settled", ChaosAppFixture.ReconciliationWindow + TimeSpan.FromSeconds(10));
+        await WaitForAsync(db, Settled(""), since, "every top-up settled and its event applied", window + TimeSpan.FromSeconds(10));
 
         await using var lost = new NpgsqlCommand("""
             SELECT count(*), min(sent_at), max(sent_at) FROM outbox_messages o
