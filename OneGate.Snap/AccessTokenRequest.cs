@@ -1,0 +1,4 @@
+namespace OneGate.Snap;
+
+/// <summary>Service 73 request body.</summary>
+public sealed record AccessTokenRequest(string GrantType);
