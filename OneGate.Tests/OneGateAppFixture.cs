@@ -150,6 +150,12 @@ public class OneGateAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // For a developer chasing a failure: ONEGATE_TEST_LOGS=<file> keeps the last lines of every resource's log.
+        if (Environment.GetEnvironmentVariable("ONEGATE_TEST_LOGS") is { Length: > 0 } logFile)
+        {
+            await File.WriteAllTextAsync(logFile, DescribeLogs(linesPerResource: 500));
+        }
+
         await stopping.CancelAsync();
         if (app is not null)
         {

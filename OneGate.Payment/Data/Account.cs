@@ -12,6 +12,12 @@ public sealed class Account
     /// <summary>Never negative (checked by the database).</summary>
     public decimal Balance { get; set; }
 
+    /// <summary>
+    /// Cap headroom held for this account's PENDING top-ups: balance + this stays within the cap, so a top-up the
+    /// e-wallet settles can always be credited. Never negative (checked by the database).
+    /// </summary>
+    public decimal PendingTopUps { get; set; }
+
     public string Currency { get; set; } = "IDR";
 
     public AccountStatus Status { get; set; } = AccountStatus.Active;

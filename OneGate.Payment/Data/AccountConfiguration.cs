@@ -11,7 +11,11 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
 
     public void Configure(EntityTypeBuilder<Account> builder)
     {
-        builder.ToTable("accounts", t => t.HasCheckConstraint(BalanceNonNegativeCheck, "balance >= 0"));
+        builder.ToTable("accounts", t =>
+        {
+            t.HasCheckConstraint(BalanceNonNegativeCheck, "balance >= 0");
+            t.HasCheckConstraint("ck_accounts_pending_top_ups_non_negative", "pending_top_ups >= 0");
+        });
 
         builder.HasKey(a => a.Id).HasName("pk_accounts");
         builder.Property(a => a.Id).HasColumnName("id").HasDefaultValueSql("gen_random_uuid()");
@@ -24,6 +28,8 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
 
         // Defaults serve raw SQL inserts; EF always sends the entity's (initialised) values.
         builder.Property(a => a.Balance).HasColumnName("balance").HasColumnType("numeric(15,2)")
+            .HasDefaultValue(0m).ValueGeneratedNever();
+        builder.Property(a => a.PendingTopUps).HasColumnName("pending_top_ups").HasColumnType("numeric(15,2)")
             .HasDefaultValue(0m).ValueGeneratedNever();
         builder.Property(a => a.Currency).HasColumnName("currency").HasMaxLength(3).IsFixedLength()
             .HasDefaultValue("IDR").ValueGeneratedNever();

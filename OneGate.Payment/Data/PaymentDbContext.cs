@@ -17,6 +17,10 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
+    public DbSet<TopUpCharge> TopUpCharges => Set<TopUpCharge>();
+
+    public DbSet<TopUpRefund> TopUpRefunds => Set<TopUpRefund>();
+
     /// <summary>
     /// Users whose ledger rows the current database transaction inserted without the change tracker (the ledger's
     /// batches); <see cref="HistoryCache.HistoryCacheInvalidation"/> reads them at commit and empties the set when a
@@ -46,5 +50,7 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         modelBuilder.ApplyConfiguration(new HistoricalTransactionConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
         modelBuilder.ApplyConfiguration(new IdempotencyKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new TopUpChargeConfiguration());
+        modelBuilder.ApplyConfiguration(new TopUpRefundConfiguration());
     }
 }

@@ -59,6 +59,7 @@ internal static class Extensions
         builder.Services.AddScoped<TopUpSettlement>();
         builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<TopUpReconciliation>();
+        builder.Services.AddHostedService<TopUpRefunds>();
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient<UserDirectory>(client => client.BaseAddress = new Uri("http://auth"));
     }

@@ -17,7 +17,7 @@ namespace OneGate.Payment.Ledger;
 /// same round trip as the stored idempotent answer (see <see cref="MoneyRequests"/>).
 /// New rows are not tracked by EF (see <see cref="RowInserts"/>); a changed top-up row is.
 /// </summary>
-public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
+public sealed partial class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
 {
     private sealed record Movement(decimal BalanceAfter, long LedgerSequence);
 
@@ -51,8 +51,8 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         int senderUserId, int recipientUserId, decimal amount, string? description, CancellationToken ct)
     {
         var moved = await ApplyAsync(senderUserId < recipientUserId
-            ? [(senderUserId, -amount), (recipientUserId, amount)]
-            : [(recipientUserId, amount), (senderUserId, -amount)], ct);
+            ? [(senderUserId, -amount, 0m), (recipientUserId, amount, 0m)]
+            : [(recipientUserId, amount, 0m), (senderUserId, -amount, 0m)], ct);
         if (!moved.TryGetValue(senderUserId, out var debit))
         {
             // The caller rolls back whatever half was applied; the sender's own problem is reported first.
@@ -91,88 +91,27 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
         return (row, LedgerFailure.None);
     }
 
-    /// <summary>A top-up the provider has not confirmed yet: recorded, balance untouched.</summary>
-    public async Task<HistoricalTransaction> RecordPendingTopUpAsync(Account account, decimal amount, PaymentMethod method, string? description, CancellationToken ct)
-    {
-        var row = NewRow(account, TransactionType.Topup, TransactionDirection.Credit, amount, movement: null,
-            description ?? $"Top-up via {(method == PaymentMethod.Gopay ? "GoPay" : "ShopeePay")}");
-        row.Status = TransactionStatus.Pending;
-        row.PaymentMethod = method;
-        return await AddAsync(row, ct);
-    }
-
-    /// <summary>
-    /// Credits a PENDING top-up exactly once, whichever of response, callback or reconciliation confirms it
-    /// first: the row is claimed with a conditional update (status = PENDING) and locked for this transaction.
-    /// Returns null when it was no longer pending (already confirmed or failed).
-    /// </summary>
-    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> ConfirmTopUpAsync(string transactionId, string? providerReference, CancellationToken ct)
-    {
-        var row = await ClaimPendingAsync(transactionId, ct);
-        if (row is null)
-        {
-            return (null, LedgerFailure.None);
-        }
-
-        var (moved, failure) = await MoveAsync(row.UserId, row.Amount, ct);
-        if (moved is not { Movement: var movement })
-        {
-            return (null, failure);
-        }
-
-        row.Status = TransactionStatus.Success;
-        row.BalanceBefore = movement.BalanceAfter - row.Amount;
-        row.BalanceAfter = movement.BalanceAfter;
-        row.LedgerSequence = movement.LedgerSequence;
-        row.ExternalReference = providerReference ?? row.ExternalReference;
-        row.UpdatedAt = time.GetUtcNow();
-        staged.Add(Outbox.Event(row, "transaction.updated"));
-        await SaveAsync(ct);
-        return (row, LedgerFailure.None);
-    }
-
-    /// <summary>Marks a PENDING top-up FAILED (nothing credited). Null when it was no longer pending.</summary>
-    public async Task<HistoricalTransaction?> FailTopUpAsync(string transactionId, string? providerReference, string reason, CancellationToken ct)
-    {
-        var row = await ClaimPendingAsync(transactionId, ct);
-        if (row is null)
-        {
-            return null;
-        }
-
-        row.Status = TransactionStatus.Failed;
-        row.ExternalReference = providerReference ?? row.ExternalReference;
-        row.Metadata = System.Text.Json.JsonSerializer.Serialize(new { failureReason = reason });
-        row.UpdatedAt = time.GetUtcNow();
-        staged.Add(Outbox.Event(row, "transaction.updated"));
-        await SaveAsync(ct);
-        return row;
-    }
-
-    private async Task<HistoricalTransaction?> ClaimPendingAsync(string transactionId, CancellationToken ct) =>
-        await db.HistoricalTransactions
-            .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {transactionId} AND type = 'TOPUP' AND status = 'PENDING' FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
-
     /// <summary><see cref="MoveCommand"/> for one account (opened first if new), with the reason when it was refused.</summary>
-    private async Task<((Account Account, Movement Movement)? Moved, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct)
+    private async Task<((Account Account, Movement Movement)? Moved, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct,
+        decimal releasedTopUps = 0)
     {
-        var moved = await ApplyAsync([(userId, delta)], ct);
+        var moved = await ApplyAsync([(userId, delta, releasedTopUps)], ct);
         return moved.TryGetValue(userId, out var m) ? (m, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
     }
 
     /// <summary>
     /// The one balance change: applies a signed delta to a user's account if, and only if, the account is ACTIVE,
-    /// stays non-negative and (for credits) stays within the cap. The updated row stays locked until the
-    /// transaction ends.
+    /// stays non-negative and (for credits) stays within the cap counting the headroom held for PENDING top-ups. A
+    /// settled top-up releases its own headroom (<paramref name="releasedTopUps"/>) as it is credited. The updated row
+    /// stays locked until the transaction ends.
     /// </summary>
-    private NpgsqlBatchCommand MoveCommand(int userId, decimal delta) => new("""
+    private NpgsqlBatchCommand MoveCommand(int userId, decimal delta, decimal releasedTopUps) => new("""
         UPDATE accounts
-           SET balance = balance + $2, ledger_sequence = ledger_sequence + 1, updated_at = now()
+           SET balance = balance + $2, pending_top_ups = pending_top_ups - $4, ledger_sequence = ledger_sequence + 1, updated_at = now()
          WHERE user_id = $1
            AND status = 'ACTIVE'
            AND balance + $2 >= 0
-           AND ($2 <= 0 OR balance + $2 <= $3)
+           AND ($2 <= 0 OR balance + pending_top_ups - $4 + $2 <= $3)
         RETURNING user_id, id, balance, ledger_sequence
         """)
     {
@@ -181,6 +120,7 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
             new NpgsqlParameter<int> { TypedValue = userId },
             new NpgsqlParameter<decimal> { TypedValue = delta },
             new NpgsqlParameter<decimal> { TypedValue = limits.Value.BalanceCap },
+            new NpgsqlParameter<decimal> { TypedValue = releasedTopUps },
         },
     };
 
@@ -189,19 +129,20 @@ public sealed class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, 
     /// on the caller's transaction (money statements never run outside it). Returns the movements by user id; a
     /// refused one is absent.
     /// </summary>
-    private async Task<Dictionary<int, (Account Account, Movement Movement)>> ApplyAsync((int UserId, decimal Delta)[] moves, CancellationToken ct)
+    private async Task<Dictionary<int, (Account Account, Movement Movement)>> ApplyAsync((int UserId, decimal Delta, decimal ReleasedTopUps)[] moves,
+        CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
-        foreach (var (userId, _) in moves)
+        foreach (var (userId, _, _) in moves)
         {
             batch.BatchCommands.Add(AccountOpening.Command(userId));
         }
 
-        foreach (var (userId, delta) in moves)
+        foreach (var (userId, delta, released) in moves)
         {
-            batch.BatchCommands.Add(MoveCommand(userId, delta));
+            batch.BatchCommands.Add(MoveCommand(userId, delta, released));
         }
 
         var moved = new Dictionary<int, (Account Account, Movement Movement)>();

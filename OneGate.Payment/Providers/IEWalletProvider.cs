@@ -23,5 +23,9 @@ public interface IEWalletProvider
 
     /// <summary>The provider's current view of the charge made under <paramref name="transactionId"/>; null if it has none.</summary>
     /// <exception cref="ProviderUnavailableException">As for <see cref="ChargeAsync"/>.</exception>
-    Task<ProviderChargeResult?> GetStatusAsync(string transactionId, CancellationToken cancellationToken);
+    Task<ProviderChargeResult?> GetStatusAsync(string transactionId, string? providerReference, CancellationToken cancellationToken);
+
+    /// <summary>Gives back money the provider took; safe to repeat with the same <see cref="ProviderRefund"/>.</summary>
+    /// <exception cref="ProviderUnavailableException">No trustworthy answer: the refund may or may not have happened; ask again.</exception>
+    Task<ProviderRefundResult> RefundAsync(ProviderRefund refund, CancellationToken cancellationToken);
 }

@@ -11,4 +11,7 @@ public enum ProviderOutcome
 
     /// <summary>Refused or ended without payment (GoPay <c>deny</c>/<c>cancel</c>/<c>expire</c>/<c>failure</c>, ShopeePay <c>FAILED</c>/<c>CANCELLED</c>/<c>EXPIRED</c>).</summary>
     Declined,
+
+    /// <summary>The provider reversed the charge itself (SNAP status <c>04</c>): nothing is held for us.</summary>
+    Refunded,
 }

@@ -37,7 +37,7 @@ public static class ProviderCallbackEndpoints
         // A notification only speaks for top-ups made through the provider that signed it.
         var existing = await settlement.FindAsync(callback.TransactionId, ct);
         var topUp = existing?.PaymentMethod != callback.Method ? null
-            : await settlement.ApplyAsync(callback.TransactionId, callback.Outcome, callback.Amount, callback.ProviderReference, callback.FailureReason, ct);
+            : await settlement.ApplyAsync(new ProviderChargeResult(callback.Outcome, callback.TransactionId, callback.ProviderReference, callback.RawStatus, callback.Amount, callback.FailureReason), ct);
         return topUp is null
             ? Problems.Of(StatusCodes.Status404NotFound, "TRANSACTION_NOT_FOUND", "Transaction not found", "No top-up with that id.")
             : TypedResults.Ok(new CallbackAck(true, topUp.TransactionId, topUp.Status.ToString().ToUpperInvariant()));

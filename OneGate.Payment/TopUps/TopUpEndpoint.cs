@@ -20,11 +20,15 @@ public static class TopUpEndpoint
             .WithSummary("Top up the balance from GoPay or ShopeePay")
             .WithDescription("Requires Idempotency-Key. 201 SUCCESS when the e-wallet confirms at once; 202 PENDING when it confirms " +
                              "later (callback or reconciliation credits it exactly once); 402 PROVIDER_DECLINED (the FAILED transaction " +
-                             "is recorded, its id in the problem); 503 PROVIDER_UNAVAILABLE (the top-up stays PENDING and is reconciled; " +
+                             "is recorded, its id in the problem; only when the e-wallet refused the charge); 409 TOP_UP_CANCELLED (the e-wallet took the money " +
+                             "but it could not be credited, e.g. the account was suspended meanwhile: it is refunded to the e-wallet and the transaction " +
+                             "is CANCELLED); 422 BALANCE_LIMIT_EXCEEDED when the balance plus every PENDING top-up plus this amount would pass the cap " +
+                             "(headroom is reserved while a top-up is pending); 503 PROVIDER_UNAVAILABLE (the top-up stays PENDING and is reconciled; " +
                              "retrying with the same key resumes the same top-up, never a second charge).")
             .Produces<TransactionResponse>(StatusCodes.Status201Created)
             .Produces<TransactionResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status423Locked)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -33,7 +37,7 @@ public static class TopUpEndpoint
 
     private static async Task<IResult> TopUp(TopUpRequest request, HttpContext http, PaymentDbContext db, IdempotencyKeys keys,
         Ledger.Ledger ledger, EWalletProviders providers, TopUpSettlement settlement, OutboxSignal outbox,
-        IOptions<PaymentLimits> limits, CancellationToken ct)
+        IOptions<PaymentLimits> limits, IOptions<ReconciliationOptions> reconciliation, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         MoneyRules.Amount(request.Amount, errors);
@@ -67,35 +71,25 @@ public static class TopUpEndpoint
         HistoricalTransaction? topUp = null;
         try
         {
-            var account = await AccountOpening.OpenOrGetAsync(db, proceed.UserId, ct);
             topUp = proceed.ResumeTransactionId is { } resume ? await settlement.FindAsync(resume, ct) : null;
             if (topUp is null)
             {
-                if (account.Status != AccountStatus.Active)
+                var (recorded, failure) = await RecordAsync(db, keys, ledger, proceed, request, method!.Value, reconciliation.Value, ct);
+                if (recorded is null)
                 {
-                    return await keys.CompleteAsync(proceed, StatusCodes.Status423Locked, MoneyRules.Refused(http, LedgerFailure.AccountNotActive), null, ct);
+                    var status = failure == LedgerFailure.AccountNotActive ? StatusCodes.Status423Locked : StatusCodes.Status422UnprocessableEntity;
+                    return await keys.CompleteAsync(proceed, status, MoneyRules.Refused(http, failure), null, ct);
                 }
 
-                if (account.Balance + request.Amount!.Value > ledger.BalanceCap)
-                {
-                    return await keys.CompleteAsync(proceed, StatusCodes.Status422UnprocessableEntity, MoneyRules.Refused(http, LedgerFailure.BalanceLimitExceeded), null, ct);
-                }
-
-                // Recorded (and tied to the key) before the provider is asked: whatever happens next, this
-                // top-up is found again by the key, by the callback and by reconciliation — never charged twice.
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                topUp = await ledger.RecordPendingTopUpAsync(account, request.Amount.Value, method!.Value, request.Description, ct);
-                await keys.AttachTransactionAsync(proceed, topUp.TransactionId, ct);
-                await transaction.CommitAsync(ct);
-                LedgerMetrics.Committed(topUp);
+                topUp = recorded;
                 outbox.Notify();
-                db.ChangeTracker.Clear();
             }
 
             if (topUp.Status == TransactionStatus.Pending)
             {
-                var result = await providers.For(topUp.PaymentMethod!.Value).ChargeAsync(new ProviderCharge(topUp.TransactionId, topUp.Amount), ct);
-                topUp = await settlement.ApplyAsync(topUp.TransactionId, result.Outcome, result.Amount, result.ProviderReference, result.FailureReason, ct) ?? topUp;
+                var externalId = await db.TopUpCharges.Where(c => c.TransactionId == topUp.TransactionId).Select(c => c.ExternalId).SingleAsync(ct);
+                var result = await providers.For(topUp.PaymentMethod!.Value).ChargeAsync(new ProviderCharge(topUp.TransactionId, topUp.Amount, externalId), ct);
+                topUp = await settlement.ApplyAsync(result, ct) ?? topUp;
             }
 
             return await CompleteAsync(http, keys, proceed, topUp, ct);
@@ -103,7 +97,8 @@ public static class TopUpEndpoint
         catch (ProviderUnavailableException)
         {
             // Whether the charge exists is unknown: the top-up stays PENDING for reconciliation, and the key is
-            // left resumable at once, so a retry with it asks the provider about the same transaction again.
+            // left resumable at once, so a retry with it asks the provider about the same transaction again
+            // (same X-EXTERNAL-ID, identical body).
             await keys.ResumableAsync(proceed);
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, "PROVIDER_UNAVAILABLE", "Provider unavailable",
                 "The e-wallet did not answer. The top-up is pending and will be confirmed or failed automatically; retry with the same Idempotency-Key to see its state.",
@@ -117,14 +112,44 @@ public static class TopUpEndpoint
         }
     }
 
+    /// <summary>
+    /// Records the PENDING top-up, reserving its cap headroom, and ties it to the idempotency key before the provider
+    /// is asked: whatever happens next, it is found again by the key, the notification and reconciliation.
+    /// </summary>
+    private static async Task<(HistoricalTransaction? TopUp, LedgerFailure Failure)> RecordAsync(PaymentDbContext db, IdempotencyKeys keys,
+        Ledger.Ledger ledger, IdempotencyClaim.Proceed proceed, TopUpRequest request, PaymentMethod method, ReconciliationOptions reconciliation,
+        CancellationToken ct)
+    {
+        await AccountOpening.OpenOrGetAsync(db, proceed.UserId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (topUp, failure) = await ledger.RecordPendingTopUpAsync(proceed.UserId, request.Amount!.Value, method, request.Description,
+            DateTimeOffset.UtcNow + reconciliation.PendingFor, ct);
+        if (topUp is null)
+        {
+            return (null, failure);
+        }
+
+        await keys.AttachTransactionAsync(proceed, topUp.TransactionId, ct);
+        await transaction.CommitAsync(ct);
+        LedgerMetrics.Committed(topUp);
+        db.ChangeTracker.Clear();
+        return (topUp, LedgerFailure.None);
+    }
+
     private static Task<IResult> CompleteAsync(HttpContext http, IdempotencyKeys keys, IdempotencyClaim.Proceed claim, HistoricalTransaction topUp, CancellationToken ct) =>
         topUp.Status switch
         {
             TransactionStatus.Success => keys.CompleteAsync(claim, StatusCodes.Status201Created, TransactionResponse.From(topUp), topUp.TransactionId, ct),
             TransactionStatus.Pending => keys.CompleteAsync(claim, StatusCodes.Status202Accepted, TransactionResponse.From(topUp), topUp.TransactionId, ct),
+            TransactionStatus.Cancelled => keys.CompleteAsync(claim, StatusCodes.Status409Conflict,
+                MoneyRules.Problem(http, StatusCodes.Status409Conflict, "TOP_UP_CANCELLED", "Top-up cancelled",
+                    "The e-wallet took the payment but it could not be credited (for example the account is no longer active); it is being refunded to the e-wallet.",
+                    new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }),
+                topUp.TransactionId, ct),
             _ => keys.CompleteAsync(claim, StatusCodes.Status402PaymentRequired,
                 MoneyRules.Problem(http, StatusCodes.Status402PaymentRequired, "PROVIDER_DECLINED", "Top-up declined",
-                    "The e-wallet declined the payment. Nothing was credited.", new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }),
+                    "The e-wallet declined the payment. Nothing was taken and nothing was credited.",
+                    new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }),
                 topUp.TransactionId, ct),
         };
 }

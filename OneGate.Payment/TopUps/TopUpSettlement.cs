@@ -6,74 +6,74 @@ using OneGate.Payment.Providers;
 namespace OneGate.Payment.TopUps;
 
 /// <summary>
-/// Applies a provider's verdict on a PENDING top-up — from the charge response, a callback or
-/// reconciliation, whichever comes first; the others find it no longer pending and change nothing.
+/// Applies a provider's word on a top-up — from the charge answer, a notification or a status inquiry, in any order
+/// and any number of times — each in its own database transaction. Money the provider took is always either
+/// credited or refunded (CANCELLED); the rules are the ledger's, this class only runs them and tells the others.
 /// </summary>
 public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, OutboxSignal outbox, ILogger<TopUpSettlement> logger)
 {
-    /// <summary>Returns the top-up as it stands afterwards.</summary>
-    public async Task<HistoricalTransaction?> ApplyAsync(string transactionId, ProviderOutcome outcome, decimal providerAmount,
-        string providerReference, string? failureReason, CancellationToken ct)
+    /// <summary>Returns the top-up as it stands afterwards (null: no such top-up).</summary>
+    public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, CancellationToken ct)
     {
-        if (outcome == ProviderOutcome.Pending)
+        var changed = result.Outcome switch
         {
-            return await FindAsync(transactionId, ct);
+            ProviderOutcome.Succeeded => await InTransactionAsync(() => ledger.SettleTakenTopUpAsync(result.TransactionId, result.ProviderReference, result.Amount, ct), ct),
+            ProviderOutcome.Declined => await InTransactionAsync(() => ledger.FailTopUpAsync(result.TransactionId, result.ProviderReference, result.FailureReason ?? "DECLINED", ct), ct),
+            ProviderOutcome.Refunded => await InTransactionAsync(() => ledger.FailTopUpAsync(result.TransactionId, result.ProviderReference, "REFUNDED_AT_PROVIDER", ct), ct),
+            _ => null,
+        };
+        if (changed is not null)
+        {
+            Announce(changed);
         }
 
-        HistoricalTransaction? settled;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
-        {
-            var pending = await FindAsync(transactionId, ct);
-            if (pending is { Status: TransactionStatus.Pending } && pending.Amount != providerAmount)
-            {
-                // Never credit an amount the provider did not take; leave it for an operator.
-                logger.LogError("Provider amount {ProviderAmount} differs from top-up {TransactionId} amount {Amount}; not applied",
-                    providerAmount, transactionId, pending.Amount);
-                return pending;
-            }
-
-            db.ChangeTracker.Clear();
-            if (outcome == ProviderOutcome.Succeeded)
-            {
-                (settled, var failure) = await ledger.ConfirmTopUpAsync(transactionId, providerReference, ct);
-                if (settled is null && failure != Ledger.LedgerFailure.None)
-                {
-                    // The provider took the money but the wallet cannot hold it now (cap reached or account suspended
-                    // since the request): record the top-up FAILED so nothing is credited, and log for a provider refund.
-                    await transaction.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
-                    await using var failTx = await db.Database.BeginTransactionAsync(ct);
-                    settled = await ledger.FailTopUpAsync(transactionId, providerReference, failure.ToString(), ct);
-                    await failTx.CommitAsync(ct);
-                    Count(settled);
-                    logger.LogError("Top-up {TransactionId} paid at the provider could not be credited ({Failure}); needs a provider refund", transactionId, failure);
-                    outbox.Notify();
-                    return await FindAsync(transactionId, ct);
-                }
-            }
-            else
-            {
-                settled = await ledger.FailTopUpAsync(transactionId, providerReference, failureReason ?? "DECLINED", ct);
-            }
-
-            await transaction.CommitAsync(ct);
-        }
-
-        Count(settled);
-        outbox.Notify();
-        db.ChangeTracker.Clear();
-        return await FindAsync(transactionId, ct);
+        return await FindAsync(result.TransactionId, ct);
     }
 
-    /// <summary>Only the call that settled the top-up counts it (the others found it no longer pending).</summary>
-    private static void Count(HistoricalTransaction? settled)
+    /// <summary>We stop waiting for the provider: FAILED now, still asked about later (a late success is credited or refunded).</summary>
+    public async Task<HistoricalTransaction?> GiveUpAsync(string transactionId, CancellationToken ct)
     {
-        if (settled is not null)
+        var changed = await InTransactionAsync(() => ledger.FailTopUpAsync(transactionId, null, "NO_ANSWER_FROM_PROVIDER", ct), ct);
+        if (changed is not null)
         {
-            Ledger.LedgerMetrics.Committed(settled);
+            Announce(changed);
+        }
+
+        return changed;
+    }
+
+    /// <summary>The provider confirmed the refund of a CANCELLED top-up.</summary>
+    public async Task RecordRefundedAsync(string transactionId, string? providerRefundReference, CancellationToken ct)
+    {
+        if (await InTransactionAsync(() => ledger.RecordTopUpRefundedAsync(transactionId, providerRefundReference, ct), ct) is { } row)
+        {
+            outbox.Notify();
+            logger.LogInformation("Top-up {TransactionId}: refund confirmed by the provider", row.TransactionId);
         }
     }
 
     public Task<HistoricalTransaction?> FindAsync(string transactionId, CancellationToken ct) =>
         db.HistoricalTransactions.AsNoTracking().SingleOrDefaultAsync(t => t.TransactionId == transactionId && t.Type == TransactionType.Topup, ct);
+
+    private async Task<HistoricalTransaction?> InTransactionAsync(Func<Task<HistoricalTransaction?>> change, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var changed = await change();
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return changed;
+    }
+
+    /// <summary>Only the call that changed the top-up counts it and wakes the relay (the others found nothing to do).</summary>
+    private void Announce(HistoricalTransaction row)
+    {
+        Ledger.LedgerMetrics.Committed(row);
+        outbox.Notify();
+        if (row.Status == TransactionStatus.Cancelled)
+        {
+            logger.LogWarning("Top-up {TransactionId}: the provider took money that could not be credited; refund scheduled ({Metadata})",
+                row.TransactionId, row.Metadata);
+        }
+    }
 }

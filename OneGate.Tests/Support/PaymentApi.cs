@@ -50,7 +50,7 @@ public sealed class PaymentApi(HttpClient payment)
             var status = transaction?.GetProperty("status").GetString();
             if (status is "SUCCESS" or "FAILED" or "CANCELLED" || DateTimeOffset.UtcNow > deadline)
             {
-                Assert.True(status is "SUCCESS" or "FAILED", $"{transactionId} still {status ?? "missing"} after {within}");
+                Assert.True(status is "SUCCESS" or "FAILED" or "CANCELLED", $"{transactionId} still {status ?? "missing"} after {within}");
                 return transaction!.Value;
             }
 

@@ -60,6 +60,11 @@ namespace OneGate.Payment.Data.Migrations
                         .HasDefaultValue(0L)
                         .HasColumnName("ledger_sequence");
 
+                    b.Property<decimal>("PendingTopUps")
+                        .HasColumnType("numeric(15,2)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("pending_top_ups");
+
                     b.Property<AccountStatus>("Status")
                         .HasColumnType("account_status")
                         .HasDefaultValue(AccountStatus.Active)
@@ -91,6 +96,8 @@ namespace OneGate.Payment.Data.Migrations
                     b.ToTable("accounts", null, t =>
                         {
                             t.HasCheckConstraint("ck_accounts_balance_non_negative", "balance >= 0");
+
+                            t.HasCheckConstraint("ck_accounts_pending_top_ups_non_negative", "pending_top_ups >= 0");
                         });
                 });
 
@@ -424,6 +431,125 @@ namespace OneGate.Payment.Data.Migrations
                         .HasDatabaseName("ux_outbox_messages_message_id");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("OneGate.Payment.Data.TopUpCharge", b =>
+                {
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset?>("GaveUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("gave_up_at");
+
+                    b.Property<int>("Inquiries")
+                        .HasColumnType("integer")
+                        .HasColumnName("inquiries");
+
+                    b.Property<DateTimeOffset?>("NextInquiryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_inquiry_at");
+
+                    b.HasKey("TransactionId")
+                        .HasName("pk_top_up_charges");
+
+                    b.HasIndex("NextInquiryAt")
+                        .HasDatabaseName("ix_top_up_charges_next_inquiry_at")
+                        .HasFilter("next_inquiry_at IS NOT NULL");
+
+                    b.ToTable("top_up_charges", (string)null);
+                });
+
+            modelBuilder.Entity("OneGate.Payment.Data.TopUpRefund", b =>
+                {
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(15,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("ProviderRefundReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider_refund_reference");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RefundNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("refund_no");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TransactionId")
+                        .HasName("pk_top_up_refunds");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_top_up_refunds_next_attempt_at")
+                        .HasFilter("status = 'PENDING'");
+
+                    b.HasIndex("RefundNo")
+                        .IsUnique()
+                        .HasDatabaseName("ux_top_up_refunds_refund_no");
+
+                    b.ToTable("top_up_refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_top_up_refunds_amount_positive", "amount > 0");
+
+                            t.HasCheckConstraint("ck_top_up_refunds_status", "status IN ('PENDING', 'REFUNDED')");
+                        });
                 });
 
             modelBuilder.Entity("OneGate.Payment.Data.HistoricalTransaction", b =>

@@ -23,7 +23,7 @@ public sealed class GoPayProvider(HttpClient http, GoPayTokenCache tokens, IOpti
         ProviderErrors.GuardAsync(Method, "charge", async () =>
         {
             var body = JsonSerializer.SerializeToUtf8Bytes(new GoPayChargeRequest(
-                charge.TransactionId, GoPayWire.FormatAmount(charge.Amount), ProviderCharge.Currency,
+                charge.TransactionId, GoPayWire.FormatAmount(charge.Amount), "IDR",
                 providers.Value.CallbackUrl(CallbackPath)));
 
             using var response = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Post, "gopay/v1/charges")
@@ -110,4 +110,6 @@ public sealed class GoPayProvider(HttpClient http, GoPayTokenCache tokens, IOpti
 
         return new ProviderChargeResult(outcome, orderId, chargeId, status, amount);
     }
+    public Task<ProviderChargeResult?> GetStatusAsync(string transactionId, string? providerReference, CancellationToken cancellationToken) => GetStatusAsync(transactionId, cancellationToken);
+    public Task<ProviderRefundResult> RefundAsync(ProviderRefund refund, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

@@ -22,7 +22,7 @@ public sealed class ShopeePayProvider(HttpClient http, ShopeePaySignatures signa
         ProviderErrors.GuardAsync(Method, "charge", async () =>
         {
             var body = JsonSerializer.SerializeToUtf8Bytes(new ShopeePayPaymentRequest(
-                charge.TransactionId, ShopeePayWire.TwoDecimals(charge.Amount), ProviderCharge.Currency,
+                charge.TransactionId, ShopeePayWire.TwoDecimals(charge.Amount), "IDR",
                 providers.Value.CallbackUrl(CallbackPath)));
 
             var (status, payment) = await SendAsync(HttpMethod.Post, "shopeepay/v3/payments", body, "charge", cancellationToken);
@@ -107,4 +107,6 @@ public sealed class ShopeePayProvider(HttpClient http, ShopeePaySignatures signa
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    public Task<ProviderChargeResult?> GetStatusAsync(string transactionId, string? providerReference, CancellationToken cancellationToken) => GetStatusAsync(transactionId, cancellationToken);
+    public Task<ProviderRefundResult> RefundAsync(ProviderRefund refund, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
