@@ -1,7 +1,6 @@
 using OneGate.ProviderSandbox.Extensions;
-using OneGate.ProviderSandbox.GoPay;
 using OneGate.ProviderSandbox.Scenarios;
-using OneGate.ProviderSandbox.ShopeePay;
+using OneGate.ProviderSandbox.Snap;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,13 +11,11 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseProblemDetailsDefaults();
-app.UseShopeePayResponseSigning();
 app.UseFaultInjection();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 
-app.MapGoPayApi();
-app.MapShopeePayApi();
+app.MapSnapProviderApi();
 app.MapSandboxControlApi();
 
 app.Run();

@@ -1,4 +1,4 @@
 namespace OneGate.ProviderSandbox.Scenarios;
 
-/// <summary>A chaos window: every provider request is delayed, a share of them fail with 503, and optionally signatures are forged.</summary>
+/// <summary>A chaos window: every provider request is delayed, a share of them fail with a SNAP 500, and optionally notification signatures are forged.</summary>
 public sealed record ActiveFault(int LatencyMs, double FailureRate, bool CorruptSignatures, DateTimeOffset Until);

@@ -1,52 +1,55 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using OneGate.ProviderSandbox.Callbacks;
+using OneGate.ProviderSandbox.Notifications;
+using OneGate.ProviderSandbox.Snap;
 
 namespace OneGate.ProviderSandbox.Scenarios;
 
 /// <summary>
-/// Every charge the sandbox has seen, keyed by the merchant's reference (our transaction ids are unique
-/// across providers, so one key space is enough and a reference reused at the other provider is a conflict).
-/// Opening a charge is idempotent; the scripted outcome plays out on timers.
+/// Every charge the sandbox has seen, keyed by the partner's <c>partnerReferenceNo</c>: our transaction ids are
+/// unique across providers, so one book serves both and a reference used at one provider is taken at the other.
+/// The scripted outcome plays out on timers.
 /// </summary>
 public sealed class ChargeBook(
     ScenarioBook scenarios,
-    CallbackDispatcher callbacks,
+    NotificationDispatcher notifications,
     IOptions<ScenarioOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<ChargeBook> logger)
 {
     private readonly ConcurrentDictionary<string, SandboxCharge> _charges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _refundOwners = new(StringComparer.Ordinal);
 
-    public ChargeOpening Open(SandboxProvider provider, string reference, decimal amount, string currency, Uri callbackUrl, string providerReference)
+    /// <summary>A new charge, or null when the partnerReferenceNo is already taken (at either provider).</summary>
+    public SandboxCharge? Open(SandboxProvider provider, string partnerReferenceNo, string referenceNo, decimal amount, Uri notifyUrl)
     {
-        if (_charges.TryGetValue(reference, out var existing))
+        var candidate = new SandboxCharge(provider, partnerReferenceNo, referenceNo, amount, notifyUrl,
+            scenarios.Decide(partnerReferenceNo, amount), time.GetUtcNow());
+        if (!_charges.TryAdd(partnerReferenceNo, candidate))
         {
-            return Compare(existing, provider, amount, currency);
+            return null;
         }
 
-        var candidate = new SandboxCharge(provider, reference, providerReference, amount, currency, callbackUrl,
-            scenarios.Decide(reference, amount), time.GetUtcNow());
-        var stored = _charges.GetOrAdd(reference, candidate);
-        if (!ReferenceEquals(stored, candidate))
-        {
-            return Compare(stored, provider, amount, currency);
-        }
-
-        Start(stored);
-        return new ChargeOpening(ChargeOpeningKind.Created, stored);
+        Start(candidate);
+        return candidate;
     }
 
-    public SandboxCharge? Find(string reference) => _charges.GetValueOrDefault(reference);
+    public SandboxCharge? Find(string partnerReferenceNo) => _charges.GetValueOrDefault(partnerReferenceNo);
 
-    public SandboxCharge? Find(SandboxProvider provider, string reference) =>
-        _charges.TryGetValue(reference, out var charge) && charge.Provider == provider ? charge : null;
+    public SandboxCharge? Find(SandboxProvider provider, string partnerReferenceNo) =>
+        _charges.TryGetValue(partnerReferenceNo, out var charge) && charge.Provider == provider ? charge : null;
+
+    /// <summary>A partnerRefundNo belongs to the first charge it was used on; on another charge it is a conflict.</summary>
+    public RefundDecision Refund(SandboxCharge charge, string partnerRefundNo, string refundNo, decimal amount) =>
+        _refundOwners.GetOrAdd(partnerRefundNo, charge.PartnerReferenceNo) == charge.PartnerReferenceNo
+            ? charge.Refund(partnerRefundNo, refundNo, amount, time.GetUtcNow())
+            : new RefundDecision(RefundDecisionKind.Conflict);
 
     /// <summary>
-    /// A <see cref="ScenarioOutcome.Timeout"/> charge is not answered (first request or replay) until
-    /// <see cref="ScenarioOptions.TimeoutDelay"/> after it arrived: longer than the client waits, yet it is
-    /// processed meanwhile, so a later status query sees it settled. Other charges answer at once.
+    /// A <see cref="ScenarioOutcome.Timeout"/> charge is not answered until <see cref="ScenarioOptions.TimeoutDelay"/>
+    /// after it arrived: longer than the client waits, yet it is processed meanwhile, so a later status inquiry sees
+    /// it settled. Other charges answer at once.
     /// </summary>
     public async Task WaitUntilAnswerableAsync(SandboxCharge charge, CancellationToken cancellationToken)
     {
@@ -62,55 +65,66 @@ public sealed class ChargeBook(
         }
     }
 
-    private static ChargeOpening Compare(SandboxCharge existing, SandboxProvider provider, decimal amount, string currency) =>
-        existing.Provider == provider && existing.Amount == amount && existing.Currency == currency
-            ? new ChargeOpening(ChargeOpeningKind.Replayed, existing)
-            : new ChargeOpening(ChargeOpeningKind.Conflict, existing);
-
     private void Start(SandboxCharge charge)
     {
         var o = options.Value;
-        var now = time.GetUtcNow();
-        logger.LogInformation("{Provider} charge {Reference} for {Amount} {Currency}: {Outcome}",
-            charge.Provider, charge.Reference, charge.Amount, charge.Currency, charge.Outcome);
+        logger.LogInformation("{Provider} charge {PartnerReferenceNo} for {Amount}: {Outcome}",
+            charge.Provider, charge.PartnerReferenceNo, charge.Amount, charge.Outcome);
 
         switch (charge.Outcome)
         {
             case ScenarioOutcome.Succeed:
-                charge.Resolve(ChargeStatus.Settled, now);
+            case ScenarioOutcome.RefundFailsOnce:
+                charge.Resolve(ChargeStatus.Settled, time.GetUtcNow());
                 break;
             case ScenarioOutcome.Decline:
-                charge.Resolve(ChargeStatus.Declined, now);
+                charge.Resolve(ChargeStatus.Declined, time.GetUtcNow());
                 break;
             case ScenarioOutcome.Timeout:
             case ScenarioOutcome.PendingSilent:
-                _ = ResolveLaterAsync(charge, o.SettleDelay, ChargeStatus.Settled, notify: false);
+                _ = ResolveLaterAsync(charge, o.SettleDelay, ChargeStatus.Settled, NotificationState.NotPlanned);
                 break;
             case ScenarioOutcome.PendingThenSucceed:
-                charge.SetCallbackState(CallbackState.Planned);
-                _ = ResolveLaterAsync(charge, o.CallbackDelay, ChargeStatus.Settled, notify: true);
+                _ = ResolveLaterAsync(charge, o.CallbackDelay, ChargeStatus.Settled, NotificationState.Planned);
                 break;
             case ScenarioOutcome.PendingThenFail:
-                charge.SetCallbackState(CallbackState.Planned);
-                _ = ResolveLaterAsync(charge, o.CallbackDelay, ChargeStatus.Declined, notify: true);
+                _ = ResolveLaterAsync(charge, o.CallbackDelay, ChargeStatus.Declined, NotificationState.Planned);
+                break;
+            case ScenarioOutcome.NotifyLost:
+                _ = ResolveLaterAsync(charge, o.CallbackDelay, ChargeStatus.Settled, NotificationState.Lost);
+                break;
+            case ScenarioOutcome.LateSuccess:
+                _ = ResolveLaterAsync(charge, o.LateSuccessDelay, ChargeStatus.Settled, NotificationState.Planned);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown outcome {charge.Outcome}.");
         }
     }
 
-    private async Task ResolveLaterAsync(SandboxCharge charge, TimeSpan delay, ChargeStatus status, bool notify)
+    /// <param name="notification">NotPlanned: none; Planned: delivered; Lost: sent and lost on the way.</param>
+    private async Task ResolveLaterAsync(SandboxCharge charge, TimeSpan delay, ChargeStatus status, NotificationState notification)
     {
+        if (notification != NotificationState.NotPlanned)
+        {
+            charge.SetNotificationState(NotificationState.Planned);
+        }
+
         try
         {
             await Task.Delay(delay, time, lifetime.ApplicationStopping);
-            if (charge.Resolve(status, time.GetUtcNow()))
+            if (!charge.Resolve(status, time.GetUtcNow()))
             {
-                logger.LogInformation("{Provider} charge {Reference} is now {Status}", charge.Provider, charge.Reference, status);
-                if (notify)
-                {
-                    callbacks.Dispatch(charge);
-                }
+                return;
+            }
+
+            logger.LogInformation("{Provider} charge {PartnerReferenceNo} is now {Status}", charge.Provider, charge.PartnerReferenceNo, status);
+            if (notification == NotificationState.Lost)
+            {
+                notifications.Lose(charge);
+            }
+            else if (notification == NotificationState.Planned)
+            {
+                notifications.Dispatch(charge);
             }
         }
         catch (OperationCanceledException)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OneGate.ProviderSandbox.Scenarios;
 
-/// <summary>Provider-neutral state of a charge; each provider API spells it its own way on the wire.</summary>
+/// <summary>Provider-neutral state of a charge; SNAP spells it as latestTransactionStatus.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ChargeStatus>))]
 public enum ChargeStatus
 {
@@ -14,4 +14,8 @@ public enum ChargeStatus
 
     [JsonStringEnumMemberName("declined")]
     Declined,
+
+    /// <summary>Settled, then refunded in full.</summary>
+    [JsonStringEnumMemberName("refunded")]
+    Refunded,
 }

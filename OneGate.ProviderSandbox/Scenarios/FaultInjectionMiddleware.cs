@@ -1,19 +1,17 @@
-using System.Net.Mime;
+using OneGate.ProviderSandbox.Snap;
 
 namespace OneGate.ProviderSandbox.Scenarios;
 
 /// <summary>
-/// Applies the <see cref="ActiveFault"/> to the provider APIs (<c>/gopay</c>, <c>/shopeepay</c>), never to the
-/// control API or the health endpoints: first the latency, then a 503 with the configured probability
-/// (before anything is processed or recorded, like a provider that is down).
+/// Applies the <see cref="ActiveFault"/> to the providers' SNAP services, never to the control API or the health
+/// endpoints: first the latency, then with the configured probability a SNAP internal error (500, <c>500SS01</c>)
+/// before anything is processed or recorded, like a provider that is failing.
 /// </summary>
-public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector faults, TimeProvider time)
+public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector faults, SandboxProviders providers, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path;
-        var isGoPay = path.StartsWithSegments("/gopay");
-        var fault = isGoPay || path.StartsWithSegments("/shopeepay") ? faults.Current : null;
+        var fault = providers.TryMatch(context.Request.Path, out _, out var servicePath) ? faults.Current : null;
         if (fault is null)
         {
             await next(context);
@@ -34,11 +32,7 @@ public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector
             return;
         }
 
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.ContentType = MediaTypeNames.Application.Json;
-        await context.Response.WriteAsync(isGoPay
-            ? """{"error":"service_unavailable","error_description":"Sandbox fault injection."}"""
-            : """{"code":"SERVICE_UNAVAILABLE","message":"Sandbox fault injection."}""");
+        await SnapReply.InternalError(SnapProviderApi.ServiceOf(servicePath)).ExecuteAsync(context);
     }
 }
 

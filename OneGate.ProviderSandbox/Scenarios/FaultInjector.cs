@@ -14,7 +14,7 @@ public sealed class FaultInjector(TimeProvider time)
         }
     }
 
-    /// <summary>True while a fault asks for forged ShopeePay response/callback signatures and GoPay callback signatures.</summary>
+    /// <summary>True while a fault asks for forged notification signatures.</summary>
     public bool CorruptSignatures => Current?.CorruptSignatures == true;
 
     public ActiveFault Start(int latencyMs, double failureRate, bool corruptSignatures, TimeSpan duration)

@@ -1,17 +1,19 @@
-using OneGate.ProviderSandbox.Callbacks;
+using OneGate.ProviderSandbox.Notifications;
+using OneGate.ProviderSandbox.Snap;
 
 namespace OneGate.ProviderSandbox.Scenarios;
 
-/// <summary>What <c>GET /sandbox/charges/{reference}</c> shows a test.</summary>
+/// <summary>What <c>GET /sandbox/charges/{partnerReferenceNo}</c> shows: the charge as the provider sees it.</summary>
 public sealed record SandboxChargeView(
     SandboxProvider Provider,
-    string Reference,
-    string ProviderReference,
+    string PartnerReferenceNo,
+    string ReferenceNo,
     decimal Amount,
-    string Currency,
     ChargeStatus Status,
+    decimal RefundedAmount,
     ScenarioOutcome Outcome,
-    Uri CallbackUrl,
+    Uri NotifyUrl,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    CallbackReport Callback);
+    NotificationReport Notifications,
+    IReadOnlyList<ChargeRefund> Refunds);

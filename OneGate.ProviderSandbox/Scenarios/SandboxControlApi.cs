@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OneGate.ProviderSandbox.GoPay;
+using OneGate.ProviderSandbox.Notifications;
+using OneGate.ProviderSandbox.Snap;
 
 namespace OneGate.ProviderSandbox.Scenarios;
 
 /// <summary>
 /// The control API tests use to script the sandbox: per-reference outcomes, chaos windows, token revocation,
-/// and a view of what was recorded. Not part of either provider's protocol.
+/// what each charge ended as at the provider, and notifications sent again. Not part of SNAP.
 /// </summary>
 public static class SandboxControlApi
 {
-    private const int MaxReferenceLength = 100;
+    private const int MaxReferenceLength = 64;
 
     public static IEndpointRouteBuilder MapSandboxControlApi(this IEndpointRouteBuilder app)
     {
@@ -27,12 +28,15 @@ public static class SandboxControlApi
         api.MapDelete("/faults", ClearFault)
             .WithName("ClearFault")
             .WithSummary("End the active fault");
-        api.MapGet("/charges/{reference}", GetCharge)
+        api.MapGet("/charges/{partnerReferenceNo}", GetCharge)
             .WithName("GetSandboxCharge")
-            .WithSummary("What the sandbox recorded for a reference (status, callback deliveries)");
-        api.MapDelete("/gopay/tokens", RevokeGoPayTokens)
-            .WithName("RevokeGoPayTokens")
-            .WithSummary("Invalidate every issued GoPay access token (as a provider restart would)");
+            .WithSummary("What a charge ended as at the provider (status, refunds, notification deliveries)");
+        api.MapPost("/charges/{partnerReferenceNo}/notify", NotifyAgain)
+            .WithName("NotifyAgain")
+            .WithSummary("Send a notification of the charge's current status again, signed afresh");
+        api.MapDelete("/tokens", RevokeTokens)
+            .WithName("RevokeTokens")
+            .WithSummary("Invalidate every issued access token of both providers (as a provider restart would)");
 
         return app;
     }
@@ -42,12 +46,12 @@ public static class SandboxControlApi
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Reference) || request.Reference.Length > MaxReferenceLength)
         {
-            errors["reference"] = [$"Give the order/reference id (1-{MaxReferenceLength} characters)."];
+            errors["reference"] = [$"Give the charge's partnerReferenceNo (1-{MaxReferenceLength} characters)."];
         }
 
         if (request.Outcome is null)
         {
-            errors["outcome"] = ["Give one of succeed, decline, timeout, pending_then_succeed, pending_silent, pending_then_fail."];
+            errors["outcome"] = ["Give one of succeed, decline, timeout, pending_then_succeed, pending_silent, notify_lost, pending_then_fail, late_success, refund_fails_once."];
         }
 
         if (errors.Count > 0)
@@ -95,9 +99,27 @@ public static class SandboxControlApi
         return TypedResults.NoContent();
     }
 
-    private static Results<Ok<SandboxChargeView>, NotFound> GetCharge(string reference, ChargeBook charges) =>
-        charges.Find(reference) is { } charge ? TypedResults.Ok(charge.Snapshot()) : TypedResults.NotFound();
+    private static Results<Ok<SandboxChargeView>, NotFound> GetCharge(string partnerReferenceNo, ChargeBook charges) =>
+        charges.Find(partnerReferenceNo) is { } charge ? TypedResults.Ok(charge.Snapshot()) : TypedResults.NotFound();
 
-    private static Ok<TokensRevoked> RevokeGoPayTokens(GoPayTokenStore tokens) =>
+    private static Results<Accepted<SandboxChargeView>, NotFound, ProblemHttpResult> NotifyAgain(string partnerReferenceNo, ChargeBook charges,
+        NotificationDispatcher notifications)
+    {
+        if (charges.Find(partnerReferenceNo) is not { } charge)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (charge.State.Status == ChargeStatus.Pending)
+        {
+            return TypedResults.Problem("The charge is still pending: there is no outcome to notify.", statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["code"] = "CHARGE_PENDING" });
+        }
+
+        notifications.Dispatch(charge);
+        return TypedResults.Accepted($"/sandbox/charges/{Uri.EscapeDataString(partnerReferenceNo)}", charge.Snapshot());
+    }
+
+    private static Ok<TokensRevoked> RevokeTokens(AccessTokens tokens) =>
         TypedResults.Ok(new TokensRevoked(tokens.RevokeAll()));
 }

@@ -24,13 +24,17 @@ public sealed class ScenarioOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Pending → resolved → callback, for the two pending-with-callback outcomes.</summary>
+    /// <summary>Pending → resolved → notification, for the outcomes that notify (and <see cref="ScenarioOutcome.NotifyLost"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CallbackDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Pending → settled without callback, for the silent and timeout outcomes.</summary>
+    /// <summary>Pending → settled without notification, for the silent and timeout outcomes.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SettleDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a <see cref="ScenarioOutcome.LateSuccess"/> charge stays pending before it settles and notifies.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LateSuccessDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -18,15 +18,27 @@ public enum ScenarioOutcome
     [JsonStringEnumMemberName("timeout")]
     Timeout,
 
-    /// <summary>Pending, then settled and a signed callback after the callback delay.</summary>
+    /// <summary>Pending, then settled and a signed notification after the callback delay.</summary>
     [JsonStringEnumMemberName("pending_then_succeed")]
     PendingThenSucceed,
 
-    /// <summary>Pending, then settled after the settle delay with no callback (reconciliation must find it).</summary>
+    /// <summary>Pending, then settled after the settle delay with no notification (reconciliation must find it).</summary>
     [JsonStringEnumMemberName("pending_silent")]
     PendingSilent,
 
-    /// <summary>Pending, then declined and a signed callback after the callback delay.</summary>
+    /// <summary>Pending, then declined and a signed notification after the callback delay.</summary>
     [JsonStringEnumMemberName("pending_then_fail")]
     PendingThenFail,
+
+    /// <summary>Pending, then settled after the callback delay; the notification is sent but lost on the way (never arrives).</summary>
+    [JsonStringEnumMemberName("notify_lost")]
+    NotifyLost,
+
+    /// <summary>Pending (status "03") for the late-success delay, then settled and notified: success after the partner gave up.</summary>
+    [JsonStringEnumMemberName("late_success")]
+    LateSuccess,
+
+    /// <summary>Settled at once; the first refund call fails (500, nothing refunded), later ones succeed.</summary>
+    [JsonStringEnumMemberName("refund_fails_once")]
+    RefundFailsOnce,
 }

@@ -1,4 +1,4 @@
 namespace OneGate.ProviderSandbox.Scenarios;
 
-/// <summary>Answer of <c>DELETE /sandbox/gopay/tokens</c>.</summary>
+/// <summary>Answer of <c>DELETE /sandbox/tokens</c>.</summary>
 public sealed record TokensRevoked(int Revoked);
