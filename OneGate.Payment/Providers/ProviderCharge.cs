@@ -1,26 +1,9 @@
 namespace OneGate.Payment.Providers;
 
 /// <summary>
-/// A charge to ask an e-wallet for. <see cref="TransactionId"/> is our transaction id and is sent as the
-/// provider's idempotency reference (GoPay <c>order_id</c>, ShopeePay <c>reference_id</c>).
+/// A charge to ask an e-wallet for (service 54). <see cref="TransactionId"/> is sent as <c>partnerReferenceNo</c>.
+/// <see cref="ExternalId"/> (<c>X-EXTERNAL-ID</c>) is persisted by the caller with the top-up: a retry after a lost
+/// answer sends it again, and the body is a pure function of the transaction id and amount, so the provider sees
+/// the identical request and replays its answer instead of charging again.
 /// </summary>
-public sealed record ProviderCharge
-{
-    public const string Currency = "IDR";
-
-    public ProviderCharge(string transactionId, decimal amount)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(transactionId);
-        if (amount <= 0 || decimal.Round(amount, 2) != amount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(amount), amount, "A positive amount with at most 2 fraction digits.");
-        }
-
-        TransactionId = transactionId;
-        Amount = amount;
-    }
-
-    public string TransactionId { get; }
-
-    public decimal Amount { get; }
-}
+public sealed record ProviderCharge(string TransactionId, decimal Amount, string ExternalId);

@@ -8,6 +8,7 @@ using OneGate.Payment.Ledger;
 using OneGate.Payment.Providers;
 using OneGate.Payment.Transactions;
 using OneGate.ServiceDefaults.Auth;
+using OneGate.Snap;
 
 namespace OneGate.Payment.TopUps;
 
@@ -33,7 +34,7 @@ public static class TopUpEndpoint
 
     private static async Task<IResult> TopUp(TopUpRequest request, HttpContext http, PaymentDbContext db, IdempotencyKeys keys,
         Ledger.Ledger ledger, EWalletProviders providers, TopUpSettlement settlement, OutboxSignal outbox,
-        IOptions<PaymentLimits> limits, CancellationToken ct)
+        IOptions<PaymentLimits> limits, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         MoneyRules.Amount(request.Amount, errors);
@@ -94,7 +95,9 @@ public static class TopUpEndpoint
 
             if (topUp.Status == TransactionStatus.Pending)
             {
-                var result = await providers.For(topUp.PaymentMethod!.Value).ChargeAsync(new ProviderCharge(topUp.TransactionId, topUp.Amount), ct);
+                // TODO(lead): persist the external id with the top-up, so a resumed charge resends the same id and bytes.
+                var charge = new ProviderCharge(topUp.TransactionId, topUp.Amount, SnapExternalIds.New(time.GetUtcNow()));
+                var result = await providers.For(topUp.PaymentMethod!.Value).ChargeAsync(charge, ct);
                 topUp = await settlement.ApplyAsync(topUp.TransactionId, result.Outcome, result.Amount, result.ProviderReference, result.FailureReason, ct) ?? topUp;
             }
 

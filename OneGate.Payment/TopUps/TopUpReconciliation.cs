@@ -58,14 +58,14 @@ public sealed class TopUpReconciliation(IServiceScopeFactory scopes, IOptions<Re
         var pending = await db.HistoricalTransactions.AsNoTracking()
             .Where(t => t.Type == TransactionType.Topup && t.Status == TransactionStatus.Pending && t.CreatedAt < cutoff)
             .OrderBy(t => t.CreatedAt).Take(100)
-            .Select(t => new { t.TransactionId, t.PaymentMethod, t.Amount, t.CreatedAt })
+            .Select(t => new { t.TransactionId, t.PaymentMethod, t.Amount, t.CreatedAt, t.ExternalReference })
             .ToListAsync(ct);
 
         foreach (var topUp in pending)
         {
             try
             {
-                var status = await providers.For(topUp.PaymentMethod!.Value).GetStatusAsync(topUp.TransactionId, ct);
+                var status = await providers.For(topUp.PaymentMethod!.Value).GetStatusAsync(topUp.TransactionId, topUp.ExternalReference, ct);
                 if (status is not null)
                 {
                     await settlement.ApplyAsync(topUp.TransactionId, status.Outcome, status.Amount, status.ProviderReference, status.FailureReason, ct);

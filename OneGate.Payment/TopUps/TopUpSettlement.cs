@@ -65,6 +65,18 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
         return await FindAsync(transactionId, ct);
     }
 
+    /// <summary>
+    /// Applies a verified provider answer (a notification) to the top-up made through <paramref name="method"/>;
+    /// null when there is none (a provider only speaks for its own top-ups).
+    /// </summary>
+    public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, PaymentMethod method, CancellationToken ct)
+    {
+        var existing = await FindAsync(result.TransactionId, ct);
+        return existing?.PaymentMethod != method
+            ? null
+            : await ApplyAsync(result.TransactionId, result.Outcome, result.Amount, result.ProviderReference, result.FailureReason, ct);
+    }
+
     /// <summary>Only the call that settled the top-up counts it (the others found it no longer pending).</summary>
     private static void Count(HistoricalTransaction? settled)
     {
