@@ -12,9 +12,9 @@ namespace OneGate.Tests.Payment.Snap;
 /// signature with the partner's public key, the token, every header, the timestamp, the HMAC-SHA512 over the bytes it
 /// received) and fails the test on any violation; then answers what the test scripted for that call.
 /// </summary>
-internal sealed class ScriptedSnapProvider(RSA partnerPublicKey, TimeProvider clock) : HttpMessageHandler
+internal sealed class ScriptedSnapProvider(RSA partnerPublicKey, TimeProvider clock, string pathPrefix = ScriptedSnapProvider.GoPayPrefix) : HttpMessageHandler
 {
-    public const string PathPrefix = "/gopay";
+    public const string GoPayPrefix = "/gopay";
     public const string ClientId = "onegate-client";
     public const string ClientSecret = "client-secret-of-at-least-32-characters-0123456789";
     public const string PartnerId = "onegate-partner";
@@ -60,12 +60,12 @@ internal sealed class ScriptedSnapProvider(RSA partnerPublicKey, TimeProvider cl
         var path = request.RequestUri!.AbsolutePath;
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("application/json", request.Content.Headers.ContentType?.ToString());
-        Assert.StartsWith(PathPrefix + "/v1.0/", path, StringComparison.Ordinal);
+        Assert.StartsWith(pathPrefix + "/v1.0/", path, StringComparison.Ordinal);
         var timestamp = Header(request, SnapHeaders.Timestamp);
         Assert.True(SnapTimestamp.IsFresh(timestamp, clock.GetUtcNow(), TimeSpan.FromMinutes(5)), $"stale or malformed X-TIMESTAMP {timestamp}");
         Assert.EndsWith("+07:00", timestamp, StringComparison.Ordinal);
 
-        return path == PathPrefix + SnapServices.AccessTokenPath
+        return path == pathPrefix + SnapServices.AccessTokenPath
             ? await IssueTokenAsync(request, body, timestamp, cancellationToken)
             : await TransactAsync(request, path, body, timestamp, cancellationToken);
     }
@@ -101,7 +101,7 @@ internal sealed class ScriptedSnapProvider(RSA partnerPublicKey, TimeProvider cl
         Assert.True(SnapSignature.VerifySymmetric(ClientSecret, "POST", path, token, body, timestamp, Header(request, SnapHeaders.Signature)),
             "HMAC-SHA512 over the received bytes does not verify");
 
-        var service = path[(PathPrefix + "/v1.0/debit/").Length..] switch
+        var service = path[(pathPrefix + "/v1.0/debit/").Length..] switch
         {
             "payment-host-to-host" => SnapServices.DebitPayment,
             "status" => SnapServices.DebitStatus,

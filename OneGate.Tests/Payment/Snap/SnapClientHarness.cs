@@ -42,7 +42,7 @@ internal sealed class SnapClientHarness : IDisposable
     public static SnapProviderOptions NewOptions() => new()
     {
         BaseUrl = "http://provider.test",
-        PathPrefix = ScriptedSnapProvider.PathPrefix,
+        PathPrefix = ScriptedSnapProvider.GoPayPrefix,
         PartnerId = ScriptedSnapProvider.PartnerId,
         ChannelId = ScriptedSnapProvider.ChannelId,
         MerchantId = MerchantId,
