@@ -3,24 +3,26 @@ using OneGate.AppHost.Infrastructure;
 namespace OneGate.AppHost;
 
 /// <summary>
-/// Development and tests reach the e-wallets through OneGate.ProviderSandbox, which is the provider side of SNAP for
-/// GoPay and ShopeePay, with credentials generated here: per provider a client secret, our RSA key pair (we sign
-/// token requests, the sandbox verifies with the public half) and the sandbox's (it signs notifications, Payment
-/// verifies with the public half). Public halves are derived here, never stored. Run mode only: a published
-/// manifest has no sandbox and the deployment supplies the real providers' URLs, ids and keys.
+/// Development and tests reach the e-wallets through OneGate.ProviderSandbox, which speaks SNAP for GoPay (under
+/// <c>/gopay</c>) and ShopeePay (under <c>/shopeepay</c>) with credentials generated here: per provider a client
+/// secret, our RSA key pair (B2B token signature) and the sandbox's (notification signature), each side getting the
+/// other's public half. Run mode only: a published manifest has no sandbox and the deployment supplies the real
+/// providers' URLs, identifiers and keys.
 /// </summary>
 internal static class ProviderSandboxExtensions
 {
-    /// <summary>One partner registration: the options section name, the parameter prefix and the ids both sides agree on.</summary>
-    private sealed record SandboxPartner(string Section, string ParameterPrefix, string PathPrefix, string ChannelId, string MerchantId)
+    /// <summary>Our identifiers at one sandboxed provider (what onboarding with the real one would issue).</summary>
+    private sealed record SandboxedProvider(string Name, string Slug, string ClientId, string MerchantId)
     {
-        public const string ClientId = "onegate-dev";
+        public const string ChannelId = "95221";
+
+        public string PathPrefix => "/" + Slug;
     }
 
-    private static readonly SandboxPartner[] Partners =
+    private static readonly SandboxedProvider[] Providers =
     [
-        new("GoPay", "gopay", "/gopay", "95221", "G099333790"),
-        new("ShopeePay", "shopeepay", "/shopeepay", "95222", "SP77001234"),
+        new("GoPay", "gopay", "onegate-gopay-dev", "G-ONEGATE-DEV"),
+        new("ShopeePay", "shopeepay", "onegate-shopeepay-dev", "S-ONEGATE-DEV"),
     ];
 
     public static IResourceBuilder<ProjectResource> WithProviderSandbox(this IResourceBuilder<ProjectResource> payment)
@@ -34,11 +36,9 @@ internal static class ProviderSandboxExtensions
         var sandbox = builder.AddProject<Projects.OneGate_ProviderSandbox>("provider-sandbox")
             .WithHttpHealthCheck("/health")
             .WithFastShutdown();
-        var sandboxUrl = sandbox.GetEndpoint("http");
-
-        foreach (var partner in Partners)
+        foreach (var provider in Providers)
         {
-            Register(builder, partner, sandbox, payment, sandboxUrl);
+            Connect(payment, sandbox, provider);
         }
 
         return payment
@@ -46,37 +46,38 @@ internal static class ProviderSandboxExtensions
             .WaitFor(sandbox);
     }
 
-    private static void Register(IDistributedApplicationBuilder builder, SandboxPartner partner, IResourceBuilder<ProjectResource> sandbox,
-        IResourceBuilder<ProjectResource> payment, EndpointReference sandboxUrl)
+    /// <summary>Both sides of one provider: Payment's <c>Providers:{Name}</c> and the sandbox's <c>Sandbox:Providers:{Name}</c>.</summary>
+    private static void Connect(IResourceBuilder<ProjectResource> payment, IResourceBuilder<ProjectResource> sandbox, SandboxedProvider provider)
     {
-        var secret = new GenerateParameterDefault { MinLength = 32, Special = false };
-        var clientSecret = builder.AddParameter($"{partner.ParameterPrefix}-client-secret", secret, secret: true, persist: true);
-        var partnerKey = builder.AddParameter($"{partner.ParameterPrefix}-partner-private-key", new GeneratedRsaKeyDefault(), secret: true, persist: true);
-        var providerKey = builder.AddParameter($"{partner.ParameterPrefix}-provider-private-key", new GeneratedRsaKeyDefault(), secret: true, persist: true);
+        var builder = payment.ApplicationBuilder;
+        var clientSecret = builder.AddParameter($"{provider.Slug}-client-secret", new GenerateParameterDefault { MinLength = 40, Special = false },
+            secret: true, persist: true);
+        var partnerKey = builder.AddParameter($"{provider.Slug}-partner-private-key", new GeneratedRsaKeyDefault(), secret: true, persist: true);
+        var sandboxKey = builder.AddParameter($"{provider.Slug}-sandbox-private-key", new GeneratedRsaKeyDefault(), secret: true, persist: true);
 
-        var s = $"Sandbox__Providers__{partner.Section}__";
-        sandbox
-            .WithEnvironment(s + "PathPrefix", partner.PathPrefix)
-            .WithEnvironment(s + "ClientId", SandboxPartner.ClientId)
-            .WithEnvironment(s + "ClientSecret", clientSecret)
-            .WithEnvironment(s + "PartnerId", SandboxPartner.ClientId)
-            .WithEnvironment(s + "ChannelId", partner.ChannelId)
-            .WithEnvironment(s + "MerchantId", partner.MerchantId)
-            .WithEnvironment(s + "PrivateKeyPem", providerKey)
-            .WithEnvironment(async context => context.EnvironmentVariables[s + "PartnerPublicKeyPem"] =
-                GeneratedRsaKeyDefault.PublicKeyPem(await partnerKey.Resource.GetValueAsync(context.CancellationToken)));
-
-        var p = $"Providers__{partner.Section}__";
+        var ours = $"Providers__{provider.Name}__";
         payment
-            .WithEnvironment(p + "BaseUrl", sandboxUrl)
-            .WithEnvironment(p + "PathPrefix", partner.PathPrefix)
-            .WithEnvironment(p + "PartnerId", SandboxPartner.ClientId)
-            .WithEnvironment(p + "ChannelId", partner.ChannelId)
-            .WithEnvironment(p + "MerchantId", partner.MerchantId)
-            .WithEnvironment(p + "ClientId", SandboxPartner.ClientId)
-            .WithEnvironment(p + "ClientSecret", clientSecret)
-            .WithEnvironment(p + "PrivateKeyPem", partnerKey)
-            .WithEnvironment(async context => context.EnvironmentVariables[p + "ProviderPublicKeyPem"] =
-                GeneratedRsaKeyDefault.PublicKeyPem(await providerKey.Resource.GetValueAsync(context.CancellationToken)));
+            .WithEnvironment(ours + "BaseUrl", sandbox.GetEndpoint("http"))
+            .WithEnvironment(ours + "PathPrefix", provider.PathPrefix)
+            .WithEnvironment(ours + "PartnerId", provider.ClientId)
+            .WithEnvironment(ours + "ChannelId", SandboxedProvider.ChannelId)
+            .WithEnvironment(ours + "MerchantId", provider.MerchantId)
+            .WithEnvironment(ours + "ClientId", provider.ClientId)
+            .WithEnvironment(ours + "ClientSecret", clientSecret)
+            .WithEnvironment(ours + "PrivateKeyPem", partnerKey)
+            .WithEnvironment(async context => context.EnvironmentVariables[ours + "ProviderPublicKeyPem"] =
+                GeneratedRsaKeyDefault.PublicKeyPem(await sandboxKey.Resource.GetValueAsync(context.CancellationToken), sandboxKey.Resource.Name));
+
+        var theirs = $"Sandbox__Providers__{provider.Name}__";
+        sandbox
+            .WithEnvironment(theirs + "PathPrefix", provider.PathPrefix)
+            .WithEnvironment(theirs + "ClientId", provider.ClientId)
+            .WithEnvironment(theirs + "ClientSecret", clientSecret)
+            .WithEnvironment(theirs + "PartnerId", provider.ClientId)
+            .WithEnvironment(theirs + "ChannelId", SandboxedProvider.ChannelId)
+            .WithEnvironment(theirs + "MerchantId", provider.MerchantId)
+            .WithEnvironment(theirs + "PrivateKeyPem", sandboxKey)
+            .WithEnvironment(async context => context.EnvironmentVariables[theirs + "PartnerPublicKeyPem"] =
+                GeneratedRsaKeyDefault.PublicKeyPem(await partnerKey.Resource.GetValueAsync(context.CancellationToken), partnerKey.Resource.Name));
     }
 }

@@ -57,20 +57,18 @@ public class OneGateAppFixture : IAsyncLifetime
         Project(builder, "payment")
             .WithEnvironment("Payment__Reconciliation__Interval", "00:00:01")
             .WithEnvironment("Payment__Reconciliation__PendingFor", "00:00:03")
+            .WithEnvironment("Payment__Reconciliation__GiveUpAfter", "00:00:08")
             .WithEnvironment("Providers__AttemptTimeout", "00:00:02")
             .WithEnvironment("Providers__TotalTimeout", "00:00:05")
             .WithEnvironment("Providers__MaxRetryAttempts", "1")
             .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PaymentTelemetry.Endpoint)
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
-            .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500")
-            // TEMPORARY (snap-sandbox branch only): the pre-SNAP adapters still validate these at start; without them
-            // Payment does not start and no test runs. Drop when Payment speaks SNAP.
-            .WithEnvironment("Providers__GoPay__ServerKey", "legacy-server-key-until-snap-0001")
-            .WithEnvironment("Providers__ShopeePay__PartnerSecret", "legacy-partner-secret-until-snap-000000001");
+            .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500");
         Project(builder, "provider-sandbox")
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")
-            .WithEnvironment("Sandbox__Scenarios__SettleDelay", "00:00:01");
+            .WithEnvironment("Sandbox__Scenarios__SettleDelay", "00:00:01")
+            .WithEnvironment("Sandbox__Scenarios__LateSuccessDelay", "00:00:12");
         Configure(builder);
 
         // Access-log rows wait up to 5 s for their batch, so a test can stop the service with rows still queued.

@@ -4,9 +4,9 @@ using Aspire.Hosting.Publishing;
 namespace OneGate.AppHost.Infrastructure;
 
 /// <summary>
-/// A development RSA-2048 key (PKCS#8 PEM) generated on first run and kept in the AppHost's user secrets, for SNAP's
-/// SHA256withRSA signatures (the partner's token requests, the provider's notifications). No private key is committed;
-/// deployments supply their own (the manifest leaves the value to the deployer).
+/// A development RSA-2048 key (PKCS#8 PEM) generated on first run and kept in the AppHost's user secrets, like
+/// <see cref="GeneratedSigningKeyDefault"/>: SNAP's B2B token signature (ours) and notification signature (the
+/// sandbox's). No private key is committed; the public halves are derived here and passed as plain values.
 /// </summary>
 internal sealed class GeneratedRsaKeyDefault : ParameterDefault
 {
@@ -20,12 +20,12 @@ internal sealed class GeneratedRsaKeyDefault : ParameterDefault
     {
     }
 
-    /// <summary>The public half (SPKI PEM) of a key this class generated.</summary>
-    public static string PublicKeyPem(string? privateKeyPem)
+    /// <summary>The SPKI PEM public half of a PEM private key.</summary>
+    public static string PublicKeyPem(string? privateKeyPem, string parameterName)
     {
         if (string.IsNullOrEmpty(privateKeyPem))
         {
-            throw new InvalidOperationException("An RSA key parameter has no value");
+            throw new InvalidOperationException($"{parameterName} has no value");
         }
 
         using var key = RSA.Create();

@@ -1,43 +1,56 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using OneGate.Payment.Providers.GoPay;
-using OneGate.Payment.Providers.ShopeePay;
+using OneGate.Payment.Data;
+using OneGate.Payment.Providers.Snap;
 using Polly;
 
 namespace OneGate.Payment.Providers;
 
 public static class ProviderExtensions
 {
+    /// <summary>A provider answer larger than this is a failed call, not something to buffer.</summary>
+    private const long MaxAnswerBytes = 256 * 1024;
+
     /// <summary>
-    /// Registers the e-wallet providers: options (validated at start), the typed HTTP clients with their own
-    /// resilience pipeline, <see cref="EWalletProviders"/> (transient) and the two callback verifiers (singletons).
+    /// Registers the SNAP e-wallets: per provider named options (validated at start), a named HTTP client with its
+    /// own resilience pipeline, a token cache (singleton) and a transient <see cref="SnapProvider"/>; then
+    /// <see cref="EWalletProviders"/> (transient) and the notification verifier (singleton).
     /// </summary>
     public static IHostApplicationBuilder AddEWalletProviders(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
 
         services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<GoPayOptions>().BindConfiguration(GoPayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ShopeePayOptions>().BindConfiguration(ShopeePayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<GoPayTokenCache>();
-        services.AddSingleton<GoPayCallbackVerifier>();
-        services.AddSingleton<ShopeePaySignatures>();
-        services.AddSingleton<ShopeePayCallbackVerifier>();
+        foreach (var method in SnapProviderNames.Methods)
+        {
+            AddSnapProvider(services, method);
+        }
 
-        services.AddHttpClient<GoPayProvider>((sp, http) => http.BaseAddress = ApiRoot(sp.GetRequiredService<IOptions<GoPayOptions>>().Value.BaseUrl))
-            .UseProviderResilience();
-        services.AddHttpClient<ShopeePayProvider>((sp, http) => http.BaseAddress = ApiRoot(sp.GetRequiredService<IOptions<ShopeePayOptions>>().Value.BaseUrl))
-            .UseProviderResilience();
-
-        services.AddTransient<IEWalletProvider>(sp => sp.GetRequiredService<GoPayProvider>());
-        services.AddTransient<IEWalletProvider>(sp => sp.GetRequiredService<ShopeePayProvider>());
+        services.AddSingleton<SnapNotificationVerifier>();
         services.AddTransient<EWalletProviders>();
-
         return builder;
     }
+
+    private static void AddSnapProvider(IServiceCollection services, PaymentMethod method)
+    {
+        var name = SnapProviderNames.Of(method);
+        services.AddOptions<SnapProviderOptions>(name).BindConfiguration($"{ProvidersOptions.SectionName}:{name}")
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddKeyedSingleton(name, (sp, _) =>
+            new SnapTokenCache(method, Options(sp, name), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SnapTokenCache>>()));
+        services.AddHttpClient(name, http => http.MaxResponseContentBufferSize = MaxAnswerBytes).UseProviderResilience();
+        services.AddTransient<IEWalletProvider>(sp => new SnapProvider(method,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(name),
+            Options(sp, name),
+            sp.GetRequiredKeyedService<SnapTokenCache>(name),
+            sp.GetRequiredService<IOptions<ProvidersOptions>>().Value.CallbackUrl(SnapProviderNames.CallbackPath(method)),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SnapProvider>>()));
+    }
+
+    private static SnapProviderOptions Options(IServiceProvider sp, string name) => sp.GetRequiredService<IOptionsMonitor<SnapProviderOptions>>().Get(name);
 
     /// <summary>
     /// Replaces the standard resilience handler that ServiceDefaults gives every HttpClient with one sized for
@@ -61,10 +74,11 @@ public static class ProviderExtensions
 
             if (o.MaxRetryAttempts > 0)
             {
-                // Retries cover every provider call, POSTs included, on purpose: the token request only mints a
-                // token, and a charge is idempotent at the provider because it is keyed by our transaction id
-                // (GoPay order_id, ShopeePay reference_id) — a repeat returns the existing charge and never
-                // takes money twice. So a charge whose answer was lost (timeout, 5xx) is safe to send again.
+                // Retries cover every SNAP call we make, POSTs all, because each is idempotent: 73 only mints a token;
+                // 55 is a read; 54 and 58 resend the same X-EXTERNAL-ID with identical bytes (the provider replays
+                // its stored answer) and are keyed by partnerReferenceNo / partnerRefundNo besides, so a charge or
+                // refund whose answer was lost (timeout, 5xx) never takes or gives back money twice. A new call
+                // type that is not idempotent must not use this client.
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = o.MaxRetryAttempts,
@@ -85,7 +99,4 @@ public static class ProviderExtensions
             pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = o.AttemptTimeout });
         });
     }
-
-    /// <summary>The base address with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
-    private static Uri ApiRoot(string baseUrl) => new(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
 }

@@ -30,6 +30,13 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
         return await FindAsync(result.TransactionId, ct);
     }
 
+    /// <summary>A notification: applied only to a top-up made through the provider that signed it; null when there is none.</summary>
+    public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, PaymentMethod method, CancellationToken ct)
+    {
+        var existing = await FindAsync(result.TransactionId, ct);
+        return existing?.PaymentMethod == method ? await ApplyAsync(result, ct) : null;
+    }
+
     /// <summary>We stop waiting for the provider: FAILED now, still asked about later (a late success is credited or refunded).</summary>
     public async Task<HistoricalTransaction?> GiveUpAsync(string transactionId, CancellationToken ct)
     {

@@ -23,6 +23,7 @@ public sealed class SandboxCharge(
     private ChargeStatus _status = ChargeStatus.Pending;
     private NotificationState _notificationState = NotificationState.NotPlanned;
     private decimal _refundedAmount = 0.00m;
+    private int _refundFailuresLeft;
     private DateTimeOffset _updatedAt = createdAt;
 
     public SandboxProvider Provider { get; } = provider;
@@ -87,7 +88,7 @@ public sealed class SandboxCharge(
                 return new RefundDecision(RefundDecisionKind.NotRefundable);
             }
 
-            if (Outcome == ScenarioOutcome.RefundFailsOnce && _refunds.Count == 0)
+            if ((Outcome == ScenarioOutcome.RefundFailsOnce && _refunds.Count == 0) || _refundFailuresLeft-- > 0)
             {
                 return Record(new ChargeRefund(partnerRefundNo, refundNo, amount, RefundStatus.Failed, now), RefundDecisionKind.Failed);
             }
@@ -101,6 +102,15 @@ public sealed class SandboxCharge(
             _status = _refundedAmount == Amount ? ChargeStatus.Refunded : _status;
             _updatedAt = now;
             return Record(new ChargeRefund(partnerRefundNo, refundNo, amount, RefundStatus.Succeeded, now), RefundDecisionKind.Refunded);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> refund attempts fail with a 5xx and refund nothing (control API).</summary>
+    public void FailNextRefunds(int count)
+    {
+        lock (_lock)
+        {
+            _refundFailuresLeft = count;
         }
     }
 

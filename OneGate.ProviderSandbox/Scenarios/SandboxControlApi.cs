@@ -34,6 +34,9 @@ public static class SandboxControlApi
         api.MapPost("/charges/{partnerReferenceNo}/notify", NotifyAgain)
             .WithName("NotifyAgain")
             .WithSummary("Send a notification of the charge's current status again, signed afresh");
+        api.MapPost("/charges/{partnerReferenceNo}/refund-failures", FailNextRefunds)
+            .WithName("FailNextRefunds")
+            .WithSummary("Make the next `count` refund attempts of this charge fail (500, nothing refunded); later ones succeed");
         api.MapDelete("/tokens", RevokeTokens)
             .WithName("RevokeTokens")
             .WithSummary("Invalidate every issued access token of both providers (as a provider restart would)");
@@ -118,6 +121,22 @@ public static class SandboxControlApi
 
         notifications.Dispatch(charge);
         return TypedResults.Accepted($"/sandbox/charges/{Uri.EscapeDataString(partnerReferenceNo)}", charge.Snapshot());
+    }
+
+    private static Results<NoContent, NotFound, ValidationProblem> FailNextRefunds(string partnerReferenceNo, RefundFailuresRequest request, ChargeBook charges)
+    {
+        if (request.Count is not (>= 0 and <= 100))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["count"] = ["0 to 100."] });
+        }
+
+        if (charges.Find(partnerReferenceNo) is not { } charge)
+        {
+            return TypedResults.NotFound();
+        }
+
+        charge.FailNextRefunds(request.Count.Value);
+        return TypedResults.NoContent();
     }
 
     private static Ok<TokensRevoked> RevokeTokens(AccessTokens tokens) =>

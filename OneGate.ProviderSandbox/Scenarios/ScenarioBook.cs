@@ -26,6 +26,8 @@ public sealed class ScenarioBook(IOptions<ScenarioOptions> options)
             _ when amount == o.PendingThenSucceedAmount => ScenarioOutcome.PendingThenSucceed,
             _ when amount == o.PendingSilentAmount => ScenarioOutcome.PendingSilent,
             _ when amount == o.PendingThenFailAmount => ScenarioOutcome.PendingThenFail,
+            _ when amount == o.NotifyLostAmount => ScenarioOutcome.NotifyLost,
+            _ when amount == o.LateSuccessAmount => ScenarioOutcome.LateSuccess,
             _ => ScenarioOutcome.Succeed,
         };
     }

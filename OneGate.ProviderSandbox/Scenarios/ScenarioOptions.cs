@@ -20,6 +20,10 @@ public sealed class ScenarioOptions : IValidatableObject
 
     public decimal PendingThenFailAmount { get; set; } = 17000.00m;
 
+    public decimal NotifyLostAmount { get; set; } = 18000.00m;
+
+    public decimal LateSuccessAmount { get; set; } = 19000.00m;
+
     /// <summary>How long a <see cref="ScenarioOutcome.Timeout"/> charge stays unanswered after it arrived (longer than any client timeout).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -38,7 +42,7 @@ public sealed class ScenarioOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        decimal[] amounts = [DeclineAmount, TimeoutAmount, PendingThenSucceedAmount, PendingSilentAmount, PendingThenFailAmount];
+        decimal[] amounts = [DeclineAmount, TimeoutAmount, PendingThenSucceedAmount, PendingSilentAmount, PendingThenFailAmount, NotifyLostAmount, LateSuccessAmount];
         if (amounts.Any(a => a <= 0))
         {
             yield return new ValidationResult("Scenario amounts must be positive.");

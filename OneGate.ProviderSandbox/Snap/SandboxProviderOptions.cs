@@ -11,6 +11,10 @@ public sealed class SandboxProviderOptions : IValidatableObject
 {
     public const string SectionPrefix = "Sandbox:Providers";
 
+    // One section per named instance (also what the deployment drift test reads).
+    public const string GoPaySection = SectionPrefix + ":GoPay";
+    public const string ShopeePaySection = SectionPrefix + ":ShopeePay";
+
     /// <summary>Path prefix of this provider's SNAP services, e.g. <c>/gopay</c>.</summary>
     [Required, RegularExpression("^/[a-z0-9-]+$")]
     public string PathPrefix { get; set; } = "";

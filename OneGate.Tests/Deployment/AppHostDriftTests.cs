@@ -74,7 +74,7 @@ public sealed partial class AppHostDriftTests(ContainersModeManifestTests.Manife
     [InlineData("OneGate.Auth", "base", "auth", "Auth__Signing__Keys")]
     [InlineData("OneGate.Payment", "base", "payment", "Providers__GoPay__ClientSecret")]
     [InlineData("OneGate.Transaction", "base", "transaction", null)]
-    [InlineData("OneGate.ProviderSandbox", "overlays/dev", "provider-sandbox", "Sandbox__ShopeePay__PartnerSecret")]
+    [InlineData("OneGate.ProviderSandbox", "overlays/dev", "provider-sandbox", "Sandbox__Providers__ShopeePay__ClientSecret")]
     public void Every_required_option_a_service_validates_at_start_is_provided(string project, string manifests, string workload, string? oneOfThem)
     {
         var rendered = RenderedManifests.Of(manifests);
@@ -118,7 +118,7 @@ public sealed partial class AppHostDriftTests(ContainersModeManifestTests.Manife
             .Select(File.ReadAllText));
 
     /// <summary>
-    /// Options classes bound from a section (a public const Section/SectionName) whose [Required] properties
+    /// Options classes bound from a section (a public const Section/SectionName, or ...Section per named instance) whose [Required] properties
     /// have no default: the configuration keys (as environment variable prefixes) a service cannot start without.
     /// </summary>
     private static IEnumerable<string> RequiredOptions(string project)
@@ -142,9 +142,11 @@ public sealed partial class AppHostDriftTests(ContainersModeManifestTests.Manife
             var keys = new List<string>();
             foreach (var type in types.Where(t => t.IsClass && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null))
             {
-                var section = type.GetFields(BindingFlags.Public | BindingFlags.Static)
-                    .FirstOrDefault(f => f.IsLiteral && f.Name is "Section" or "SectionName")?.GetRawConstantValue() as string;
-                if (section is null)
+                // One section (Section/SectionName), or several for named options (GoPaySection, ShopeePaySection...).
+                var sections = type.GetFields(BindingFlags.Public | BindingFlags.Static)
+                    .Where(f => f.IsLiteral && (f.Name.EndsWith("Section", StringComparison.Ordinal) || f.Name == "SectionName"))
+                    .Select(f => f.GetRawConstantValue()).OfType<string>().ToList();
+                if (sections.Count == 0)
                 {
                     continue;
                 }
@@ -156,7 +158,7 @@ public sealed partial class AppHostDriftTests(ContainersModeManifestTests.Manife
                     var isEmpty = value is null || (value is string s && s.Length == 0) || (value is System.Collections.ICollection { Count: 0 });
                     if (isEmpty)
                     {
-                        keys.Add($"{section.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}");
+                        keys.AddRange(sections.Select(section => $"{section.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}"));
                     }
                 }
             }

@@ -169,7 +169,14 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
             {
             }
 
-            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
+            // Provider notifications are answered in SNAP (a JSON responseCode of service 56), the rest in RFC 9457.
+            if (c.Operation.Caller == Caller.ProviderSignature && SnapCode(body) is { } snapCode)
+            {
+                code = snapCode;
+            }
+
+            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                || (c.Operation.Caller == Caller.ProviderSignature && code is not null && response.Content.Headers.ContentType?.MediaType == "application/json");
             var failure = status is < 400 or > 499 ? $"status {status}"
                 : c.ProtocolLevel && !problem ? (body.Length == 0 ? null : $"{status} from the HTTP parser with a body")
                 : !problem ? $"{status} with content type '{response.Content.Headers.ContentType}'"
@@ -180,6 +187,21 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
                     ? "valid credentials were refused, so the case tested nothing"
                 : null;
             return (status, code, failure is null ? null : $"{failure}: {Truncate(body)}");
+        }
+    }
+
+    /// <summary>A SNAP answer's responseCode (4xx, service 56) with its message, or null.</summary>
+    private static string? SnapCode(string body)
+    {
+        try
+        {
+            var root = JsonDocument.Parse(body).RootElement;
+            return root.TryGetProperty("responseCode", out var rc) && rc.GetString() is { Length: 7 } value && value[3..5] == "56"
+                   && root.TryGetProperty("responseMessage", out _) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -306,10 +328,11 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
             var expected = op switch
             {
                 { Path: "/api/auth/refresh" } => "401 INVALID_REFRESH_TOKEN",
-                { Caller: Caller.ProviderSignature } => "401 INVALID_SIGNATURE",
+                { Caller: Caller.ProviderSignature } => "401 4015600",
                 _ => "2xx",
             };
             var actual = (int)response.StatusCode is >= 200 and < 300 ? "2xx"
+                : op.Caller == Caller.ProviderSignature ? $"{(int)response.StatusCode} {SnapCode(body)}"
                 : $"{(int)response.StatusCode} {(response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? JsonDocument.Parse(body).RootElement.GetProperty("code").GetString() : "")}";
             Assert.True(expected == actual, $"control {op.Service} {op.Name}: expected {expected}, got {actual}: {body}");
         }

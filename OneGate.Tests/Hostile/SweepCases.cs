@@ -50,7 +50,7 @@ public sealed class SweepCases(SweepInputs inputs)
 
     // A provider notification shaped like a real one but signed by nobody.
     private const string UnsignedNotification = """
-        {"order_id":"TRX-20260101-00000000000000000000","status_code":"200","gross_amount":"10000.00","transaction_status":"settlement","signature_key":"00","reference_id":"TRX-20260101-00000000000000000000","transaction_sn":"1","amount":10000,"status":"SUCCESS"}
+        {"originalPartnerReferenceNo":"TRX-20260101-00000000000000000000","originalReferenceNo":"1","merchantId":"G099333790","amount":{"value":"10000.00","currency":"IDR"},"latestTransactionStatus":"00","transactionStatusDesc":"SUCCESS"}
         """;
 
     public static bool MovesMoney(ApiOperation op) =>
@@ -260,13 +260,19 @@ public sealed class SweepCases(SweepInputs inputs)
                     Base(op).WithHeader("X-API-Key", inputs.RegulatorKey, inputs.RegulatorKey));
                 break;
             case Caller.ProviderSignature:
-                var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var none = $"{Base64("""{"alg":"none","typ":"JWT"}""")}.{Base64("""{"iat":1}""")}.";
-                yield return new HostileCase(op, "signature", "no signature", Base(op));
-                yield return new HostileCase(op, "signature", "garbage signature", Base(op).WithHeader("X-Timestamp", now).WithHeader("X-Signature", "garbage"));
-                yield return new HostileCase(op, "signature", "alg none JWT", Base(op).WithHeader("X-Timestamp", now).WithHeader("X-Signature", none));
-                yield return new HostileCase(op, "signature", "stale timestamp", Base(op).WithHeader("X-Timestamp", "978307200").WithHeader("X-Signature", none));
-                yield return new HostileCase(op, "signature", "bearer token instead of a signature", Base(op).WithHeader("Authorization", "Bearer " + inputs.OwnerToken));
+                var now = OneGate.Snap.SnapTimestamp.Format(DateTimeOffset.UtcNow);
+                using (var stranger = System.Security.Cryptography.RSA.Create(2048))
+                {
+                    var body = Base(op).BodyBytes ?? [];
+                    var forged = OneGate.Snap.SnapSignature.SignNotification(stranger, "POST", op.Path, body, now);
+                    yield return new HostileCase(op, "signature", "no signature", Base(op));
+                    yield return new HostileCase(op, "signature", "garbage signature", Base(op).WithHeader("X-TIMESTAMP", now).WithHeader("X-SIGNATURE", "garbage"));
+                    yield return new HostileCase(op, "signature", "signed by another key", Base(op).WithHeader("X-TIMESTAMP", now).WithHeader("X-SIGNATURE", forged));
+                    yield return new HostileCase(op, "signature", "timestamp without offset", Base(op).WithHeader("X-TIMESTAMP", "2026-01-01T00:00:00").WithHeader("X-SIGNATURE", forged));
+                    yield return new HostileCase(op, "signature", "stale timestamp", Base(op).WithHeader("X-TIMESTAMP", "2001-01-01T00:00:00+07:00").WithHeader("X-SIGNATURE", forged));
+                    yield return new HostileCase(op, "signature", "bearer token instead of a signature", Base(op).WithHeader("Authorization", "Bearer " + inputs.OwnerToken));
+                }
+
                 break;
         }
     }

@@ -244,7 +244,7 @@ public sealed class SandboxDebitPaymentTests(OneGateAppFixture fixture)
 
         Assert.Equal(("2025400", SnapTransactionStatus.Pending), (answer.ResponseCode, pending.LatestTransactionStatus));
         Assert.Equal("/v1.0/debit/notify", received.Path);
-        Assert.True(SnapSignature.VerifyNotification(partner.ProviderPublicKey, "POST", received.Path, received.Body,
+        Assert.True(SnapSignature.VerifyNotification(partner.ProviderKey, "POST", received.Path, received.Body,
             received.Headers[SnapHeaders.Timestamp], received.Headers[SnapHeaders.Signature]));
         Assert.True(SnapTimestamp.IsFresh(received.Headers[SnapHeaders.Timestamp], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)));
         Assert.True(SnapExternalIds.IsValid(received.Headers[SnapHeaders.ExternalId]));
@@ -323,7 +323,7 @@ public sealed class SandboxDebitPaymentTests(OneGateAppFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         Assert.Equal(2, received.Count);
         Assert.NotEqual(received[0].Headers[SnapHeaders.ExternalId], received[1].Headers[SnapHeaders.ExternalId]);
-        Assert.All(received, r => Assert.True(SnapSignature.VerifyNotification(partner.ProviderPublicKey, "POST", r.Path, r.Body,
+        Assert.All(received, r => Assert.True(SnapSignature.VerifyNotification(partner.ProviderKey, "POST", r.Path, r.Body,
             r.Headers[SnapHeaders.Timestamp], r.Headers[SnapHeaders.Signature])));
     }
 

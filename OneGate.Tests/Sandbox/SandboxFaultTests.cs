@@ -47,7 +47,7 @@ public sealed class SandboxFaultTests(OneGateAppFixture fixture)
             await partner.ChargeAsync(SnapPartner.NewReference(), "15000.00", inbox.NotifyUrl);
             var received = (await inbox.WaitForAsync(1, TimeSpan.FromSeconds(15)))[0];
 
-            Assert.False(SnapSignature.VerifyNotification(partner.ProviderPublicKey, "POST", received.Path, received.Body,
+            Assert.False(SnapSignature.VerifyNotification(partner.ProviderKey, "POST", received.Path, received.Body,
                 received.Headers[SnapHeaders.Timestamp], received.Headers[SnapHeaders.Signature]));
         }
         finally

@@ -9,12 +9,11 @@ namespace OneGate.Tests.Sandbox;
 
 /// <summary>
 /// A SNAP partner of one sandbox provider, as Payment will be: the sandbox's registration of us (ids, client secret)
-/// read from the running AppHost, our RSA private key from its parameter, the provider's public key derived from the
-/// sandbox's notification key. Signs every call with OneGate.Snap; <see cref="CallTweaks"/> spoil one thing at a time.
+/// read from the running AppHost, our RSA private key from its parameter, the sandbox's notification key. Signs every call with OneGate.Snap; <see cref="CallTweaks"/> spoil one thing at a time.
 /// </summary>
 public sealed class SnapPartner : IDisposable
 {
-    private SnapPartner(HttpClient http, string section, IReadOnlyDictionary<string, string> env, RSA partnerKey, RSA providerPublicKey)
+    private SnapPartner(HttpClient http, string section, IReadOnlyDictionary<string, string> env, RSA partnerKey, RSA providerKey)
     {
         Http = http;
         string Value(string key) => env[$"Sandbox__Providers__{section}__{key}"];
@@ -25,7 +24,7 @@ public sealed class SnapPartner : IDisposable
         ChannelId = Value("ChannelId");
         MerchantId = Value("MerchantId");
         PartnerKey = partnerKey;
-        ProviderPublicKey = providerPublicKey;
+        ProviderKey = providerKey;
     }
 
     public HttpClient Http { get; }
@@ -44,7 +43,8 @@ public sealed class SnapPartner : IDisposable
 
     public RSA PartnerKey { get; }
 
-    public RSA ProviderPublicKey { get; }
+    /// <summary>The sandbox's notification key pair: verifies what it sends, and signs notifications as the provider would.</summary>
+    public RSA ProviderKey { get; }
 
     /// <param name="section">GoPay or ShopeePay (the options section).</param>
     public static async Task<SnapPartner> OfAsync(OneGateAppFixture fixture, string section)
@@ -58,9 +58,9 @@ public sealed class SnapPartner : IDisposable
 
         var partnerKey = RSA.Create();
         partnerKey.ImportFromPem(await parameter.GetValueAsync(default));
-        var providerPublicKey = RSA.Create();
-        providerPublicKey.ImportFromPem(env[$"Sandbox__Providers__{section}__PrivateKeyPem"]);
-        return new SnapPartner(fixture.CreateClient("provider-sandbox"), section, env, partnerKey, providerPublicKey);
+        var providerKey = RSA.Create();
+        providerKey.ImportFromPem(env[$"Sandbox__Providers__{section}__PrivateKeyPem"]);
+        return new SnapPartner(fixture.CreateClient("provider-sandbox"), section, env, partnerKey, providerKey);
     }
 
     /// <summary>Service 73, signed with <paramref name="signWith"/> (our key by default) at <paramref name="at"/> (now by default).</summary>
@@ -159,7 +159,7 @@ public sealed class SnapPartner : IDisposable
     {
         Http.Dispose();
         PartnerKey.Dispose();
-        ProviderPublicKey.Dispose();
+        ProviderKey.Dispose();
     }
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");

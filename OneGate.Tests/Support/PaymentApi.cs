@@ -58,6 +58,23 @@ public sealed class PaymentApi(HttpClient payment)
         }
     }
 
+    /// <summary>Polls (bounded) until the transaction has <paramref name="status"/>; fails with its last state otherwise.</summary>
+    public async Task<JsonElement> ReachesAsync(TestUser user, string transactionId, string status, TimeSpan within)
+    {
+        var deadline = DateTimeOffset.UtcNow + within;
+        while (true)
+        {
+            var transaction = await TransactionAsync(user, transactionId);
+            if (transaction?.GetProperty("status").GetString() == status)
+            {
+                return transaction.Value;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"{transactionId} did not reach {status} within {within}: {transaction}");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>A user with money: registered, logged in, topped up (10,000,000 per top-up at most).</summary>
     public async Task<TestUser> FundedUserAsync(HttpClient auth, decimal amount)
     {

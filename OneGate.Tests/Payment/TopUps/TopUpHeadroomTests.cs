@@ -1,7 +1,7 @@
 using System.Net;
 using OneGate.Tests.Support;
 
-namespace OneGate.Tests.Payment;
+namespace OneGate.Tests.Payment.TopUps;
 
 /// <summary>
 /// Cap headroom is reserved while a top-up is PENDING (balance + every PENDING top-up + the new amount within the cap),
