@@ -24,4 +24,6 @@ public sealed class TopUpCharge
     public DateTimeOffset? GaveUpAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    public override string ToString() => $"{nameof(TopUpCharge)} {TransactionId}";
 }

@@ -38,4 +38,6 @@ public sealed class TopUpRefund
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    public override string ToString() => $"{nameof(TopUpRefund)} {TransactionId}";
 }

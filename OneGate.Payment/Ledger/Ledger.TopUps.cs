@@ -14,6 +14,9 @@ namespace OneGate.Payment.Ledger;
 //   FAILED -> SUCCESS     a late success after we stopped waiting, credited if the account can take it
 public sealed partial class Ledger
 {
+    /// <summary>The <c>failureReason</c> of a top-up FAILED because the provider gave no final answer in time.</summary>
+    public const string GaveUpReason = "NO_ANSWER_FROM_PROVIDER";
+
     /// <summary>
     /// Records a PENDING top-up and reserves its cap headroom in one conditional update, so concurrent top-ups cannot
     /// both pass the cap check. Also records the charge's <c>X-EXTERNAL-ID</c> and when reconciliation first asks.
@@ -52,7 +55,7 @@ public sealed partial class Ledger
     public async Task<HistoricalTransaction?> SettleTakenTopUpAsync(string transactionId, string? providerReference, decimal taken, CancellationToken ct)
     {
         var row = await LockTopUpAsync(transactionId, ct);
-        if (row is not { Status: TransactionStatus.Pending or TransactionStatus.Failed })
+        if (row is null || !(row.Status == TransactionStatus.Pending || (row.Status == TransactionStatus.Failed && await StillAskedAboutAsync(row, ct))))
         {
             return null;
         }
@@ -76,8 +79,36 @@ public sealed partial class Ledger
         return await UpdateAsync(row, providerReference, ct);
     }
 
-    /// <summary>Marks a PENDING top-up FAILED (nothing taken, or we stop waiting) and gives its headroom back. Null when it was not PENDING.</summary>
+    /// <summary>
+    /// The provider did not take the money (declined, failed, reversed): a PENDING top-up becomes FAILED and gives its
+    /// headroom back; a top-up we had given up on stops being asked about, so no later success can credit it. Null when
+    /// the row did not change.
+    /// </summary>
     public async Task<HistoricalTransaction?> FailTopUpAsync(string transactionId, string? providerReference, string reason, CancellationToken ct)
+    {
+        var row = await LockTopUpAsync(transactionId, ct);
+        if (row is not { Status: TransactionStatus.Pending })
+        {
+            if (row is { Status: TransactionStatus.Failed })
+            {
+                await StopAskingAsync(row.TransactionId, ct);
+            }
+
+            return null;
+        }
+
+        await ReleaseHeadroomAsync(row.UserId, row.Amount, ct);
+        await StopAskingAsync(row.TransactionId, ct);
+        row.Status = TransactionStatus.Failed;
+        row.Metadata = JsonSerializer.Serialize(new { failureReason = reason });
+        return await UpdateAsync(row, providerReference, ct);
+    }
+
+    /// <summary>
+    /// We stop waiting for a provider that has no final answer: FAILED and headroom back, and, in the same transaction,
+    /// marked as given up so it is still asked about (a late success is credited or refunded). Null when not PENDING.
+    /// </summary>
+    public async Task<HistoricalTransaction?> GiveUpTopUpAsync(string transactionId, CancellationToken ct)
     {
         var row = await LockTopUpAsync(transactionId, ct);
         if (row is not { Status: TransactionStatus.Pending })
@@ -86,9 +117,10 @@ public sealed partial class Ledger
         }
 
         await ReleaseHeadroomAsync(row.UserId, row.Amount, ct);
+        await db.TopUpCharges.Where(c => c.TransactionId == transactionId).ExecuteUpdateAsync(s => s.SetProperty(c => c.GaveUpAt, time.GetUtcNow()), ct);
         row.Status = TransactionStatus.Failed;
-        row.Metadata = JsonSerializer.Serialize(new { failureReason = reason });
-        return await UpdateAsync(row, providerReference, ct);
+        row.Metadata = JsonSerializer.Serialize(new { failureReason = GaveUpReason });
+        return await UpdateAsync(row, null, ct);
     }
 
     /// <summary>The provider confirmed the refund of a CANCELLED top-up: the row's metadata says so. Null when already recorded.</summary>
@@ -149,12 +181,25 @@ public sealed partial class Ledger
 
     private async Task<HistoricalTransaction> UpdateAsync(HistoricalTransaction row, string? providerReference, CancellationToken ct)
     {
-        row.ExternalReference = providerReference ?? row.ExternalReference;
+        if (row.Status is TransactionStatus.Success or TransactionStatus.Cancelled)
+        {
+            await StopAskingAsync(row.TransactionId, ct);
+        }
+
+        row.ExternalReference = string.IsNullOrEmpty(providerReference) ? row.ExternalReference : providerReference;
         row.UpdatedAt = time.GetUtcNow();
         staged.Add(Outbox.Event(row, "transaction.updated"));
         await SaveAsync(ct);
         return row;
     }
+
+    /// <summary>A FAILED top-up may still be credited only while we are asking about it after giving up.</summary>
+    private Task<bool> StillAskedAboutAsync(HistoricalTransaction row, CancellationToken ct) =>
+        db.TopUpCharges.AnyAsync(c => c.TransactionId == row.TransactionId && c.GaveUpAt != null && c.NextInquiryAt != null, ct);
+
+    /// <summary>The provider's answer is final for us: reconciliation stops asking (same transaction as the change).</summary>
+    private Task StopAskingAsync(string transactionId, CancellationToken ct) =>
+        db.TopUpCharges.Where(c => c.TransactionId == transactionId).ExecuteUpdateAsync(s => s.SetProperty(c => c.NextInquiryAt, (DateTimeOffset?)null), ct);
 
     private Task ReleaseHeadroomAsync(int userId, decimal amount, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync(

@@ -28,6 +28,9 @@ public static class LedgerMetrics
     private static readonly ObservableGauge<long> OutboxPending = Meter.CreateObservableGauge<long>("onegate.payment.outbox.pending",
         ObservePending, unit: "{event}", description: "Unpublished outbox events; reported only by the replica that relays");
 
+    private static readonly Counter<long> ProviderContradictions = Meter.CreateCounter<long>("onegate.payment.topup_provider_contradictions", unit: "{notice}",
+        description: "Provider answers that contradict a final top-up (not applied; an operator must check them)");
+
     private static OutboxBacklog? backlog;
 
     /// <summary>Counts a committed row; call after the commit. A transfer is passed once, as its sender's row.</summary>
@@ -46,6 +49,9 @@ public static class LedgerMetrics
             MoneyMoved.Add((double)row.Amount, new KeyValuePair<string, object?>("type", type));
         }
     }
+
+    public static void ProviderContradiction(PaymentMethod? method) =>
+        ProviderContradictions.Add(1, new KeyValuePair<string, object?>("payment_method", method is { } m ? Label(m) : "UNKNOWN"));
 
     /// <summary>The relay's view of the outbox: the oldest unsent event's creation time (null: none) and the count.</summary>
     public static void OutboxObserved(DateTimeOffset? oldestCreatedAt, long pending) => Volatile.Write(ref backlog, new OutboxBacklog(oldestCreatedAt, pending));

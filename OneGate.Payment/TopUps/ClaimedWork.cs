@@ -4,9 +4,11 @@ using OneGate.Payment.Data;
 namespace OneGate.Payment.TopUps;
 
 /// <summary>
-/// A background loop over rows that fall due: every <see cref="ReconciliationOptions.Interval"/> it claims what is
-/// due (the subclass's one <c>UPDATE … FOR UPDATE SKIP LOCKED … RETURNING</c>, which moves the rows' due time past a
-/// lease so no other replica takes them) and works on them a few at a time, each in its own scope.
+/// A background loop over rows that fall due: every <see cref="ReconciliationOptions.Interval"/> it claims as many due
+/// rows as it works on at once (the subclass's one <c>UPDATE … FOR UPDATE SKIP LOCKED … RETURNING</c>, which moves
+/// their due time past a lease so no other replica takes them), works on them in parallel, each in its own scope, and
+/// claims again while it finds a full batch. Claiming no more than it works on keeps each row's work well inside its
+/// lease. One row's failure is logged and leaves the others alone; that row falls due again when its lease ends.
 /// </summary>
 public abstract class ClaimedWork<TRow>(IServiceScopeFactory scopes, IOptions<ReconciliationOptions> options, TimeProvider time, ILogger logger)
     : BackgroundService
@@ -15,8 +17,8 @@ public abstract class ClaimedWork<TRow>(IServiceScopeFactory scopes, IOptions<Re
 
     protected TimeProvider Time => time;
 
-    /// <summary>Claims the rows due at <paramref name="now"/>.</summary>
-    protected abstract Task<List<TRow>> ClaimAsync(PaymentDbContext db, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Claims at most <paramref name="count"/> rows due at <paramref name="now"/>.</summary>
+    protected abstract Task<List<TRow>> ClaimAsync(PaymentDbContext db, DateTimeOffset now, int count, CancellationToken ct);
 
     /// <summary>Works on one claimed row; must reschedule or finish it.</summary>
     protected abstract Task WorkAsync(IServiceProvider services, TRow row, CancellationToken ct);
@@ -28,7 +30,9 @@ public abstract class ClaimedWork<TRow>(IServiceScopeFactory scopes, IOptions<Re
         {
             try
             {
-                await PassAsync(stoppingToken);
+                while (await PassAsync(stoppingToken) == options.Value.Parallelism)
+                {
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -37,19 +41,29 @@ public abstract class ClaimedWork<TRow>(IServiceScopeFactory scopes, IOptions<Re
         }
     }
 
-    private async Task PassAsync(CancellationToken ct)
+    /// <summary>One batch; returns how many rows it claimed.</summary>
+    private async Task<int> PassAsync(CancellationToken ct)
     {
         List<TRow> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            due = await ClaimAsync(scope.ServiceProvider.GetRequiredService<PaymentDbContext>(), time.GetUtcNow(), ct);
+            due = await ClaimAsync(scope.ServiceProvider.GetRequiredService<PaymentDbContext>(), time.GetUtcNow(), options.Value.Parallelism, ct);
         }
 
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
-            async (row, token) =>
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await WorkAsync(scope.ServiceProvider, row, token);
-            });
+        await Task.WhenAll(due.Select(row => WorkSafelyAsync(row, ct)));
+        return due.Count;
+    }
+
+    private async Task WorkSafelyAsync(TRow row, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await WorkAsync(scope.ServiceProvider, row, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "{Work}: {Row} failed; it is tried again when its lease ends", GetType().Name, row);
+        }
     }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace OneGate.Payment.TopUps;
 
 /// <summary>Section <c>Payment:Reconciliation</c>: how PENDING top-ups are asked about, and how refunds are retried.</summary>
-public sealed class ReconciliationOptions
+public sealed class ReconciliationOptions : IValidatableObject
 {
     public const string Section = "Payment:Reconciliation";
 
@@ -31,16 +31,21 @@ public sealed class ReconciliationOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Rows claimed per pass; they are worked on <see cref="Parallelism"/> at a time.</summary>
-    [Range(1, 1000)]
-    public int BatchSize { get; set; } = 50;
-
+    /// <summary>Rows worked on at once (and claimed per batch) by each replica.</summary>
     [Range(1, 64)]
     public int Parallelism { get; set; } = 4;
 
     /// <summary>A refund still unconfirmed after this many attempts is logged as an error for an operator (and keeps being retried).</summary>
     [Range(1, 1000)]
     public int RefundAttemptsBeforeAlert { get; set; } = 5;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!(PendingFor < GiveUpAfter && GiveUpAfter < StopAskingAfter))
+        {
+            yield return new ValidationResult("PendingFor < GiveUpAfter < StopAskingAfter.", [nameof(GiveUpAfter)]);
+        }
+    }
 
     /// <summary>Exponential backoff from <see cref="Interval"/>, capped at <see cref="MaxBackoff"/>.</summary>
     public TimeSpan Backoff(int attempts) =>

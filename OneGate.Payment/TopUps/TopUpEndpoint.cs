@@ -18,13 +18,14 @@ public static class TopUpEndpoint
         group.MapPost("/topup", TopUp)
             .WithName("TopUp")
             .WithSummary("Top up the balance from GoPay or ShopeePay")
-            .WithDescription("Requires Idempotency-Key. 201 SUCCESS when the e-wallet confirms at once; 202 PENDING when it confirms " +
-                             "later (callback or reconciliation credits it exactly once); 402 PROVIDER_DECLINED (the FAILED transaction " +
-                             "is recorded, its id in the problem; only when the e-wallet refused the charge); 409 TOP_UP_CANCELLED (the e-wallet took the money " +
-                             "but it could not be credited, e.g. the account was suspended meanwhile: it is refunded to the e-wallet and the transaction " +
-                             "is CANCELLED); 422 BALANCE_LIMIT_EXCEEDED when the balance plus every PENDING top-up plus this amount would pass the cap " +
-                             "(headroom is reserved while a top-up is pending); 503 PROVIDER_UNAVAILABLE (the top-up stays PENDING and is reconciled; " +
-                             "retrying with the same key resumes the same top-up, never a second charge).")
+            .WithDescription("Requires Idempotency-Key. 201 SUCCESS when the e-wallet confirms at once; 202 PENDING when it confirms later " +
+                             "(notification or status inquiry credits it exactly once); 402 PROVIDER_DECLINED only when the e-wallet refused the " +
+                             "charge (the FAILED transaction is recorded, its id in the problem); 422 BALANCE_LIMIT_EXCEEDED when the balance plus " +
+                             "every PENDING top-up plus this amount would pass the cap (headroom is reserved while a top-up is pending); 423 " +
+                             "ACCOUNT_NOT_ACTIVE, also when the account was suspended while the e-wallet was paying (the payment is refunded to " +
+                             "the e-wallet, the transaction CANCELLED); 409 TOP_UP_CANCELLED when the e-wallet took money that cannot be credited " +
+                             "for another reason (refunded, CANCELLED); 503 PROVIDER_UNAVAILABLE when the e-wallet has given no final answer (the " +
+                             "top-up stays PENDING or is resolved later; retrying with the same key resumes the same top-up, never a second charge).")
             .Produces<TransactionResponse>(StatusCodes.Status201Created)
             .Produces<TransactionResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
@@ -37,7 +38,7 @@ public static class TopUpEndpoint
 
     private static async Task<IResult> TopUp(TopUpRequest request, HttpContext http, PaymentDbContext db, IdempotencyKeys keys,
         Ledger.Ledger ledger, EWalletProviders providers, TopUpSettlement settlement, OutboxSignal outbox,
-        IOptions<PaymentLimits> limits, IOptions<ReconciliationOptions> reconciliation, CancellationToken ct)
+        IOptions<PaymentLimits> limits, IOptions<ReconciliationOptions> reconciliation, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         MoneyRules.Amount(request.Amount, errors);
@@ -74,22 +75,19 @@ public static class TopUpEndpoint
             topUp = proceed.ResumeTransactionId is { } resume ? await settlement.FindAsync(resume, ct) : null;
             if (topUp is null)
             {
-                var (recorded, failure) = await RecordAsync(db, keys, ledger, proceed, request, method!.Value, reconciliation.Value, ct);
-                if (recorded is null)
+                (topUp, var failure) = await RecordAsync(db, keys, ledger, proceed, request, method!.Value, time.GetUtcNow() + reconciliation.Value.PendingFor, ct);
+                if (topUp is null)
                 {
                     var status = failure == LedgerFailure.AccountNotActive ? StatusCodes.Status423Locked : StatusCodes.Status422UnprocessableEntity;
                     return await keys.CompleteAsync(proceed, status, MoneyRules.Refused(http, failure), null, ct);
                 }
 
-                topUp = recorded;
                 outbox.Notify();
             }
 
             if (topUp.Status == TransactionStatus.Pending)
             {
-                var externalId = await db.TopUpCharges.Where(c => c.TransactionId == topUp.TransactionId).Select(c => c.ExternalId).SingleAsync(ct);
-                var result = await providers.For(topUp.PaymentMethod!.Value).ChargeAsync(new ProviderCharge(topUp.TransactionId, topUp.Amount, externalId), ct);
-                topUp = await settlement.ApplyAsync(result, ct) ?? topUp;
+                topUp = await ChargeAsync(db, providers, settlement, topUp, ct);
             }
 
             return await CompleteAsync(http, keys, proceed, topUp, ct);
@@ -99,10 +97,7 @@ public static class TopUpEndpoint
             // Whether the charge exists is unknown: the top-up stays PENDING for reconciliation, and the key is
             // left resumable at once, so a retry with it asks the provider about the same transaction again
             // (same X-EXTERNAL-ID, identical body).
-            await keys.ResumableAsync(proceed);
-            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "PROVIDER_UNAVAILABLE", "Provider unavailable",
-                "The e-wallet did not answer. The top-up is pending and will be confirmed or failed automatically; retry with the same Idempotency-Key to see its state.",
-                new Dictionary<string, object?> { ["transactionId"] = topUp?.TransactionId });
+            return await UnresolvedAsync(keys, proceed, topUp?.TransactionId);
         }
         catch when (topUp is null)
         {
@@ -117,13 +112,13 @@ public static class TopUpEndpoint
     /// is asked: whatever happens next, it is found again by the key, the notification and reconciliation.
     /// </summary>
     private static async Task<(HistoricalTransaction? TopUp, LedgerFailure Failure)> RecordAsync(PaymentDbContext db, IdempotencyKeys keys,
-        Ledger.Ledger ledger, IdempotencyClaim.Proceed proceed, TopUpRequest request, PaymentMethod method, ReconciliationOptions reconciliation,
+        Ledger.Ledger ledger, IdempotencyClaim.Proceed proceed, TopUpRequest request, PaymentMethod method, DateTimeOffset firstInquiryAt,
         CancellationToken ct)
     {
         await AccountOpening.OpenOrGetAsync(db, proceed.UserId, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (topUp, failure) = await ledger.RecordPendingTopUpAsync(proceed.UserId, request.Amount!.Value, method, request.Description,
-            DateTimeOffset.UtcNow + reconciliation.PendingFor, ct);
+            firstInquiryAt, ct);
         if (topUp is null)
         {
             return (null, failure);
@@ -136,20 +131,41 @@ public static class TopUpEndpoint
         return (topUp, LedgerFailure.None);
     }
 
+    /// <summary>Service 54 with the persisted <c>X-EXTERNAL-ID</c>; the answer is applied even if our caller has gone meanwhile.</summary>
+    private static async Task<HistoricalTransaction> ChargeAsync(PaymentDbContext db, EWalletProviders providers, TopUpSettlement settlement,
+        HistoricalTransaction topUp, CancellationToken ct)
+    {
+        var externalId = await db.TopUpCharges.Where(c => c.TransactionId == topUp.TransactionId).Select(c => c.ExternalId).SingleAsync(ct);
+        var result = await providers.For(topUp.PaymentMethod!.Value).ChargeAsync(new ProviderCharge(topUp.TransactionId, topUp.Amount, externalId), ct);
+        return await settlement.ApplyAsync(result, CancellationToken.None) ?? topUp;
+    }
+
+    private static async Task<IResult> UnresolvedAsync(IdempotencyKeys keys, IdempotencyClaim.Proceed claim, string? transactionId)
+    {
+        await keys.ResumableAsync(claim);
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "PROVIDER_UNAVAILABLE", "Provider unavailable",
+            "The e-wallet has not given a final answer. The top-up is credited if the e-wallet took the money, or refunded to it if it cannot be; " +
+            "retry with the same Idempotency-Key to see its state.",
+            new Dictionary<string, object?> { ["transactionId"] = transactionId });
+    }
+
     private static Task<IResult> CompleteAsync(HttpContext http, IdempotencyKeys keys, IdempotencyClaim.Proceed claim, HistoricalTransaction topUp, CancellationToken ct) =>
-        topUp.Status switch
+        (topUp.Status, TopUpOutcome.Reason(topUp)) switch
         {
-            TransactionStatus.Success => keys.CompleteAsync(claim, StatusCodes.Status201Created, TransactionResponse.From(topUp), topUp.TransactionId, ct),
-            TransactionStatus.Pending => keys.CompleteAsync(claim, StatusCodes.Status202Accepted, TransactionResponse.From(topUp), topUp.TransactionId, ct),
-            TransactionStatus.Cancelled => keys.CompleteAsync(claim, StatusCodes.Status409Conflict,
-                MoneyRules.Problem(http, StatusCodes.Status409Conflict, "TOP_UP_CANCELLED", "Top-up cancelled",
-                    "The e-wallet took the payment but it could not be credited (for example the account is no longer active); it is being refunded to the e-wallet.",
-                    new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }),
-                topUp.TransactionId, ct),
-            _ => keys.CompleteAsync(claim, StatusCodes.Status402PaymentRequired,
-                MoneyRules.Problem(http, StatusCodes.Status402PaymentRequired, "PROVIDER_DECLINED", "Top-up declined",
-                    "The e-wallet declined the payment. Nothing was taken and nothing was credited.",
-                    new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }),
-                topUp.TransactionId, ct),
+            (TransactionStatus.Success, _) => keys.CompleteAsync(claim, StatusCodes.Status201Created, TransactionResponse.From(topUp), topUp.TransactionId, ct),
+            (TransactionStatus.Pending, _) => keys.CompleteAsync(claim, StatusCodes.Status202Accepted, TransactionResponse.From(topUp), topUp.TransactionId, ct),
+            // We stopped waiting, but the e-wallet may still report that it took the money: not a decline.
+            (TransactionStatus.Failed, Ledger.Ledger.GaveUpReason) => UnresolvedAsync(keys, claim, topUp.TransactionId),
+            (TransactionStatus.Failed, _) => Refused(http, keys, claim, topUp, StatusCodes.Status402PaymentRequired, "PROVIDER_DECLINED", "Top-up declined",
+                "The e-wallet declined the payment. Nothing was taken and nothing was credited.", ct),
+            (TransactionStatus.Cancelled, "ACCOUNT_NOT_ACTIVE") => Refused(http, keys, claim, topUp, StatusCodes.Status423Locked, "ACCOUNT_NOT_ACTIVE",
+                "Account not active", "Your account is suspended or closed: the e-wallet payment could not be credited and is refunded to the e-wallet.", ct),
+            _ => Refused(http, keys, claim, topUp, StatusCodes.Status409Conflict, "TOP_UP_CANCELLED", "Top-up cancelled",
+                "The e-wallet took the payment but it could not be credited; it is refunded to the e-wallet.", ct),
         };
+
+    private static Task<IResult> Refused(HttpContext http, IdempotencyKeys keys, IdempotencyClaim.Proceed claim, HistoricalTransaction topUp, int status,
+        string code, string title, string detail, CancellationToken ct) =>
+        keys.CompleteAsync(claim, status, MoneyRules.Problem(http, status, code, title, detail,
+            new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }), topUp.TransactionId, ct);
 }

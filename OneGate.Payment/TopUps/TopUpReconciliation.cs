@@ -15,31 +15,34 @@ namespace OneGate.Payment.TopUps;
 public sealed class TopUpReconciliation(IServiceScopeFactory scopes, IOptions<ReconciliationOptions> options, TimeProvider time,
     ILogger<TopUpReconciliation> logger) : ClaimedWork<TopUpCharge>(scopes, options, time, logger)
 {
-    private sealed record Next(DateTimeOffset? At, DateTimeOffset? GaveUpAt = null);
-
-    protected override Task<List<TopUpCharge>> ClaimAsync(PaymentDbContext db, DateTimeOffset now, CancellationToken ct) =>
+    protected override Task<List<TopUpCharge>> ClaimAsync(PaymentDbContext db, DateTimeOffset now, int count, CancellationToken ct) =>
         db.TopUpCharges.FromSqlInterpolated($"""
             UPDATE top_up_charges c SET next_inquiry_at = {now + Options.Lease}, inquiries = c.inquiries + 1
              WHERE c.transaction_id IN (SELECT transaction_id FROM top_up_charges WHERE next_inquiry_at <= {now}
-                                         ORDER BY next_inquiry_at LIMIT {Options.BatchSize} FOR UPDATE SKIP LOCKED)
+                                         ORDER BY next_inquiry_at LIMIT {count} FOR UPDATE SKIP LOCKED)
             RETURNING c.*
             """).AsNoTracking().ToListAsync(ct);
 
+    /// <summary>
+    /// Asks about one top-up and schedules the next inquiry, unless a settlement meanwhile stopped the asking or another
+    /// replica claimed the row after the lease ran out (the update matches only the lease this pass claimed).
+    /// </summary>
     protected override async Task WorkAsync(IServiceProvider services, TopUpCharge charge, CancellationToken ct)
     {
         var next = await ReconcileAsync(services, charge, ct);
         await services.GetRequiredService<PaymentDbContext>().TopUpCharges
-            .Where(c => c.TransactionId == charge.TransactionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.NextInquiryAt, next.At).SetProperty(c => c.GaveUpAt, next.GaveUpAt ?? charge.GaveUpAt), ct);
+            .Where(c => c.TransactionId == charge.TransactionId && c.NextInquiryAt == charge.NextInquiryAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.NextInquiryAt, next), ct);
     }
 
-    private async Task<Next> ReconcileAsync(IServiceProvider services, TopUpCharge charge, CancellationToken ct)
+    /// <summary>Returns when to ask next (null: the answer is final for us).</summary>
+    private async Task<DateTimeOffset?> ReconcileAsync(IServiceProvider services, TopUpCharge charge, CancellationToken ct)
     {
         var settlement = services.GetRequiredService<TopUpSettlement>();
         var topUp = await settlement.FindAsync(charge.TransactionId, ct);
         if (topUp is null || !StillOpen(topUp, charge))
         {
-            return new Next(null);
+            return null;
         }
 
         ProviderChargeResult? status;
@@ -51,20 +54,20 @@ public sealed class TopUpReconciliation(IServiceScopeFactory scopes, IOptions<Re
         catch (ProviderUnavailableException ex)
         {
             logger.LogWarning("Reconciliation of {TransactionId} postponed: {Reason}", topUp.TransactionId, ex.Message);
-            return Later(charge);
+            return await NoAnswerYetAsync(settlement, topUp, charge, ct);
         }
 
         if (status is { Outcome: not ProviderOutcome.Pending })
         {
             await settlement.ApplyAsync(status, ct);
-            return new Next(null);
+            return null;
         }
 
         return await NoAnswerYetAsync(settlement, topUp, charge, ct);
     }
 
-    /// <summary>The provider has no final answer (pending, or it never heard of the charge).</summary>
-    private async Task<Next> NoAnswerYetAsync(TopUpSettlement settlement, HistoricalTransaction topUp, TopUpCharge charge, CancellationToken ct)
+    /// <summary>No final answer (pending, unknown to the provider, or the provider did not answer): give up or stop asking by age.</summary>
+    private async Task<DateTimeOffset?> NoAnswerYetAsync(TopUpSettlement settlement, HistoricalTransaction topUp, TopUpCharge charge, CancellationToken ct)
     {
         var o = Options;
         var age = Time.GetUtcNow() - topUp.CreatedAt;
@@ -72,14 +75,14 @@ public sealed class TopUpReconciliation(IServiceScopeFactory scopes, IOptions<Re
         {
             await settlement.GiveUpAsync(topUp.TransactionId, ct);
             logger.LogWarning("Top-up {TransactionId}: no final answer from the provider after {Age}; recorded FAILED, still asked about", topUp.TransactionId, age);
-            return Later(charge) with { GaveUpAt = Time.GetUtcNow() };
+            return Later(charge);
         }
 
         if (age > o.StopAskingAfter)
         {
             logger.LogError("Top-up {TransactionId}: the provider gave no final answer in {Age}; no longer asked, an operator must check it with the provider",
                 topUp.TransactionId, age);
-            return new Next(null);
+            return null;
         }
 
         return Later(charge);
@@ -89,5 +92,5 @@ public sealed class TopUpReconciliation(IServiceScopeFactory scopes, IOptions<Re
     private static bool StillOpen(HistoricalTransaction topUp, TopUpCharge charge) =>
         topUp.Status == TransactionStatus.Pending || (topUp.Status == TransactionStatus.Failed && charge.GaveUpAt is not null);
 
-    private Next Later(TopUpCharge charge) => new(Time.GetUtcNow() + Options.Backoff(charge.Inquiries));
+    private DateTimeOffset Later(TopUpCharge charge) => Time.GetUtcNow() + Options.Backoff(charge.Inquiries);
 }

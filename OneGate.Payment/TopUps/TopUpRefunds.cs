@@ -22,11 +22,11 @@ public sealed class TopUpRefunds(IServiceScopeFactory scopes, IOptions<Reconcili
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>("onegate.payment.topup_refund_failures", unit: "{attempt}",
         description: "Refund attempts of CANCELLED top-ups that the provider did not confirm");
 
-    protected override Task<List<TopUpRefund>> ClaimAsync(PaymentDbContext db, DateTimeOffset now, CancellationToken ct) =>
+    protected override Task<List<TopUpRefund>> ClaimAsync(PaymentDbContext db, DateTimeOffset now, int count, CancellationToken ct) =>
         db.TopUpRefunds.FromSqlInterpolated($"""
             UPDATE top_up_refunds r SET next_attempt_at = {now + Options.Lease}, attempts = r.attempts + 1, updated_at = {now}
              WHERE r.transaction_id IN (SELECT transaction_id FROM top_up_refunds WHERE status = 'PENDING' AND next_attempt_at <= {now}
-                                         ORDER BY next_attempt_at LIMIT {Options.BatchSize} FOR UPDATE SKIP LOCKED)
+                                         ORDER BY next_attempt_at LIMIT {count} FOR UPDATE SKIP LOCKED)
             RETURNING r.*
             """).AsNoTracking().ToListAsync(ct);
 
@@ -53,7 +53,7 @@ public sealed class TopUpRefunds(IServiceScopeFactory scopes, IOptions<Reconcili
         {
             var result = await services.GetRequiredService<EWalletProviders>().For(method).RefundAsync(
                 new ProviderRefund(refund.TransactionId, topUp.ExternalReference, refund.RefundNo, refund.ExternalId, refund.Amount, refund.Reason), ct);
-            if (!result.Refunded)
+            if (!result.Refunded && !await ReversedAtProviderAsync(services, method, topUp, ct))
             {
                 return $"refused by the provider ({result.ResponseCode})";
             }
@@ -65,6 +65,13 @@ public sealed class TopUpRefunds(IServiceScopeFactory scopes, IOptions<Reconcili
         {
             return ex.Message;
         }
+    }
+
+    /// <summary>A refused refund may be moot: the provider may have reversed the charge itself (status 04).</summary>
+    private static async Task<bool> ReversedAtProviderAsync(IServiceProvider services, PaymentMethod method, HistoricalTransaction topUp, CancellationToken ct)
+    {
+        var status = await services.GetRequiredService<EWalletProviders>().For(method).GetStatusAsync(topUp.TransactionId, topUp.ExternalReference, ct);
+        return status is { Outcome: ProviderOutcome.Refunded };
     }
 
     private async Task ScheduleRetryAsync(PaymentDbContext db, TopUpRefund refund, string error, CancellationToken ct)

@@ -27,7 +27,9 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
             Announce(changed);
         }
 
-        return await FindAsync(result.TransactionId, ct);
+        var now = await FindAsync(result.TransactionId, ct);
+        WarnIfContradicted(now, changed, result);
+        return now;
     }
 
     /// <summary>A notification: applied only to a top-up made through the provider that signed it; null when there is none.</summary>
@@ -40,7 +42,7 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
     /// <summary>We stop waiting for the provider: FAILED now, still asked about later (a late success is credited or refunded).</summary>
     public async Task<HistoricalTransaction?> GiveUpAsync(string transactionId, CancellationToken ct)
     {
-        var changed = await InTransactionAsync(() => ledger.FailTopUpAsync(transactionId, null, "NO_ANSWER_FROM_PROVIDER", ct), ct);
+        var changed = await InTransactionAsync(() => ledger.GiveUpTopUpAsync(transactionId, ct), ct);
         if (changed is not null)
         {
             Announce(changed);
@@ -70,6 +72,27 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, O
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return changed;
+    }
+
+    /// <summary>
+    /// A final word from the provider that contradicts a final top-up (money reversed after we credited it, a success
+    /// after it declined, another amount) changes nothing automatically: an operator must look at it.
+    /// </summary>
+    private void WarnIfContradicted(HistoricalTransaction? topUp, HistoricalTransaction? changed, ProviderChargeResult result)
+    {
+        var contradicts = topUp is not null && changed is null && result.Outcome != ProviderOutcome.Pending && (topUp.Status, result.Outcome) switch
+        {
+            (TransactionStatus.Success, ProviderOutcome.Succeeded) => result.Amount != topUp.Amount,
+            (TransactionStatus.Success, _) => true,
+            (TransactionStatus.Failed, ProviderOutcome.Succeeded) => true,
+            _ => false,
+        };
+        if (contradicts)
+        {
+            Ledger.LedgerMetrics.ProviderContradiction(topUp!.PaymentMethod);
+            logger.LogError("Top-up {TransactionId} is {Status} but the provider now says {Outcome} ({RawStatus}, {Amount} IDR); not applied, an operator must check it",
+                topUp.TransactionId, topUp.Status, result.Outcome, result.RawStatus, result.Amount);
+        }
     }
 
     /// <summary>Only the call that changed the top-up counts it and wakes the relay (the others found nothing to do).</summary>

@@ -31,18 +31,21 @@ public sealed class ProviderDesk(OneGateAppFixture fixture, HttpClient payment) 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    /// <summary>Posts a service-56 notification to Payment, signed with <paramref name="signAs"/>'s provider key at <paramref name="at"/>.</summary>
+    /// <summary>
+    /// Posts a service-56 notification to Payment's path for <paramref name="method"/>, signed with <paramref name="signAs"/>'s
+    /// provider key at <paramref name="at"/> over <paramref name="signedPath"/> (by default the path it is sent to).
+    /// </summary>
     public async Task<(int Status, string ResponseCode)> NotifyAsync(string method, DebitNotification notification, DateTimeOffset? at = null,
-        string? signAs = null, string? path = null)
+        string? signAs = null, string? signedPath = null)
     {
         var signer = await PartnerAsync(signAs ?? method);
         var body = SnapJson.Serialize(notification);
-        var target = path ?? CallbackPath(method);
+        var target = CallbackPath(method);
         var timestamp = SnapTimestamp.Format(at ?? DateTimeOffset.UtcNow);
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add(SnapHeaders.Timestamp, timestamp);
-        request.Headers.Add(SnapHeaders.Signature, SnapSignature.SignNotification(signer.ProviderKey, "POST", target, body, timestamp));
+        request.Headers.Add(SnapHeaders.Signature, SnapSignature.SignNotification(signer.ProviderKey, "POST", signedPath ?? target, body, timestamp));
         request.Headers.Add(SnapHeaders.PartnerId, signer.PartnerId);
         request.Headers.Add(SnapHeaders.ExternalId, SnapPartner.NewExternalId());
         request.Headers.Add(SnapHeaders.ChannelId, signer.ChannelId);
@@ -55,31 +58,22 @@ public sealed class ProviderDesk(OneGateAppFixture fixture, HttpClient payment) 
         new(transactionId, "provider-ref", null, SnapAmount.Of(amount), SnapTransactionStatus.Success, "SUCCESS");
 
     /// <summary>Runs SQL against the app's database (for setting up states no API reaches yet, e.g. a suspended account).</summary>
-    public async Task ExecuteAsync(string sql, params object[] values)
-    {
-        await using var command = await CommandAsync(sql, values);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql, params object[] values) => WithCommandAsync(sql, values, c => c.ExecuteNonQueryAsync());
 
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] values)
-    {
-        await using var command = await CommandAsync(sql, values);
-        return await command.ExecuteScalarAsync() is T result ? result : default;
-    }
+    public Task<T?> ScalarAsync<T>(string sql, params object[] values) =>
+        WithCommandAsync(sql, values, async c => await c.ExecuteScalarAsync() is T result ? result : default);
 
-    /// <summary>A command on its own connection, closed with the command.</summary>
-    private async Task<NpgsqlCommand> CommandAsync(string sql, object[] values)
+    private async Task<T> WithCommandAsync<T>(string sql, object[] values, Func<NpgsqlCommand, Task<T>> run)
     {
-        var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
-        var command = new NpgsqlCommand(sql, db);
-        command.Disposed += (_, _) => db.Dispose();
+        await using var command = new NpgsqlCommand(sql, db);
         foreach (var value in values)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        return command;
+        return await run(command);
     }
 
     public async ValueTask DisposeAsync()

@@ -37,7 +37,7 @@ public sealed class ProviderNotificationTests(OneGateAppFixture fixture) : IAsyn
             await provider.NotifyAsync(method, success, signAs: other),                                   // the other provider's key
             await provider.NotifyAsync(method, success, at: DateTimeOffset.UtcNow.AddMinutes(-10)),       // stale
             await provider.NotifyAsync(method, success, at: DateTimeOffset.UtcNow.AddMinutes(10)),        // from the future
-            await provider.NotifyAsync(method, success, path: ProviderDesk.CallbackPath(method) + "/"),   // signed for another path
+            await provider.NotifyAsync(method, success, signedPath: ProviderDesk.CallbackPath(other)),     // signed for another path
         };
 
         Assert.All(answers, a => Assert.Equal((401, "4015600"), a));
