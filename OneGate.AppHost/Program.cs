@@ -20,6 +20,15 @@ var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithHttpHealthCheck("/health")
     .WithFastShutdown();
 
+// In Local mode the orchestrator's proxy makes every caller 127.0.0.1, so a per-client registration limit would be
+// one limit for every developer, benchmark and test: the proxy's address is exempt. Tests of the limit reach Auth
+// directly from other loopback addresses. Login throttling stays on (there, every caller is one client).
+if (infra.Mode == InfrastructureMode.Local)
+{
+    auth.WithEnvironment("Auth__RegistrationThrottle__UnlimitedNetworks__0", "127.0.0.1/32")
+        .WithEnvironment("Auth__RegistrationThrottle__UnlimitedNetworks__1", "::1/128");
+}
+
 var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)

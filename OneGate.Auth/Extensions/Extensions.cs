@@ -3,6 +3,7 @@ using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
 using OneGate.Auth.Login;
 using OneGate.Auth.Passwords;
+using OneGate.Auth.Registration;
 using OneGate.Auth.Sessions;
 using OneGate.Auth.Tokens;
 using OneGate.ServiceDefaults.Auth;
@@ -25,12 +26,14 @@ internal static class Extensions
         builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section);
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RegistrationThrottleOptions>().BindConfiguration(RegistrationThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<RegistrationThrottle>();
         builder.Services.AddSingleton<AuthAudit>();
         builder.Services.AddScoped<SessionRegistry>();
 

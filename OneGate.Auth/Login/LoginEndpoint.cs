@@ -17,9 +17,11 @@ public static class LoginEndpoint
         group.MapPost("/login", Login)
             .WithName("Login")
             .WithSummary("Log in with username, e-mail or phone and password; starts a session")
-            .WithDescription("After 5 failed attempts for one account from one client IP within 15 minutes (20 per IP, " +
-                             "100 per account overall) the answer is 429 TOO_MANY_ATTEMPTS with Retry-After; the window " +
-                             "is not extended by refused attempts. An unknown user and a wrong password get the same 401.");
+            .WithDescription("Attempts are counted before the password is checked. After 5 failures for one identifier " +
+                             "from one client within 15 minutes, or 20 from one client, the answer is 429 TOO_MANY_ATTEMPTS " +
+                             "with Retry-After; the window is not extended by refused attempts. An identifier under attack " +
+                             "from many clients refuses only clients that have failed. An unknown user and a wrong password " +
+                             "get the same 401.");
         return group;
     }
 
@@ -45,30 +47,29 @@ public static class LoginEndpoint
         }
 
         var identifier = request.Username!.Trim().ToLowerInvariant();
-        var user = await FindUserAsync(db, identifier, cancellationToken);
-        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        // Unknown identifiers are throttled too, so a 429 never tells whether an account exists.
-        var account = user?.Id.ToString(CultureInfo.InvariantCulture) ?? "unknown:" + identifier;
-
-        var retryAfter = await throttle.RetryAfterSecondsAsync(account, ip);
+        var client = http.Connection.RemoteIpAddress;
+        var ip = client?.ToString() ?? "unknown";
+        // Reserved before the user is even looked up: the answer is the same for an unknown identifier, and no
+        // number of concurrent attempts gets more password checks than the limits allow.
+        var retryAfter = await throttle.TryReserveAsync(identifier, client);
         if (retryAfter > 0)
         {
-            audit.LoginThrottled(user?.Id, ip, retryAfter);
+            audit.LoginThrottled(null, ip, retryAfter);
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many failed attempts",
                 $"Too many failed login attempts. Try again in {retryAfter} seconds.");
         }
 
+        var user = await FindUserAsync(db, identifier, cancellationToken);
         var passwordOk = await hasher.VerifyAsync(user?.PasswordHash, request.Password!, cancellationToken);
         if (!passwordOk || user is null || !user.IsActive)
         {
-            await throttle.RecordFailureAsync(account, ip);
             audit.LoginFailed(user?.Id, ip);
             return Problems.Of(StatusCodes.Status401Unauthorized, "INVALID_CREDENTIALS", "Invalid credentials",
                 "The username or password is incorrect.");
         }
 
-        await throttle.ResetAsync(account, ip);
+        await throttle.ReleaseAsync(identifier, client);
         if (hasher.NeedsRehash(user.PasswordHash))
         {
             var rehashed = await hasher.HashAsync(request.Password!, cancellationToken);

@@ -1,51 +1,85 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
+using OneGate.Auth.Clients;
+using OneGate.Auth.Users;
 using StackExchange.Redis;
 
 namespace OneGate.Auth.Login;
 
-/// <summary>Failed-login counters in Redis, shared by every Auth replica; each check or update is one script.</summary>
+/// <summary>
+/// Login attempt counters in Redis, shared by every Auth replica. An attempt is reserved in one script before
+/// Argon2 runs, so concurrent attempts cannot pass a limit; a success gives the reservation back.
+/// </summary>
 public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options)
 {
-    // Returns the seconds until the longest exceeded window ends, or 0 when the attempt may proceed.
-    private const string CheckScript = """
-        local wait = 0
-        for i, key in ipairs(KEYS) do
-          local count = tonumber(redis.call('GET', key) or '0')
-          if count >= tonumber(ARGV[i]) then
-            local ttl = redis.call('TTL', key)
-            if ttl > wait then wait = ttl end
-          end
+    // KEYS: 1 identifier+client, 2 client, 3 identifier. ARGV: 1-3 their limits (3: under attack), 4 window seconds.
+    // Returns 0 when the attempt was counted in all three windows, else the seconds until it may be tried again.
+    private const string ReserveScript = """
+        local function ttl(key)
+          local t = redis.call('TTL', key)
+          if t < 1 then return 1 end
+          return t
         end
-        return wait
-        """;
-
-    // Counts a failure in every window; a window's clock starts at its first failure.
-    private const string RecordScript = """
+        local pair = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local client = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local identifier = tonumber(redis.call('GET', KEYS[3]) or '0')
+        local wait = 0
+        if pair >= tonumber(ARGV[1]) then wait = math.max(wait, ttl(KEYS[1])) end
+        if client >= tonumber(ARGV[2]) then wait = math.max(wait, ttl(KEYS[2])) end
+        if wait == 0 and client > 0 and identifier >= tonumber(ARGV[3]) then
+          wait = math.min(ttl(KEYS[2]), ttl(KEYS[3]))
+        end
+        if wait > 0 then return wait end
         for _, key in ipairs(KEYS) do
-          if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+          if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[4]) end
         end
         return 0
         """;
 
-    /// <summary>Seconds the client must wait, or 0.</summary>
-    public async Task<int> RetryAfterSecondsAsync(string account, string ip)
+    // After a success: this identifier's failures from this client are forgiven, and the attempt's own
+    // reservation leaves the client's and the identifier's counts (never below zero, never without a TTL).
+    private const string ReleaseScript = """
+        redis.call('DEL', KEYS[1])
+        for i = 2, #KEYS do
+          if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+        end
+        return 0
+        """;
+
+    /// <summary>Counts the attempt and returns 0, or returns the seconds the client must wait (nothing counted).</summary>
+    public async Task<int> TryReserveAsync(string identifier, IPAddress? client)
     {
         var o = options.Value;
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(CheckScript, Keys(account, ip),
-            [o.MaxFailuresPerAccountAndIp, o.MaxFailuresPerIp, o.MaxFailuresPerAccount]);
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, Keys(identifier, client),
+            [o.MaxFailuresPerIdentifierAndClient, o.MaxFailuresPerClient, o.IdentifierUnderAttackAfter, (int)o.Window.TotalSeconds]);
         return Math.Max(0, (int)result);
     }
 
-    public Task RecordFailureAsync(string account, string ip) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RecordScript, Keys(account, ip), [(int)options.Value.Window.TotalSeconds]);
+    /// <summary>The reserved attempt succeeded: it is not a failure.</summary>
+    public Task ReleaseAsync(string identifier, IPAddress? client) =>
+        redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys(identifier, client));
 
-    /// <summary>A successful login clears this account's failures from this IP (not the IP's or the account's totals).</summary>
-    public Task ResetAsync(string account, string ip) => redis.GetDatabase().KeyDeleteAsync(Keys(account, ip)[0]);
+    /// <summary>
+    /// The identifier as the login looks it up (phone numbers in any accepted form are one), hashed: people type
+    /// passwords into the identifier field, and the keys must not hold them.
+    /// </summary>
+    public static string IdentifierKey(string identifier)
+    {
+        var canonical = PhoneNumber.Normalise(identifier) ?? identifier.Trim().ToLowerInvariant();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("onegate-login:" + canonical)))[..32];
+    }
 
-    private static RedisKey[] Keys(string account, string ip) =>
-    [
-        $"onegate:login-failures:account-ip:{account}:{ip}",
-        $"onegate:login-failures:ip:{ip}",
-        $"onegate:login-failures:account:{account}",
-    ];
+    private static RedisKey[] Keys(string identifier, IPAddress? address)
+    {
+        var id = IdentifierKey(identifier);
+        var client = ClientKey.Of(address);
+        return
+        [
+            $"onegate:login-attempts:identifier-client:{id}:{client}",
+            $"onegate:login-attempts:client:{client}",
+            $"onegate:login-attempts:identifier:{id}",
+        ];
+    }
 }

@@ -3,24 +3,29 @@ using System.ComponentModel.DataAnnotations;
 namespace OneGate.Auth.Login;
 
 /// <summary>
-/// Failed-login limits (section <c>Auth:LoginThrottle</c>), each a fixed window that starts at the first
-/// failure and is never extended by refused attempts, so every lock lapses by itself:
-/// 5 failures for one account from one client IP; 20 failures from one IP across accounts (password
-/// spraying); 100 failures for one account from anywhere (a distributed guess). Keying the 5-attempt lock
-/// on account + IP means a stranger cannot lock the owner out from the owner's own network.
+/// Login limits (section <c>Auth:LoginThrottle</c>), each a fixed window that starts at the first counted
+/// attempt and is never extended by refused attempts, so every refusal lapses by itself. Attempts are reserved
+/// before the password is checked; a successful login gives its reservation back. The design (why identifiers
+/// rather than accounts, why no account-wide lockout) is in README.md, "Login throttling".
 /// </summary>
 public sealed class LoginThrottleOptions
 {
     public const string Section = "Auth:LoginThrottle";
 
+    /// <summary>Failures for one identifier (username, e-mail or phone) from one client.</summary>
     [Range(1, 1000)]
-    public int MaxFailuresPerAccountAndIp { get; set; } = 5;
+    public int MaxFailuresPerIdentifierAndClient { get; set; } = 5;
 
+    /// <summary>Failures from one client across all identifiers (password spraying).</summary>
     [Range(1, 100_000)]
-    public int MaxFailuresPerIp { get; set; } = 20;
+    public int MaxFailuresPerClient { get; set; } = 20;
 
+    /// <summary>
+    /// Failures for one identifier from all clients after which it is under attack: from then on only clients
+    /// without a failure in their window may try it. An account has three identifiers, so at most three times this.
+    /// </summary>
     [Range(1, 100_000)]
-    public int MaxFailuresPerAccount { get; set; } = 100;
+    public int IdentifierUnderAttackAfter { get; set; } = 30;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
 }

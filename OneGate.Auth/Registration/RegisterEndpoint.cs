@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -17,17 +18,28 @@ public static class RegisterEndpoint
             .WithSummary("Create an account")
             .WithDescription("Username is lower-cased; phone is stored as +628…. A taken username, e-mail or phone is 409 " +
                              "with USERNAME_TAKEN, EMAIL_TAKEN or PHONE_TAKEN (checked in that order); concurrent duplicates " +
-                             "create exactly one user.");
+                             "create exactly one user. Registrations per client are limited (429 TOO_MANY_ATTEMPTS with " +
+                             "Retry-After); a 409 counts too.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
     }
 
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, AuthDbContext db, PasswordHasher hasher, AuthAudit audit, TimeProvider time, CancellationToken cancellationToken)
+        RegisterRequest request, HttpContext http, AuthDbContext db, PasswordHasher hasher, RegistrationThrottle throttle,
+        AuthAudit audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = RegistrationRules.Validate(request, out var account);
         if (account is null)
         {
             return Problems.Validation(errors);
+        }
+
+        var retryAfter = await throttle.TryReserveAsync(http.Connection.RemoteIpAddress);
+        if (retryAfter > 0)
+        {
+            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many registrations",
+                $"Too many registrations from this network. Try again in {retryAfter} seconds.");
         }
 
         // Checked first so a duplicate costs no Argon2 hash; the unique indexes decide the races.

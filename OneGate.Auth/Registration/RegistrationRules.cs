@@ -17,7 +17,8 @@ public static partial class RegistrationRules
 
         if (string.IsNullOrEmpty(username) || username.Length is < 3 or > 50 || !UsernamePattern().IsMatch(username))
         {
-            errors["username"] = ["Use 3 to 50 characters: letters a-z, digits, '_' or '.'."];
+            // At least one letter: a username of digits could be taken for a phone number at login and in transfers.
+            errors["username"] = ["Use 3 to 50 characters: letters a-z, digits, '_' or '.', at least one letter."];
         }
 
         if (string.IsNullOrEmpty(email) || email.Length > 255 || !EmailPattern().IsMatch(email))
@@ -39,7 +40,7 @@ public static partial class RegistrationRules
         return errors;
     }
 
-    [GeneratedRegex("^[a-z0-9_.]+$")]
+    [GeneratedRegex("^[a-z0-9_.]*[a-z][a-z0-9_.]*$")]
     private static partial Regex UsernamePattern();
 
     // Deliberately plain: one @, no spaces or control characters, a dot in the domain. Deliverability is

@@ -16,8 +16,10 @@ public static class SessionEndpoints
         group.MapPost("/refresh", Refresh)
             .WithName("Refresh")
             .WithSummary("Exchange a refresh token for a new pair (rotation)")
-            .WithDescription("The presented token stops working. Presenting an already rotated token again is treated as " +
-                             "theft: every session of the user is ended and the answer is 401 REFRESH_TOKEN_REUSED.");
+            .WithDescription("The presented token stops working. Within 10 s of its rotation (a retry whose answer was lost), " +
+                             "or when its session was just logged out, a token gets 401 INVALID_REFRESH_TOKEN and nothing is " +
+                             "revoked. Presented again later, a rotated token is treated as theft: every session of the user " +
+                             "is ended and the answer is 401 REFRESH_TOKEN_REUSED.");
 
         group.MapPost("/logout", Logout)
             .RequireAuthorization()

@@ -33,13 +33,15 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             return RotationResult.Invalid;
         }
 
+        var now = time.GetUtcNow();
         if (row.RevokedAt is not null)
         {
-            // A rotated token presented again means two parties hold it: end every session of the user.
-            return row.ReplacedBy is null ? RotationResult.Invalid : await ReuseDetectedAsync(row, cancellationToken);
+            // A rotated token presented again means two parties hold it: end every session of the user. Shortly
+            // after its rotation it is more likely a retried request whose answer was lost: refuse it, revoke nothing.
+            var reuse = row.ReplacedBy is not null && now - row.RevokedAt.Value >= issuer.RotatedTokenGrace;
+            return reuse ? await ReuseDetectedAsync(row, cancellationToken) : RotationResult.Invalid;
         }
 
-        var now = time.GetUtcNow();
         var sessionLive = await redis.GetDatabase().KeyExistsAsync(SessionKeys.For(row.SessionId.ToString()));
         var userActive = await db.Users.AnyAsync(u => u.Id == row.UserId && u.IsActive, cancellationToken);
         if (row.ExpiresAt <= now || !sessionLive || !userActive)
@@ -69,12 +71,22 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             return true;
         }, cancellationToken);
 
+        // Lost the conditional update: a concurrent refresh with the same token won (a retry, not theft), or a
+        // logout revoked the token meanwhile. Neither ends other sessions.
         if (!rotated)
         {
-            return await ReuseDetectedAsync(row, cancellationToken);
+            return RotationResult.Invalid;
         }
 
-        await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime);
+        // A logout that ended the session while this rotation committed may have missed the new row: the new pair
+        // must not outlive the session.
+        if (!await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime))
+        {
+            await db.Authentications.Where(a => a.TokenHash == nextHash && a.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
+            return RotationResult.Invalid;
+        }
+
         audit.Refreshed(row.UserId, row.SessionId);
         return RotationResult.Rotated(issuer.Issue(row.UserId, row.SessionId, next));
     }

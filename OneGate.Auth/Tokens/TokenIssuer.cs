@@ -16,6 +16,8 @@ public sealed class TokenIssuer(SigningKeys keys, TokenValidationSettings settin
 
     public TimeSpan RefreshTokenLifetime => lifetimes.Value.RefreshTokenLifetime;
 
+    public TimeSpan RotatedTokenGrace => lifetimes.Value.RotatedTokenGrace;
+
     public TokenPair Issue(int userId, Guid sessionId, string refreshToken)
     {
         var now = time.GetUtcNow();

@@ -8,4 +8,10 @@ public sealed class TokenLifetimeOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A rotated refresh token presented again within this time is refused without revoking anything (a retried
+    /// request whose answer was lost); later it is reuse. The contract fixes 10 seconds.
+    /// </summary>
+    public TimeSpan RotatedTokenGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -47,11 +47,38 @@ public sealed class RegistrationTests(OneGateAppFixture fixture)
         await ProblemAssert.IsProblem(samePhone, HttpStatusCode.Conflict, "PHONE_TAKEN");
     }
 
+    [Fact]
+    public async Task Thirty_concurrent_registrations_from_one_client_create_ten_accounts_and_get_429_for_the_rest()
+    {
+        using var client = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            var (username, email, phone) = TestUsers.Fresh();
+            using var response = await client.PostAsJsonAsync("/api/auth/register", new { username, email, phone, password = TestUsers.Password });
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await ProblemAssert.IsProblem(response, HttpStatusCode.TooManyRequests, "TOO_MANY_ATTEMPTS");
+                var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(retryAfter, 1, 3600);
+            }
+
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
     public static TheoryData<string, string> InvalidFields() => new()
     {
         { """{"username":"ab","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
         { """{"username":"has space","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
         { """{"username":"ünïcode","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
+        // No letter: such a name could be taken for a phone number at login and in transfers.
+        { """{"username":"081234567899","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
+        { """{"username":"123","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
+        { """{"username":"_.1","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
         { $$"""{"username":"{{new string('a', 51)}}","email":"a@example.com","phone":"081234567890","password":"password1"}""", "username" },
         { """{"username":"valid_name","email":"not-an-email","phone":"081234567890","password":"password1"}""", "email" },
         { """{"username":"valid_name","email":"a@example.com","phone":"0212345678","password":"password1"}""", "phone" },

@@ -110,6 +110,21 @@ public sealed class GatewayConfigTests
         }
     }
 
+    [Fact]
+    public void Public_auth_route_is_rate_limited_per_client_ip_in_the_shared_redis()
+    {
+        var limit = KongConfig.Config(routes.Single(r => r.Name == "auth-public").Plugins.Single(p => KongConfig.Scalar(p, "name") == "rate-limiting"));
+
+        Assert.Equal("ip", KongConfig.Scalar(limit, "limit_by"));
+        Assert.Equal("redis", KongConfig.Scalar(limit, "policy"));
+        // Above Auth's own per-client limits (10 registrations an hour, 20 failed logins in 15 minutes), so a person
+        // gets Auth's TOO_MANY_ATTEMPTS, not Kong's answer.
+        Assert.InRange(Int(limit, "minute"), 21, 1000);
+        Assert.InRange(Int(limit, "hour"), Int(limit, "minute"), 100_000);
+        var redis = (YamlMappingNode)limit.Children[new YamlScalarNode("redis")];
+        Assert.Equal("{vault://env/onegate-redis-password}", KongConfig.Scalar(redis, "password"));
+    }
+
     [Theory]
     [InlineData("bank-indonesia", "BANK_INDONESIA", "Bank Indonesia")]
     [InlineData("ojk", "OJK", "OJK")]

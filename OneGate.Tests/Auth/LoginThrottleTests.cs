@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using OneGate.Tests.Support;
+
+namespace OneGate.Tests.Auth;
+
+/// <summary>
+/// The login throttle under concurrent and distributed attack, through the running Auth service. Each test is its
+/// own clients (<see cref="DirectClients"/>), so its counters are not shared with other tests.
+/// </summary>
+[Collection(OneGateAppCollection.Name)]
+public sealed class LoginThrottleTests(OneGateAppFixture fixture)
+{
+    private readonly HttpClient auth = fixture.CreateClient("auth");
+
+    [Fact]
+    public async Task Forty_concurrent_wrong_passwords_for_one_account_from_one_client_get_five_401_and_429_for_the_rest()
+    {
+        var user = await TestUsers.RegisterAsync(auth);
+        using var client = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => LoginAsync(client, user.Username, "wrong password " + i)));
+
+        Assert.Equal(5, answers.Count(a => a.Status == HttpStatusCode.Unauthorized));
+        Assert.Equal(35, answers.Count(a => a.Status == HttpStatusCode.TooManyRequests));
+        Assert.All(answers.Where(a => a.Status == HttpStatusCode.TooManyRequests), a => Assert.InRange(a.RetryAfter!.Value, 1, 15 * 60));
+    }
+
+    [Fact]
+    public async Task Forty_concurrent_failures_from_one_client_across_identifiers_get_twenty_401_and_429_for_the_rest()
+    {
+        using var client = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => LoginAsync(client, "nobody_" + Guid.NewGuid().ToString("N")[..12], "wrong password")));
+
+        Assert.Equal(20, answers.Count(a => a.Status == HttpStatusCode.Unauthorized));
+        Assert.Equal(20, answers.Count(a => a.Status == HttpStatusCode.TooManyRequests));
+        Assert.All(answers.Where(a => a.Status == HttpStatusCode.TooManyRequests), a => Assert.InRange(a.RetryAfter!.Value, 1, 15 * 60));
+    }
+
+    [Fact]
+    public async Task Successful_logins_do_not_use_up_the_clients_failure_budget()
+    {
+        var user = await TestUsers.RegisterAsync(auth);
+        using var client = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+        for (var i = 0; i < 21; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await LoginAsync(client, user.Username, user.Password)).Status);
+        }
+
+        var failures = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => LoginAsync(client, user.Email, "wrong password " + i)));
+
+        Assert.Equal(5, failures.Count(a => a.Status == HttpStatusCode.Unauthorized));
+        Assert.Equal(3, failures.Count(a => a.Status == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task A_stranger_failing_from_ten_addresses_does_not_lock_the_owner_out_of_a_clean_address()
+    {
+        var owner = await TestUsers.RegisterAsync(auth);
+        string[] identifiers = [owner.Username, owner.Email, owner.Phone];
+        var attackers = Enumerable.Range(0, 10).Select(_ => DirectClients.Create(fixture, "auth", DirectClients.NewAddress())).ToList();
+        try
+        {
+            // 200 wrong guesses, 20 per address, alternating the account's three identifiers.
+            var answers = await Task.WhenAll(attackers.SelectMany(client =>
+                Enumerable.Range(0, 20).Select(i => LoginAsync(client, identifiers[i % 3], "guess " + i))));
+            using var ownerClient = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+            var ownerLogin = await LoginAsync(ownerClient, owner.Username, owner.Password);
+            var attackerWithThePassword = await LoginAsync(attackers[0], owner.Username, owner.Password);
+
+            Assert.Equal(200, answers.Length);
+            Assert.Equal(HttpStatusCode.OK, ownerLogin.Status);
+            // Each identifier takes 30 failures from anyone, then one per client that has not failed yet.
+            Assert.InRange(answers.Count(a => a.Status == HttpStatusCode.Unauthorized), 1, (3 * 30) + 10);
+            // A client that has failed is refused before its guess is checked, even a right one.
+            Assert.Equal(HttpStatusCode.TooManyRequests, attackerWithThePassword.Status);
+        }
+        finally
+        {
+            attackers.ForEach(a => a.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_429_for_one_identifier_says_nothing_about_the_accounts_other_identifiers()
+    {
+        var user = await TestUsers.RegisterAsync(auth);
+        var stranger = await TestUsers.RegisterAsync(auth);
+        using var client = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(client, user.Username, "wrong password " + i)).Status);
+        }
+
+        var username = await LoginAsync(client, user.Username, "wrong password");
+        var sameAccountEmail = await LoginAsync(client, user.Email, "wrong password");
+        var sameAccountPhone = await LoginAsync(client, "0" + user.Phone[3..], "wrong password");
+        var otherAccountEmail = await LoginAsync(client, stranger.Email, "wrong password");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, username.Status);
+        // Answered like any other account's identifier: a 429 here would tell that the two belong together.
+        Assert.Equal(otherAccountEmail.Status, sameAccountEmail.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, sameAccountEmail.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, sameAccountPhone.Status);
+    }
+
+    private static async Task<Answer> LoginAsync(HttpClient client, string identifier, string password)
+    {
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { username = identifier, password });
+        var retryAfter = response.Headers.TryGetValues("Retry-After", out var values)
+            ? int.Parse(values.Single(), CultureInfo.InvariantCulture)
+            : (int?)null;
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            await ProblemAssert.IsProblem(response, HttpStatusCode.TooManyRequests, "TOO_MANY_ATTEMPTS");
+        }
+
+        return new Answer(response.StatusCode, retryAfter);
+    }
+
+    private sealed record Answer(HttpStatusCode Status, int? RetryAfter);
+}
