@@ -88,7 +88,7 @@ public sealed class SandboxCharge(
                 return new RefundDecision(RefundDecisionKind.NotRefundable);
             }
 
-            if ((Outcome == ScenarioOutcome.RefundFailsOnce && _refunds.Count == 0) || _refundFailuresLeft-- > 0)
+            if ((Outcome == ScenarioOutcome.RefundFailsOnce && _refunds.Count == 0) || (_refundFailuresLeft > 0 && _refundFailuresLeft-- > 0))
             {
                 return Record(new ChargeRefund(partnerRefundNo, refundNo, amount, RefundStatus.Failed, now), RefundDecisionKind.Failed);
             }

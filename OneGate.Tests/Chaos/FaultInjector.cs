@@ -31,7 +31,7 @@ public sealed class FaultInjector(OneGateAppFixture fixture, HttpClient sandbox)
         response.EnsureSuccessStatusCode();
         // Requests that began during the fault may still be waiting out its latency.
         windows.Add(new FaultWindow("provider sandbox slow + failing", started, started + duration + TimeSpan.FromMilliseconds(latencyMs),
-            string.Create(CultureInfo.InvariantCulture, $"{latencyMs} ms latency, {failureRate:P0} of requests 503, {duration.TotalSeconds:0} s")));
+            string.Create(CultureInfo.InvariantCulture, $"{latencyMs} ms latency, {failureRate:P0} of requests answered 500 (SNAP 5xx), {duration.TotalSeconds:0} s")));
     }
 
     /// <summary>kill -9 the resource's process, then start it again with the resource command.</summary>

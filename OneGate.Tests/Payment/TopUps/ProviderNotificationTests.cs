@@ -88,4 +88,20 @@ public sealed class ProviderNotificationTests(OneGateAppFixture fixture) : IAsyn
         Assert.Equal("SUCCESS", (await payment.TransactionAsync(user, id))!.Value.GetProperty("status").GetString());
         Assert.Equal(50_000m, await payment.BalanceAsync(user));
     }
+
+    [Fact]
+    public async Task A_success_for_another_amount_is_not_credited_but_cancelled_with_a_refund_of_what_was_taken()
+    {
+        var user = await TestUsers.RegisterAndLoginAsync(auth);
+        var topUp = await payment.TopUpAsync(user, LateSuccess, "GOPAY");
+        var id = topUp.Json.GetProperty("transactionId").GetString()!;
+
+        var answer = await provider.NotifyAsync("GOPAY", ProviderDesk.Success(id, LateSuccess - 1_000m));
+
+        Assert.Equal((200, "2005600"), answer);
+        var cancelled = await payment.ReachesAsync(user, id, "CANCELLED", TimeSpan.FromSeconds(5));
+        Assert.Contains("AMOUNT_MISMATCH", cancelled.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(LateSuccess - 1_000m, await provider.ScalarAsync<decimal>("SELECT amount FROM top_up_refunds WHERE transaction_id = $1", id));
+        Assert.Equal(0m, await payment.BalanceAsync(user));
+    }
 }
