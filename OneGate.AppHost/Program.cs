@@ -20,13 +20,15 @@ var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithHttpHealthCheck("/health")
     .WithFastShutdown();
 
-// In Local mode the orchestrator's proxy makes every caller 127.0.0.1, so a per-client registration limit would be
-// one limit for every developer, benchmark and test: the proxy's address is exempt. Tests of the limit reach Auth
-// directly from other loopback addresses. Login throttling stays on (there, every caller is one client).
+// In Local mode the orchestrator's proxy makes every caller 127.0.0.1, so a per-client limit would be one limit for
+// every developer, benchmark and test: the proxy's address is exempt from the per-client registration and login limits
+// (the per-identifier login limits still apply). Tests of the limits reach Auth directly from other loopback addresses.
 if (infra.Mode == InfrastructureMode.Local)
 {
     auth.WithEnvironment("Auth__RegistrationThrottle__UnlimitedNetworks__0", "127.0.0.1/32")
-        .WithEnvironment("Auth__RegistrationThrottle__UnlimitedNetworks__1", "::1/128");
+        .WithEnvironment("Auth__RegistrationThrottle__UnlimitedNetworks__1", "::1/128")
+        .WithEnvironment("Auth__LoginThrottle__UnlimitedNetworks__0", "127.0.0.1/32")
+        .WithEnvironment("Auth__LoginThrottle__UnlimitedNetworks__1", "::1/128");
 }
 
 var payment = builder.AddProject<Projects.OneGate_Payment>("payment")

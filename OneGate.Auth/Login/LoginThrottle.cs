@@ -14,6 +14,8 @@ namespace OneGate.Auth.Login;
 /// </summary>
 public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options)
 {
+    private readonly ClientNetworks unlimited = new(options.Value.UnlimitedNetworks);
+
     // KEYS: 1 identifier+client, 2 client, 3 identifier. ARGV: 1-3 their limits (3: under attack), 4 window seconds.
     // Returns 0 when the attempt was counted in all three windows, else the seconds until it may be tried again.
     private const string ReserveScript = """
@@ -53,7 +55,8 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
     {
         var o = options.Value;
         var result = await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, Keys(identifier, client),
-            [o.MaxFailuresPerIdentifierAndClient, o.MaxFailuresPerClient, o.IdentifierUnderAttackAfter, (int)o.Window.TotalSeconds]);
+            [o.MaxFailuresPerIdentifierAndClient, unlimited.Contains(client) ? int.MaxValue : o.MaxFailuresPerClient, o.IdentifierUnderAttackAfter,
+                (int)o.Window.TotalSeconds]);
         return Math.Max(0, (int)result);
     }
 

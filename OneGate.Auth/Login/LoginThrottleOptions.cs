@@ -8,7 +8,7 @@ namespace OneGate.Auth.Login;
 /// before the password is checked; a successful login gives its reservation back. The design (why identifiers
 /// rather than accounts, why no account-wide lockout) is in README.md, "Login throttling".
 /// </summary>
-public sealed class LoginThrottleOptions
+public sealed class LoginThrottleOptions : IValidatableObject
 {
     public const string Section = "Auth:LoginThrottle";
 
@@ -28,4 +28,14 @@ public sealed class LoginThrottleOptions
     public int IdentifierUnderAttackAfter { get; set; } = 30;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Networks (CIDR) whose clients are not held to <see cref="MaxFailuresPerClient"/>: a proxy every caller shares
+    /// (Local mode's orchestrator). The per-identifier limits still apply to them.
+    /// </summary>
+    public List<string> UnlimitedNetworks { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        UnlimitedNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+            .Select(n => new ValidationResult($"'{n}' is not a network in CIDR notation", [nameof(UnlimitedNetworks)]));
 }

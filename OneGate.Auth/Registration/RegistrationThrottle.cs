@@ -17,12 +17,12 @@ public sealed class RegistrationThrottle(IConnectionMultiplexer redis, IOptions<
         return 0
         """;
 
-    private readonly IPNetwork[] unlimited = [.. options.Value.UnlimitedNetworks.Select(n => IPNetwork.Parse(n))];
+    private readonly ClientNetworks unlimited = new(options.Value.UnlimitedNetworks);
 
     /// <summary>Counts the registration and returns 0, or returns the seconds the client must wait.</summary>
     public async Task<int> TryReserveAsync(IPAddress? client)
     {
-        if (client is not null && unlimited.Any(n => n.Contains(client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client)))
+        if (unlimited.Contains(client))
         {
             return 0;
         }
