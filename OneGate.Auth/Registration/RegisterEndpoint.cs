@@ -11,6 +11,8 @@ namespace OneGate.Auth.Registration;
 
 public static class RegisterEndpoint
 {
+    private const string BusyRetryAfterSeconds = "5";
+
     public static RouteGroupBuilder MapRegister(this RouteGroupBuilder group)
     {
         group.MapPost("/register", Register)
@@ -19,8 +21,11 @@ public static class RegisterEndpoint
             .WithDescription("Username is lower-cased; phone is stored as +628…. A taken username, e-mail or phone is 409 " +
                              "with USERNAME_TAKEN, EMAIL_TAKEN or PHONE_TAKEN (checked in that order); concurrent duplicates " +
                              "create exactly one user. Registrations per client are limited (429 TOO_MANY_ATTEMPTS with " +
-                             "Retry-After); a 409 counts too.")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+                             "Retry-After); a 409 counts too. When password hashing is saturated (logins go first) and " +
+                             "the registrations already waiting fill the line, the answer is 503 SERVICE_UNAVAILABLE with " +
+                             "Retry-After and nothing is created.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -56,13 +61,21 @@ public static class RegisterEndpoint
                 : UserConfiguration.PhoneUniqueIndex);
         }
 
+        if (await hasher.HashAsync(account.Password, HashPriority.Registration, cancellationToken) is not { } passwordHash)
+        {
+            // Argon2 is busy with logins and a full line of registrations: refuse now rather than queue without bound.
+            http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy",
+                "Too many registrations are being processed. Try again shortly.");
+        }
+
         var now = time.GetUtcNow();
         var user = new User
         {
             Username = account.Username,
             Email = account.Email,
             Phone = account.Phone,
-            PasswordHash = await hasher.HashAsync(account.Password, cancellationToken),
+            PasswordHash = passwordHash,
             CreatedAt = now,
             UpdatedAt = now,
         };
