@@ -123,22 +123,31 @@ public static class AuthFloodBenchmark
     private static string Digits(int count) =>
         string.Concat(Enumerable.Range(0, count).Select(_ => (char)('0' + Random.Shared.Next(10))));
 
-    private static int AuthProcessId() =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Dir: d))
-            .Where(p => p.Pid > 0)
-            .FirstOrDefault(p =>
+    /// <summary>
+    /// The Auth service itself: the orchestrator starts it through <c>dotnet run --project …OneGate.Auth.csproj</c>,
+    /// whose own process also names Auth, so the one that is not that launcher (and not this harness) is taken.
+    /// </summary>
+    private static int AuthProcessId()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
             {
-                try
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (int.TryParse(Path.GetFileName(dir), out var pid) && cmdline.Contains("OneGate.Auth", StringComparison.Ordinal)
+                    && !cmdline.Contains(".csproj", StringComparison.Ordinal) && !cmdline.Contains("OneGate.Benchmarks", StringComparison.Ordinal))
                 {
-                    var cmdline = File.ReadAllText(Path.Combine(p.Dir, "cmdline")).Replace('\0', ' ');
-                    return cmdline.Contains("OneGate.Auth", StringComparison.Ordinal) && !cmdline.Contains("OneGate.Benchmarks", StringComparison.Ordinal);
+                    return pid;
                 }
-                catch (IOException)
-                {
-                    return false;
-                }
-            }).Pid is var found and > 0 ? found : throw new InvalidOperationException("no OneGate.Auth process on this machine");
+            }
+            catch (IOException)
+            {
+                // The process ended while we read it.
+            }
+        }
+
+        throw new InvalidOperationException("no OneGate.Auth process on this machine");
+    }
 
     /// <summary>A /proc/&lt;pid&gt;/status field in KiB (VmRSS now, VmHWM the peak).</summary>
     private static long Memory(int pid, string field) =>

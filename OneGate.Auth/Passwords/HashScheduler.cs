@@ -26,6 +26,21 @@ public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
     }
 
     /// <summary>
+    /// Whether a registration arriving now would get a slot or a place in line: a cheap early refusal, before the
+    /// request spends Redis and database work (<see cref="TryEnterAsync"/> still decides).
+    /// </summary>
+    public bool HasRoomForRegistration
+    {
+        get
+        {
+            lock (gate)
+            {
+                return free > 0 || registrations.Count < maxWaitingRegistrations;
+            }
+        }
+    }
+
+    /// <summary>
     /// Takes a slot, waiting if needed; false when a registration finds the line full. A true answer must be
     /// followed by <see cref="Exit"/>.
     /// </summary>

@@ -23,6 +23,9 @@ public sealed partial class PasswordHasher
         decoy = new Lazy<string>(() => HashNow(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
 
+    /// <summary>False while a registration would be refused for lack of hashing capacity.</summary>
+    public bool HasRoomForRegistration => slots.HasRoomForRegistration;
+
     /// <summary>The encoded hash, or null when a registration finds every slot busy and the line full.</summary>
     public async Task<string?> HashAsync(string password, HashPriority priority, CancellationToken cancellationToken)
     {

@@ -39,6 +39,12 @@ public static class RegisterEndpoint
             return Problems.Validation(errors);
         }
 
+        // Under a flood most registrations are refused here, before they cost a Redis script and a query.
+        if (!hasher.HasRoomForRegistration)
+        {
+            return Busy(http);
+        }
+
         var retryAfter = await throttle.TryReserveAsync(http.Connection.RemoteIpAddress);
         if (retryAfter > 0)
         {
@@ -63,10 +69,7 @@ public static class RegisterEndpoint
 
         if (await hasher.HashAsync(account.Password, HashPriority.Registration, cancellationToken) is not { } passwordHash)
         {
-            // Argon2 is busy with logins and a full line of registrations: refuse now rather than queue without bound.
-            http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
-            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy",
-                "Too many registrations are being processed. Try again shortly.");
+            return Busy(http);
         }
 
         var now = time.GetUtcNow();
@@ -91,6 +94,14 @@ public static class RegisterEndpoint
 
         audit.Registered(user.Id);
         return TypedResults.Created("/api/auth/me", UserResponse.From(user));
+    }
+
+    /// <summary>Argon2 is busy with logins and a full line of registrations: refuse now rather than queue without bound.</summary>
+    private static ProblemHttpResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy",
+            "Too many registrations are being processed. Try again shortly.");
     }
 
     private static ProblemHttpResult Conflict(string? constraint) => constraint switch

@@ -36,6 +36,7 @@ public sealed class HashSchedulerTests
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
         var waiting = Enumerable.Range(0, 3).Select(_ => scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)).ToList();
 
+        Assert.False(scheduler.HasRoomForRegistration);
         Assert.False(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
         var logins = Enumerable.Range(0, 20).Select(_ => scheduler.TryEnterAsync(HashPriority.Login, CancellationToken.None)).ToList();
         Assert.Equal(3, scheduler.WaitingRegistrations);
@@ -48,6 +49,7 @@ public sealed class HashSchedulerTests
         }
 
         scheduler.Exit();
+        Assert.True(scheduler.HasRoomForRegistration);
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)); // the slot is free again
     }
 
