@@ -22,8 +22,8 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             Value("--postgres", "") is { Length: > 0 } postgres ? postgres : null,
             Value("--api-key", "") is { Length: > 0 } apiKey ? apiKey : null,
             Value("--output", "") is { Length: > 0 } output ? output : null,
-            // report only: a comma-separated subset of auth,transfer,lag,history (default all).
-            Value("--suites", "auth,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
+            // report only: a comma-separated subset of auth,auth-flood,transfer,lag,history (default all).
+            Value("--suites", "auth,auth-flood,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
             // report only: the services' trace sampling ratio; the production overlay's 0.1 by default (1 = every request).
             double.Parse(Value("--trace-sampling", "0.1"), CultureInfo.InvariantCulture));
     }

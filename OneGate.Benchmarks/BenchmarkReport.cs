@@ -39,6 +39,11 @@ public static class BenchmarkReport
             failed += await SectionAsync(report, "Auth: login and authenticated reads", () => AuthBenchmark.RunAsync(suiteOptions with { Concurrency = 4 }));
         }
 
+        if (options.Suites.Contains("auth-flood"))
+        {
+            failed += await SectionAsync(report, "Auth: logins during a registration flood", () => AuthFloodBenchmark.RunAsync(suiteOptions));
+        }
+
         if (options.Suites.Contains("transfer"))
         {
             failed += await SectionAsync(report, "Transfers (32 clients) and the same transfer as raw SQL", () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32 }));

@@ -53,8 +53,12 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
         // The load goes to Payment itself, not through the orchestrator's development TCP proxy (an extra process and
         // hop per request that no deployment has; Kong's cost is a gateway benchmark of its own).
-        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment"))
-            .WithEndpoint("http", e => e.IsProxied = false);
+        // Auth too: its registration flood comes from many client addresses, which the proxy would make one.
+        foreach (var direct in new[] { "payment", "auth" })
+        {
+            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == direct))
+                .WithEndpoint("http", e => e.IsProxied = false);
+        }
         var app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await app.StartAsync(timeout.Token);

@@ -72,7 +72,7 @@ public static class LoginEndpoint
         await throttle.ReleaseAsync(identifier, client);
         if (hasher.NeedsRehash(user.PasswordHash))
         {
-            var rehashed = await hasher.HashAsync(request.Password!, cancellationToken);
+            var rehashed = (await hasher.HashAsync(request.Password!, HashPriority.Login, cancellationToken))!;
             await db.Users.Where(u => u.Id == user.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, rehashed).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), cancellationToken);
         }

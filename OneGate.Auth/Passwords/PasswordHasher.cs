@@ -5,38 +5,50 @@ using Microsoft.Extensions.Options;
 
 namespace OneGate.Auth.Passwords;
 
-/// <summary>Argon2id password hashing with bounded concurrency and equal cost for unknown users.</summary>
-public sealed partial class PasswordHasher : IDisposable
+/// <summary>
+/// Argon2id password hashing with bounded concurrency, logins before registrations (<see cref="HashScheduler"/>),
+/// and equal cost for unknown users.
+/// </summary>
+public sealed partial class PasswordHasher
 {
     private readonly PasswordHashingOptions options;
-    private readonly SemaphoreSlim slots;
+    private readonly HashScheduler slots;
     private readonly Lazy<string> decoy;
 
     public PasswordHasher(IOptions<PasswordHashingOptions> options)
     {
         this.options = options.Value;
-        slots = new SemaphoreSlim(this.options.MaxConcurrentHashes);
+        slots = new HashScheduler(this.options.MaxConcurrentHashes, this.options.MaxWaitingRegistrations);
         // Verifying against a hash of the current cost makes "no such user" take as long as "wrong password".
         decoy = new Lazy<string>(() => HashNow(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
 
-    public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
+    /// <summary>False while a registration would be refused for lack of hashing capacity.</summary>
+    public bool HasRoomForRegistration => slots.HasRoomForRegistration;
+
+    /// <summary>The encoded hash, or null when a registration finds every slot busy and the line full.</summary>
+    public async Task<string?> HashAsync(string password, HashPriority priority, CancellationToken cancellationToken)
     {
-        await slots.WaitAsync(cancellationToken);
+        if (!await slots.TryEnterAsync(priority, cancellationToken))
+        {
+            return null;
+        }
+
         try
         {
             return HashNow(password);
         }
         finally
         {
-            slots.Release();
+            slots.Exit();
         }
     }
 
     /// <summary>Constant-time verification; pass <c>null</c> for an unknown user to spend the same time.</summary>
     public async Task<bool> VerifyAsync(string? encodedHash, string password, CancellationToken cancellationToken)
     {
-        await slots.WaitAsync(cancellationToken);
+        // A login is never refused: it waits, ahead of every registration.
+        await slots.TryEnterAsync(HashPriority.Login, cancellationToken);
         try
         {
             var ok = Argon2.Verify(encodedHash ?? decoy.Value, password);
@@ -44,7 +56,7 @@ public sealed partial class PasswordHasher : IDisposable
         }
         finally
         {
-            slots.Release();
+            slots.Exit();
         }
     }
 
@@ -58,8 +70,6 @@ public sealed partial class PasswordHasher : IDisposable
             || int.Parse(match.Groups["t"].Value, CultureInfo.InvariantCulture) != options.Iterations
             || int.Parse(match.Groups["p"].Value, CultureInfo.InvariantCulture) != options.Parallelism;
     }
-
-    public void Dispose() => slots.Dispose();
 
     private string HashNow(string password) =>
         Argon2.Hash(password, options.Iterations, options.MemoryKiB, options.Parallelism, Argon2Type.HybridAddressing, 32);

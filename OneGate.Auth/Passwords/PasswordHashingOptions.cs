@@ -23,4 +23,11 @@ public sealed class PasswordHashingOptions
     /// <summary>Hashes computed at once; each holds MemoryKiB, so this bounds memory under a login flood.</summary>
     [Range(1, 256)]
     public int MaxConcurrentHashes { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Registrations that may wait for a hash slot; more are refused with 503 and Retry-After. Logins always wait
+    /// and go first, so this bounds how long a registration can wait and how much a flood holds.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxWaitingRegistrations { get; set; } = 16;
 }

@@ -11,6 +11,8 @@ namespace OneGate.Auth.Registration;
 
 public static class RegisterEndpoint
 {
+    private const string BusyRetryAfterSeconds = "5";
+
     public static RouteGroupBuilder MapRegister(this RouteGroupBuilder group)
     {
         group.MapPost("/register", Register)
@@ -19,8 +21,11 @@ public static class RegisterEndpoint
             .WithDescription("Username is lower-cased; phone is stored as +628…. A taken username, e-mail or phone is 409 " +
                              "with USERNAME_TAKEN, EMAIL_TAKEN or PHONE_TAKEN (checked in that order); concurrent duplicates " +
                              "create exactly one user. Registrations per client are limited (429 TOO_MANY_ATTEMPTS with " +
-                             "Retry-After); a 409 counts too.")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+                             "Retry-After); a 409 counts too. When password hashing is saturated (logins go first) and " +
+                             "the registrations already waiting fill the line, the answer is 503 SERVICE_UNAVAILABLE with " +
+                             "Retry-After and nothing is created.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -32,6 +37,12 @@ public static class RegisterEndpoint
         if (account is null)
         {
             return Problems.Validation(errors);
+        }
+
+        // Under a flood most registrations are refused here, before they cost a Redis script and a query.
+        if (!hasher.HasRoomForRegistration)
+        {
+            return Busy(http);
         }
 
         var retryAfter = await throttle.TryReserveAsync(http.Connection.RemoteIpAddress);
@@ -56,13 +67,18 @@ public static class RegisterEndpoint
                 : UserConfiguration.PhoneUniqueIndex);
         }
 
+        if (await hasher.HashAsync(account.Password, HashPriority.Registration, cancellationToken) is not { } passwordHash)
+        {
+            return Busy(http);
+        }
+
         var now = time.GetUtcNow();
         var user = new User
         {
             Username = account.Username,
             Email = account.Email,
             Phone = account.Phone,
-            PasswordHash = await hasher.HashAsync(account.Password, cancellationToken),
+            PasswordHash = passwordHash,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -78,6 +94,14 @@ public static class RegisterEndpoint
 
         audit.Registered(user.Id);
         return TypedResults.Created("/api/auth/me", UserResponse.From(user));
+    }
+
+    /// <summary>Argon2 is busy with logins and a full line of registrations: refuse now rather than queue without bound.</summary>
+    private static ProblemHttpResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy",
+            "Too many registrations are being processed. Try again shortly.");
     }
 
     private static ProblemHttpResult Conflict(string? constraint) => constraint switch

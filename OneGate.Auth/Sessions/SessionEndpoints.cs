@@ -19,7 +19,10 @@ public static class SessionEndpoints
             .WithDescription("The presented token stops working. Within 10 s of its rotation (a retry whose answer was lost), " +
                              "or when its session was just logged out, a token gets 401 INVALID_REFRESH_TOKEN and nothing is " +
                              "revoked. Presented again later, a rotated token is treated as theft: every session of the user " +
-                             "is ended and the answer is 401 REFRESH_TOKEN_REUSED.");
+                             "is ended and the answer is 401 REFRESH_TOKEN_REUSED. When the session store fails mid-rotation " +
+                             "the answer is 503 SERVICE_UNAVAILABLE with Retry-After and the presented token stays valid: " +
+                             "retry with it.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/logout", Logout)
             .RequireAuthorization()

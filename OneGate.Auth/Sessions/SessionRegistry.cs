@@ -80,7 +80,7 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
 
         // A logout that ended the session while this rotation committed may have missed the new row: the new pair
         // must not outlive the session.
-        if (!await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime))
+        if (!await ExtendSessionOrUndoAsync(row, hash, nextHash))
         {
             await db.Authentications.Where(a => a.TokenHash == nextHash && a.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
@@ -89,6 +89,44 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
 
         audit.Refreshed(row.UserId, row.SessionId);
         return RotationResult.Rotated(issuer.Issue(row.UserId, row.SessionId, next));
+    }
+
+    /// <summary>
+    /// Extends the live-session key after the rotation committed. When Redis fails here the client never sees the
+    /// new pair, so the rotation is undone and the failure rethrown (503 with Retry-After): the client's retry with
+    /// the same token rotates normally instead of counting as a replay or as reuse.
+    /// </summary>
+    private async Task<bool> ExtendSessionOrUndoAsync(Authentication row, string hash, string nextHash)
+    {
+        try
+        {
+            return await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            await UndoRotationAsync(hash, nextHash);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the undelivered token and makes the presented one current again, unless a logout has revoked the
+    /// new row meanwhile (then the session is over and stays so). Runs to the end even if the client has gone.
+    /// </summary>
+    private async Task UndoRotationAsync(string hash, string nextHash)
+    {
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            var deleted = await db.Authentications.Where(a => a.TokenHash == nextHash && a.RevokedAt == null).ExecuteDeleteAsync();
+            if (deleted == 1)
+            {
+                await db.Authentications.Where(a => a.TokenHash == hash && a.ReplacedBy == nextHash)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, (DateTimeOffset?)null).SetProperty(a => a.ReplacedBy, (string?)null));
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        });
     }
 
     /// <summary>Ends one session: its access tokens fail at every service at once, its refresh tokens are revoked.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OneGate.Tests.Support;
+using StackExchange.Redis;
 
 namespace OneGate.Tests.Auth;
 
@@ -71,6 +72,40 @@ public sealed class RefreshRaceTests(OneGateAppFixture fixture)
             }
         }
 
+        await AssertAliveAsync(otherDevice);
+    }
+
+    [Fact]
+    public async Task Refresh_whose_session_store_write_fails_is_503_and_the_same_token_then_rotates_without_reuse()
+    {
+        var user = await TestUsers.RegisterAndLoginAsync(auth);
+        var otherDevice = await TestUsers.LoginAsync(auth, user);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(
+            await fixture.App.GetConnectionStringAsync("redis") + ",allowAdmin=true");
+        var server = redis.GetServer(redis.GetEndPoints().Single());
+
+        // Reads go on, writes wait: the rotation finds its session and commits in Postgres, then its Redis write
+        // (the session's new expiry) times out — the failure after the database part committed.
+        await server.ExecuteAsync("CLIENT", "PAUSE", "20000", "WRITE");
+        HttpResponseMessage failed;
+        try
+        {
+            failed = await auth.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken });
+        }
+        finally
+        {
+            await server.ExecuteAsync("CLIENT", "UNPAUSE");
+        }
+
+        using (failed)
+        {
+            await ProblemAssert.IsProblem(failed, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+            Assert.True(failed.Headers.RetryAfter is not null, "503 without Retry-After");
+        }
+
+        var retried = await RefreshAsync(user.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, retried.Status);
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(retried.RefreshToken!)).Status);
         await AssertAliveAsync(otherDevice);
     }
 

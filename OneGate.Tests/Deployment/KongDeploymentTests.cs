@@ -168,7 +168,7 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
 
     [Theory]
     [MemberData(nameof(AllOverlays))]
-    public void Kong_believes_x_forwarded_for_only_from_the_router_network(string overlay)
+    public void Kong_believes_x_forwarded_for_only_from_where_the_router_connects(string overlay)
     {
         var rendered = RenderedManifests.Overlay(overlay);
         var env = rendered.EnvironmentOf(KongContainer(rendered));
@@ -176,8 +176,14 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         Assert.Equal("X-Forwarded-For", env["KONG_REAL_IP_HEADER"]);
         Assert.Equal("on", env["KONG_REAL_IP_RECURSIVE"]);
         var trusted = env["KONG_TRUSTED_IPS"].Split(',', StringSplitOptions.TrimEntries);
-        Assert.NotEmpty(trusted);
         Assert.All(trusted, AssertNarrowNetwork);
+        var networks = trusted.Select(System.Net.IPNetwork.Parse).ToList();
+        // The pod network (where the services expect Kong, and where router pods and OVN-Kubernetes' host-network
+        // traffic come from), and the nodes' own network (host-network routers without the overlay).
+        var podNetworks = ServiceKnownNetworks(rendered).ToList();
+        Assert.NotEmpty(podNetworks);
+        Assert.All(podNetworks, pod => Assert.Contains(networks, n => Covers(n, pod)));
+        Assert.Contains(networks, n => !podNetworks.Any(pod => Covers(pod, n) || Covers(n, pod)));
     }
 
     [Theory]
@@ -242,6 +248,15 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         var prometheus = rendered.PodOf("prometheus").Metadata.Labels;
         Assert.True(NetworkPolicyTests.Allowed(rendered.All<V1NetworkPolicy>().ToList(), prometheus, kong.Metadata.Labels, statusPort));
     }
+
+    private static bool Covers(System.Net.IPNetwork outer, System.Net.IPNetwork inner) =>
+        outer.PrefixLength <= inner.PrefixLength && outer.Contains(inner.BaseAddress);
+
+    private static IEnumerable<System.Net.IPNetwork> ServiceKnownNetworks(RenderedManifests rendered) =>
+        BehindKong.SelectMany(service => rendered.EnvironmentOf(rendered.PodOf(service).Spec.Containers.Single())
+                .Where(e => e.Key.StartsWith("OneGate__ForwardedHeaders__KnownNetworks__", StringComparison.Ordinal))
+                .Select(e => System.Net.IPNetwork.Parse(e.Value)))
+            .Distinct();
 
     private static void AssertNarrowNetwork(string cidr)
     {

@@ -58,15 +58,21 @@ public sealed class NetworkPolicyTests
     [Theory]
     [InlineData("staging")]
     [InlineData("production")]
-    public void Kong_proxy_is_open_to_the_router_namespace_only(string overlay)
+    public void Kong_proxy_is_open_to_the_router_only_on_the_pod_or_the_host_network(string overlay)
     {
         var rule = RenderedManifests.Overlay(overlay).Get<V1NetworkPolicy>("kong-from-router").Spec.Ingress
             .Single(r => r.Ports.Any(p => p.Port.Value == "8000"));
 
-        var from = Assert.Single(rule.FromProperty);
-        Assert.Null(from.PodSelector);
-        Assert.Null(from.IpBlock);
-        Assert.Equal("", from.NamespaceSelector.MatchLabels["policy-group.network.openshift.io/ingress"]);
+        Assert.All(rule.FromProperty, from =>
+        {
+            Assert.Null(from.PodSelector);
+            Assert.Null(from.IpBlock);
+        });
+        // A router on the pod network (ingress namespaces) or on the host network (HostNetwork publishing).
+        Assert.Equal(
+            ["policy-group.network.openshift.io/host-network", "policy-group.network.openshift.io/ingress"],
+            rule.FromProperty.Select(f => Assert.Single(f.NamespaceSelector.MatchLabels))
+                .Select(l => { Assert.Equal("", l.Value); return l.Key; }).Order(StringComparer.Ordinal));
     }
 
     [Fact]
