@@ -2,16 +2,19 @@ namespace OneGate.Auth.Passwords;
 
 /// <summary>
 /// The Argon2 slots (each runs one hash and holds its memory) and who gets the next free one. A freed slot goes
-/// to the oldest waiting login, else to the oldest waiting registration, so a registration flood never delays a
-/// login by more than the hashes already running. Registrations wait in a bounded line; when it is full they are
-/// refused at once, so a flood costs neither memory nor an ever-growing wait.
+/// to the oldest waiting login, else to the oldest waiting registration; and registrations never hold every slot
+/// (with two or more, one is kept for logins), so a registration flood neither delays a login behind its hashes nor
+/// takes every core from the logins' own request work. Registrations wait in a bounded line; when it is full they
+/// are refused at once, so a flood costs neither memory nor an ever-growing wait.
 /// </summary>
 public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
 {
     private readonly Lock gate = new();
     private readonly LinkedList<TaskCompletionSource> logins = new();
     private readonly LinkedList<TaskCompletionSource> registrations = new();
+    private readonly int registrationSlots = Math.Max(1, slots - 1);
     private int free = slots;
+    private int runningRegistrations;
 
     /// <summary>Registrations now waiting for a slot (for tests and metrics).</summary>
     public int WaitingRegistrations
@@ -35,24 +38,28 @@ public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
         {
             lock (gate)
             {
-                return free > 0 || registrations.Count < maxWaitingRegistrations;
+                return RegistrationMayStart || registrations.Count < maxWaitingRegistrations;
             }
         }
     }
 
+    private bool RegistrationMayStart => free > 0 && runningRegistrations < registrationSlots;
+
     /// <summary>
     /// Takes a slot, waiting if needed; false when a registration finds the line full. A true answer must be
-    /// followed by <see cref="Exit"/>.
+    /// followed by <see cref="Exit"/> with the same priority.
     /// </summary>
     public async Task<bool> TryEnterAsync(HashPriority priority, CancellationToken cancellationToken)
     {
         LinkedListNode<TaskCompletionSource> node;
         lock (gate)
         {
-            // Someone waits only while every slot is busy, so a free slot means nobody is ahead.
-            if (free > 0)
+            // A login waits only while every slot is busy, a registration also while registrations hold their share:
+            // a slot it may take now means nobody of its kind is ahead.
+            if (priority == HashPriority.Login ? free > 0 : RegistrationMayStart)
             {
                 free--;
+                runningRegistrations += priority == HashPriority.Registration ? 1 : 0;
                 return true;
             }
 
@@ -73,13 +80,20 @@ public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
         return true;
     }
 
-    /// <summary>Gives the slot to the next waiter (logins first) or frees it.</summary>
-    public void Exit()
+    /// <summary>Gives the slot of a finished hash of <paramref name="priority"/> to the next waiter (logins first) or frees it.</summary>
+    public void Exit(HashPriority priority)
     {
         TaskCompletionSource? next;
         lock (gate)
         {
-            next = TakeFirst(logins) ?? TakeFirst(registrations);
+            runningRegistrations -= priority == HashPriority.Registration ? 1 : 0;
+            next = TakeFirst(logins);
+            if (next is null && runningRegistrations < registrationSlots && TakeFirst(registrations) is { } registration)
+            {
+                runningRegistrations++;
+                next = registration;
+            }
+
             if (next is null)
             {
                 free++;

@@ -40,7 +40,7 @@ public sealed partial class PasswordHasher
         }
         finally
         {
-            slots.Exit();
+            slots.Exit(priority);
         }
     }
 
@@ -56,7 +56,7 @@ public sealed partial class PasswordHasher
         }
         finally
         {
-            slots.Exit();
+            slots.Exit(HashPriority.Login);
         }
     }
 

@@ -11,20 +11,22 @@ public sealed class HashSchedulerTests
     private static readonly TimeSpan Granted = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task With_every_slot_busy_a_login_gets_the_next_slot_before_registrations_queued_earlier()
+    public async Task Registrations_never_hold_every_slot_and_a_login_gets_the_next_slot_before_registrations_queued_earlier()
     {
         var scheduler = new HashScheduler(slots: 2, maxWaitingRegistrations: 8);
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
-        Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
         var queued = Enumerable.Range(0, 5).Select(_ => scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)).ToList();
+        Assert.All(queued, r => Assert.False(r.IsCompleted)); // the second slot is kept for logins
+
+        Assert.True(await scheduler.TryEnterAsync(HashPriority.Login, CancellationToken.None).WaitAsync(Granted));
         var login = scheduler.TryEnterAsync(HashPriority.Login, CancellationToken.None);
         Assert.False(login.IsCompleted);
 
-        scheduler.Exit();
+        scheduler.Exit(HashPriority.Registration);
 
         Assert.True(await login.WaitAsync(Granted));
         Assert.All(queued, r => Assert.False(r.IsCompleted));
-        scheduler.Exit();
+        scheduler.Exit(HashPriority.Login);
         Assert.True(await queued[0].WaitAsync(Granted)); // then the oldest registration
         Assert.All(queued.Skip(1), r => Assert.False(r.IsCompleted));
     }
@@ -42,13 +44,15 @@ public sealed class HashSchedulerTests
         Assert.Equal(3, scheduler.WaitingRegistrations);
 
         // Every login, then every waiting registration, each as the previous holder exits.
-        foreach (var next in logins.Concat(waiting))
+        var holder = HashPriority.Registration;
+        foreach (var (next, priority) in logins.Select(l => (l, HashPriority.Login)).Concat(waiting.Select(w => (w, HashPriority.Registration))))
         {
-            scheduler.Exit();
+            scheduler.Exit(holder);
             Assert.True(await next.WaitAsync(Granted));
+            holder = priority;
         }
 
-        scheduler.Exit();
+        scheduler.Exit(holder);
         Assert.True(scheduler.HasRoomForRegistration);
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)); // the slot is free again
     }
@@ -66,9 +70,9 @@ public sealed class HashSchedulerTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         Assert.Equal(0, scheduler.WaitingRegistrations);
-        scheduler.Exit();
+        scheduler.Exit(HashPriority.Login);
         Assert.True(await login.WaitAsync(Granted));
-        scheduler.Exit();
+        scheduler.Exit(HashPriority.Login);
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
     }
 }
