@@ -67,7 +67,9 @@ public static class ProblemDetailsDefaults
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
+            // A Redis that refuses writes for a while (READONLY after a failover, LOADING, OOM) is unavailable too.
             if (e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException
+                or StackExchange.Redis.RedisServerException { Message: ['R', 'E', 'A', 'D', 'O', 'N', 'L', 'Y', ..] or ['L', 'O', 'A', 'D', 'I', 'N', 'G', ..] or ['O', 'O', 'M', ..] }
                 or Npgsql.NpgsqlException { IsTransient: true }
                 or Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or ['0', '8', ..] })
             {

@@ -14,7 +14,8 @@ public sealed partial class AuthAudit(ILoggerFactory loggerFactory)
 
     public void LoginFailed(int? userId, string? ip) => LogLoginFailed(logger, userId, ip);
 
-    public void LoginThrottled(int? userId, string? ip, int retryAfterSeconds) => LogLoginThrottled(logger, userId, ip, retryAfterSeconds);
+    /// <summary>A refused attempt; the identifier as its (hashed) throttle key, so operators see which one is attacked without the raw text.</summary>
+    public void LoginThrottled(string identifierKey, string? ip, int retryAfterSeconds) => LogLoginThrottled(logger, identifierKey, ip, retryAfterSeconds);
 
     public void Refreshed(int userId, Guid sessionId) => LogRefreshed(logger, userId, sessionId);
 
@@ -31,8 +32,8 @@ public sealed partial class AuthAudit(ILoggerFactory loggerFactory)
     [LoggerMessage(1003, LogLevel.Warning, "audit login.failure user={UserId} ip={Ip}")]
     private static partial void LogLoginFailed(ILogger logger, int? userId, string? ip);
 
-    [LoggerMessage(1004, LogLevel.Warning, "audit login.throttled user={UserId} ip={Ip} retryAfter={RetryAfterSeconds}s")]
-    private static partial void LogLoginThrottled(ILogger logger, int? userId, string? ip, int retryAfterSeconds);
+    [LoggerMessage(1004, LogLevel.Warning, "audit login.throttled identifier={IdentifierKey} ip={Ip} retryAfter={RetryAfterSeconds}s")]
+    private static partial void LogLoginThrottled(ILogger logger, string identifierKey, string? ip, int retryAfterSeconds);
 
     [LoggerMessage(1005, LogLevel.Information, "audit refresh user={UserId} session={SessionId}")]
     private static partial void LogRefreshed(ILogger logger, int userId, Guid sessionId);

@@ -23,7 +23,7 @@ internal static class Extensions
         builder.AddRedisClient("redis");
 
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section);
+        builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RegistrationThrottleOptions>().BindConfiguration(RegistrationThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -54,14 +54,13 @@ public static class LoginEndpoint
         var retryAfter = await throttle.TryReserveAsync(identifier, client);
         if (retryAfter > 0)
         {
-            audit.LoginThrottled(null, ip, retryAfter);
+            audit.LoginThrottled(LoginThrottle.IdentifierKey(identifier), ip, retryAfter);
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many failed attempts",
                 $"Too many failed login attempts. Try again in {retryAfter} seconds.");
         }
 
-        var user = await FindUserAsync(db, identifier, cancellationToken);
-        var passwordOk = await hasher.VerifyAsync(user?.PasswordHash, request.Password!, cancellationToken);
+        var (user, passwordOk) = await VerdictAsync(db, hasher, throttle, identifier, client, request.Password!, cancellationToken);
         if (!passwordOk || user is null || !user.IsActive)
         {
             audit.LoginFailed(user?.Id, ip);
@@ -83,6 +82,26 @@ public static class LoginEndpoint
     }
 
     /// <summary>By username, e-mail or phone; when one string matches several users, the username wins.</summary>
+    /// <summary>
+    /// Looks the user up and checks the password. Without a verdict (database down, the request aborted while waiting
+    /// for Argon2) the reservation is given back: only a checked wrong password counts as a failure, so nobody can
+    /// run up someone else's failures by making attempts time out.
+    /// </summary>
+    private static async Task<(User? User, bool PasswordOk)> VerdictAsync(AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle,
+        string identifier, System.Net.IPAddress? client, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var user = await FindUserAsync(db, identifier, cancellationToken);
+            return (user, await hasher.VerifyAsync(user?.PasswordHash, password, cancellationToken));
+        }
+        catch
+        {
+            await throttle.UnreserveAsync(identifier, client);
+            throw;
+        }
+    }
+
     private static async Task<User?> FindUserAsync(AuthDbContext db, string identifier, CancellationToken cancellationToken)
     {
         var phone = PhoneNumber.Normalise(identifier);

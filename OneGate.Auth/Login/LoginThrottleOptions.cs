@@ -27,7 +27,19 @@ public sealed class LoginThrottleOptions : IValidatableObject
     [Range(1, 100_000)]
     public int IdentifierUnderAttackAfter { get; set; } = 30;
 
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Under attack, clients that have not failed the identifier share a bucket of this many attempts, refilled one per
+    /// <see cref="CleanClientInterval"/>: an attacker rotating addresses gets that many guesses, not one per address, and
+    /// the owner on a fresh address is at worst slowed by one interval.
+    /// </summary>
+    [Range(1, 1000)]
+    public int CleanClientBurst { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CleanClientInterval { get; set; } = TimeSpan.FromSeconds(36);
 
     /// <summary>
     /// Networks (CIDR) whose clients are not held to <see cref="MaxFailuresPerClient"/>: a proxy every caller shares

@@ -69,6 +69,8 @@ public static class RegisterEndpoint
 
         if (await hasher.HashAsync(account.Password, HashPriority.Registration, cancellationToken) is not { } passwordHash)
         {
+            // Refused for our capacity, not the client's behaviour: the registration does not count against its limit.
+            await throttle.UnreserveAsync(http.Connection.RemoteIpAddress);
             return Busy(http);
         }
 

@@ -15,6 +15,7 @@ public sealed class RegistrationThrottleOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxPerClient { get; set; } = 10;
 
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>

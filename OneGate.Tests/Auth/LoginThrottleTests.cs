@@ -106,6 +106,38 @@ public sealed class LoginThrottleTests(OneGateAppFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, sameAccountPhone.Status);
     }
 
+    [Fact]
+    public async Task Under_attack_fresh_addresses_share_a_bucket_of_guesses_instead_of_one_each()
+    {
+        var owner = await TestUsers.RegisterAsync(auth);
+        var clients = Enumerable.Range(0, 6 + 40).Select(_ => DirectClients.Create(fixture, "auth", DirectClients.NewAddress())).ToList();
+        try
+        {
+            // 30 failures (6 addresses × 5): the username is under attack.
+            foreach (var client in clients.Take(6))
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(client, owner.Username, "guess " + i)).Status);
+                }
+            }
+
+            // 40 addresses that never failed, at once: the bucket (20) decides, not the number of addresses.
+            var fresh = await Task.WhenAll(clients.Skip(6).Select(c => LoginAsync(c, owner.Username, "fresh guess")));
+
+            Assert.Equal(20, fresh.Count(a => a.Status == HttpStatusCode.Unauthorized));
+            Assert.All(fresh.Where(a => a.Status != HttpStatusCode.Unauthorized), a =>
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, a.Status);
+                Assert.InRange(a.RetryAfter!.Value, 1, 36); // slowed by one refill interval, never locked out for the window
+            });
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
     private static async Task<Answer> LoginAsync(HttpClient client, string identifier, string password)
     {
         using var response = await client.PostAsJsonAsync("/api/auth/login", new { username = identifier, password });

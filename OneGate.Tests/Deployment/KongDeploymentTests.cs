@@ -174,7 +174,7 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         var env = rendered.EnvironmentOf(KongContainer(rendered));
 
         Assert.Equal("X-Forwarded-For", env["KONG_REAL_IP_HEADER"]);
-        Assert.Equal("on", env["KONG_REAL_IP_RECURSIVE"]);
+        Assert.Equal("off", env["KONG_REAL_IP_RECURSIVE"]);
         var trusted = env["KONG_TRUSTED_IPS"].Split(',', StringSplitOptions.TrimEntries);
         Assert.All(trusted, AssertNarrowNetwork);
         var networks = trusted.Select(System.Net.IPNetwork.Parse).ToList();

@@ -12,12 +12,13 @@ namespace OneGate.Tests.Support;
 public static class DirectClients
 {
     // Each call gets an address no other test has used in this run: counters in Redis live for the whole run.
-    private static int next = 0x01_00_00;
+    // 250 host numbers (2..251) per third byte, 256 third bytes per second byte, from 127.1.0.2 on.
+    private static int issued;
 
     public static IPAddress NewAddress()
     {
-        var n = Interlocked.Increment(ref next);
-        return new IPAddress([127, (byte)(n >> 16), (byte)(n >> 8), (byte)(n % 250 + 2)]);
+        var n = Interlocked.Increment(ref issued) - 1;
+        return new IPAddress([127, (byte)(1 + (n / (250 * 256))), (byte)(n / 250 % 256), (byte)((n % 250) + 2)]);
     }
 
     /// <summary>A client of the resource's first replica, connecting from <paramref name="source"/>.</summary>

@@ -24,6 +24,6 @@ public sealed class TopUpReconciliationTests(OneGateAppFixture fixture)
         var id = silent.Json.GetProperty("transactionId").GetString()!;
 
         // Due 3 s after it was recorded and asked within a pass or two, although every older row is still pending.
-        await payment.ReachesAsync(user, id, "SUCCESS", TimeSpan.FromSeconds(7));
+        await payment.ReachesAsync(user, id, "SUCCESS", TimeSpan.FromSeconds(10));
     }
 }
