@@ -11,8 +11,8 @@ namespace OneGate.Payment.Idempotency;
 
 /// <summary>
 /// Stripe-style idempotency, stored in Postgres: the same key and body within 24 h returns the first
-/// response again (<c>Idempotent-Replayed: true</c>) and moves money once; the same key with another body is
-/// 422. Pay, transfer and refund store the key only with their final answer, in the same database transaction
+/// response again (<c>Idempotent-Replayed: true</c>) and moves money once; the same key with another body (other
+/// JSON values, see <see cref="CanonicalJson"/>) is 422. Pay, transfer and refund store the key only with their final answer, in the same database transaction
 /// as the money movement (<see cref="Completed"/>): a concurrent request with the key waits for that transaction and
 /// then replays it, and a crash leaves neither money moved nor the key taken. A top-up waits on its provider, so
 /// it claims the key first (<see cref="ClaimAsync"/>) and a concurrent request gets 409 until it finishes.
@@ -223,9 +223,10 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
 
     private string RequestHash(string method, string path, object request)
     {
-        // The parsed body, re-serialised: whitespace or key order in the client's JSON does not matter.
-        var canonical = $"{method} {path}\n{JsonSerializer.Serialize(request, request.GetType(), json.Value.SerializerOptions)}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        // The bound body in its canonical form: key order, whitespace, escapes and the written form of a number
+        // (1000 or 1000.00) do not matter; fields the request does not read do not count either.
+        var body = CanonicalJson.Of(JsonSerializer.Serialize(request, request.GetType(), json.Value.SerializerOptions));
+        return Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes($"{method} {path}\n"), .. body]));
     }
 
     private static IdempotencyClaim.Rejected Reject(int status, string code, string title, string detail) =>

@@ -181,10 +181,11 @@ public sealed partial class Ledger(PaymentDbContext db, IOptions<PaymentLimits> 
             Type = type,
             Status = TransactionStatus.Success,
             Direction = direction,
-            Amount = amount,
+            // With two decimals like the stored row, so the answer echoes 1000.00 for a request of 1000.
+            Amount = MoneyRules.TwoDecimals(amount),
             // A pending row shows the balance at the time it was recorded, before equal to after.
-            BalanceBefore = before ?? account.Balance,
-            BalanceAfter = after ?? account.Balance,
+            BalanceBefore = MoneyRules.TwoDecimals(before ?? account.Balance),
+            BalanceAfter = MoneyRules.TwoDecimals(after ?? account.Balance),
             LedgerSequence = movement?.LedgerSequence,
             Currency = "IDR",
             Description = description,

@@ -28,7 +28,8 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
 {
     /// <summary>The idempotency rules of these endpoints, for their OpenAPI descriptions.</summary>
     public const string IdempotencyRules = "Requires Idempotency-Key: a retry with it replays the first answer (Idempotent-Replayed: true); " +
-                                           "a concurrent request with it waits for the first and replays it; another body with it is " +
+                                           "a concurrent request with it waits for the first and replays it (bodies compare by JSON value: key order, " +
+                                           "whitespace and number form such as 100 or 100.00 do not count); another body with it is " +
                                            "422 IDEMPOTENCY_KEY_REUSED. ";
 
     public async Task<IResult> ExecuteAsync(HttpContext http, object request,

@@ -13,11 +13,16 @@ public static class MoneyRules
         {
             errors[field] = ["Required: a positive IDR amount with at most 2 decimals."];
         }
-        else if (amount <= 0 || amount > MaxAmount || decimal.Round(amount.Value, 2) != amount.Value)
+        else if (amount <= 0 || amount > MaxAmount || amount.Value.Scale > 2)
         {
+            // The scale is the number of fraction digits as written (JSON 1000.000 parses with scale 3), so a
+            // third digit is refused even when it is zero.
             errors[field] = [$"Must be greater than 0, at most {MaxAmount:0.00}, with at most 2 decimals."];
         }
     }
+
+    /// <summary>A validated amount with exactly two fraction digits (1000 becomes 1000.00), as stored and echoed.</summary>
+    public static decimal TwoDecimals(decimal amount) => decimal.Round(amount, 2) + 0.00m;
 
     public static void Text(string? value, int maxLength, Dictionary<string, string[]> errors, string field, bool required = false)
     {

@@ -56,6 +56,51 @@ public sealed class IdempotencyTests(OneGateAppFixture fixture)
     }
 
     [Fact]
+    public async Task Same_key_with_the_same_values_in_another_form_replays_and_another_value_is_422()
+    {
+        var user = await payment.FundedUserAsync(auth, 100_000m);
+        var key = Guid.NewGuid().ToString();
+
+        var first = await payment.PostJsonAsync(user, "/api/payments/pay", """{"amount":1000,"merchant":"Warung"}""", key);
+        var reformatted = await payment.PostJsonAsync(user, "/api/payments/pay", "{ \"merchant\" : \"W\\u0061rung\",\n  \"amount\" : 1000.00 }", key);
+        var oneDecimal = await payment.PostJsonAsync(user, "/api/payments/pay", """{"merchant":"Warung","amount":1000.0}""", key);
+        var otherAmount = await payment.PostJsonAsync(user, "/api/payments/pay", """{"amount":1000.01,"merchant":"Warung"}""", key);
+        var otherField = await payment.PostJsonAsync(user, "/api/payments/pay", """{"amount":1000,"merchant":"Warung","description":"x"}""", key);
+
+        Assert.True(first.Status == HttpStatusCode.Created, first.Body);
+        foreach (var replay in new[] { reformatted, oneDecimal })
+        {
+            Assert.True(replay.Status == HttpStatusCode.Created, replay.Body);
+            Assert.Equal(first.Body, replay.Body);
+            Assert.Equal("true", replay.Message.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+
+        await ProblemAssert.IsProblem(otherAmount.Message, HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        await ProblemAssert.IsProblem(otherField.Message, HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        Assert.Equal(99_000m, await payment.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_with_one_key_and_bodies_differing_only_in_form_move_money_once()
+    {
+        var user = await payment.FundedUserAsync(auth, 100_000m);
+        var key = Guid.NewGuid().ToString();
+        string[] forms =
+        [
+            """{"amount":1000,"merchant":"Warung"}""",
+            """{"merchant":"Warung","amount":1000.00}""",
+            """{ "amount" : 1000.0 , "merchant" : "Warung" }""",
+            """{"merchant":"Warung","description":null,"amount":1000}""",
+        ];
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => payment.PostJsonAsync(user, "/api/payments/pay", forms[i % forms.Length], key)));
+
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Created, a.Body));
+        Assert.Single(answers.Select(a => a.Body).Distinct());
+        Assert.Equal(99_000m, await payment.BalanceAsync(user));
+    }
+
+    [Fact]
     public async Task Keys_are_scoped_to_the_caller()
     {
         var a = await payment.FundedUserAsync(auth, 50_000m);

@@ -9,9 +9,20 @@ public sealed class PaymentApi(HttpClient payment)
 {
     public sealed record Response(HttpStatusCode Status, JsonElement Json, HttpResponseMessage Message, string Body);
 
-    public async Task<Response> PostAsync(TestUser user, string path, object body, string? key = null)
+    public Task<Response> PostAsync(TestUser user, string path, object body, string? key = null) =>
+        SendAsync(user.Authorized(HttpMethod.Post, path, body), key);
+
+    /// <summary>Posts JSON text exactly as written (number forms, key order, whitespace).</summary>
+    public Task<Response> PostJsonAsync(TestUser user, string path, string json, string? key = null)
     {
-        using var request = user.Authorized(HttpMethod.Post, path, body);
+        var request = user.Authorized(HttpMethod.Post, path);
+        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        return SendAsync(request, key);
+    }
+
+    private async Task<Response> SendAsync(HttpRequestMessage message, string? key)
+    {
+        using var request = message;
         request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
         var response = await payment.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -113,6 +113,18 @@ public sealed class HistoryTests(OneGateAppFixture fixture)
         Assert.Contains(lines, l => l.GetProperty("type").GetString() == "TRANSFER" && l.GetProperty("amount").GetDecimal() == 5_000m);
     }
 
+    [Fact]
+    public async Task Summary_without_movements_echoes_zero_amounts_with_two_fraction_digits()
+    {
+        var user = await TestUsers.RegisterAndLoginAsync(auth);
+
+        using var response = await transactions.SendAsync(user.Authorized(HttpMethod.Get, "/api/transactions/summary"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        Assert.Contains("\"inflow\":0.00,\"outflow\":0.00,", body, StringComparison.Ordinal);
+    }
+
     private sealed record Item(string TransactionId, string Type, string Status, DateTimeOffset CreatedAt);
 
     private sealed record Page(List<Item> Items, string? NextCursor);

@@ -70,8 +70,10 @@ public static class SummaryEndpoint
         var byType = lines.GroupBy(l => (l.Type, l.Status))
             .Select(g => new SummaryLine(g.Key.Type, g.Key.Status, g.Sum(l => l.Count), g.Sum(l => l.Amount)))
             .OrderBy(l => l.Type).ThenBy(l => l.Status).ToList();
-        var inflow = lines.Where(l => l.Status == TransactionStatus.Success && l.Direction == TransactionDirection.Credit).Sum(l => l.Amount);
-        var outflow = lines.Where(l => l.Status == TransactionStatus.Success && l.Direction == TransactionDirection.Debit).Sum(l => l.Amount);
+        var settled = lines.Where(l => l.Status == TransactionStatus.Success).ToList();
+        // Summed from 0.00, not LINQ's 0, so a period without movements is echoed 0.00 like every amount.
+        var inflow = settled.Where(l => l.Direction == TransactionDirection.Credit).Aggregate(0.00m, (sum, l) => sum + l.Amount);
+        var outflow = settled.Where(l => l.Direction == TransactionDirection.Debit).Aggregate(0.00m, (sum, l) => sum + l.Amount);
         return new Summary(fromTime, toTime, "IDR", inflow, outflow, byType);
     }
 }

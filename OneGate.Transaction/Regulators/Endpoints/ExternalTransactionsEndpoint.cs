@@ -24,9 +24,11 @@ public static class ExternalTransactionsEndpoint
 
                 Personal data: no email, no name, no description or external reference. `accountRef` is a stable
                 pseudonym of the account (HMAC-SHA256 with a server secret): the same account always has the same
-                `accountRef`, and it cannot be turned back into the account. `maskedUsername` and `maskedPhone` are
-                always null: usernames and phone numbers are held only by the Auth service, which this service does
-                not read, so nothing identifying (masked or not) is ever returned.
+                `accountRef`, and it cannot be turned back into the account. `maskedUsername` keeps the first two and
+                the last character with `***` between (`bu***i`; names of 3 characters or fewer are `***`);
+                `maskedPhone` keeps the first five digits after `+` and the last four, every other digit `*`
+                (`+62812****5678`; fewer than 10 digits: `+***`). Never null: a user whose name or phone this service
+                does not hold is masked whole (`***`, `+***`); today it holds none (they live in the Auth service).
 
                 Needs `X-API-Key` with READ_TRANSACTIONS. Every response to a valid key carries `RateLimit-Limit`,
                 `RateLimit-Remaining` and `RateLimit-Reset` for the key's most constrained window.
@@ -133,8 +135,10 @@ public static class ExternalTransactionsEndpoint
 
         var page = rows.Take(pageSize).ToList();
         var next = rows.Count > pageSize ? new History.HistoryCursor(page[^1].CreatedAt, page[^1].Id).Encode() : null;
+        // This service holds no usernames or phones yet (they live in Auth), so rows are masked from nothing.
         var items = page.Select(t => new RegulatorTransaction(t.TransactionId, pseudonyms.Of(t.AccountId), t.Type, t.Status, t.Direction,
-            t.Amount, t.Currency.Trim(), t.PaymentMethod, t.CreatedAt, MaskedUsername: null, MaskedPhone: null)).ToList();
+            t.Amount, t.Currency.Trim(), t.PaymentMethod, t.CreatedAt,
+            MaskedUsername: PersonalDataMask.Username(null), MaskedPhone: PersonalDataMask.Phone(null))).ToList();
         return TypedResults.Ok(new RegulatorTransactionPage(items, next));
     }
 
