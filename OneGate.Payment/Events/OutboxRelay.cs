@@ -116,9 +116,13 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
         {
-            // A session that may still hold the lock must be closed, not pooled; a dead one took the lock with it.
-            NpgsqlConnection.ClearPool(connection);
-            logger.LogWarning("Outbox relay lock not released by unlock; its session is closed instead: {Reason}", ex.Message);
+            // A dead session took the lock with it (and Npgsql cleared the pool). One that may still hold it must be
+            // closed, not pooled.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                NpgsqlConnection.ClearPool(connection);
+                logger.LogWarning("Outbox relay lock not released by unlock; the pool's sessions are closed instead: {Reason}", ex.Message);
+            }
         }
     }
 

@@ -86,8 +86,14 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && TransientFailure.Is(ex))
                 {
-                    // Nothing wrong with the events: wait for the database, for as long as it takes.
+                    // Nothing wrong with the events: wait for the database, for as long as it takes. A large batch that
+                    // keeps timing out may be too much for one transaction: smaller ones, never a dead letter.
                     outage = outage == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(outage.Ticks * 2, MaxOutageBackoff.Ticks));
+                    if (batch.Count > 1 && outage == MaxOutageBackoff)
+                    {
+                        ReadOneAtATime(batch, oneAtATime);
+                    }
+
                     logger.LogWarning("{Count} events from {Partition}@{Offset} wait for the database, retry in {Delay} ms: {Reason}",
                         batch.Count, batch[0].Partition.Value, batch[0].Offset.Value, (int)outage.TotalMilliseconds, ex.Message);
                     Rewind(consumer, batch);
@@ -106,11 +112,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 {
                     logger.LogWarning("{Count} events from {Partition}@{Offset} failed {Attempts} times; applying them one at a time: {Reason}",
                         batch.Count, batch[0].Partition.Value, batch[0].Offset.Value, attempts, ex.Message);
-                    foreach (var partition in batch.GroupBy(r => r.TopicPartition))
-                    {
-                        oneAtATime[partition.Key] = partition.Max(r => r.Offset.Value);
-                    }
-
+                    ReadOneAtATime(batch, oneAtATime);
                     attempts = 0;
                     Rewind(consumer, batch);
                     continue;
@@ -230,6 +232,15 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
         // The users' cached history and summary are stale from now on (Payment bumped too, right after its commit;
         // this covers a bump that did not reach Redis). Best effort: entries also expire by their TTL.
         await HistoryGeneration.BumpAsync(redis, events.Select(e => e.Event.Transaction.UserId).Where(id => id > 0), logger);
+    }
+
+    /// <summary>Each of the batch's partitions is read one message at a time up to the batch's last offset there.</summary>
+    private static void ReadOneAtATime(List<ConsumeResult<string, string>> batch, Dictionary<TopicPartition, long> oneAtATime)
+    {
+        foreach (var partition in batch.GroupBy(r => r.TopicPartition))
+        {
+            oneAtATime[partition.Key] = partition.Max(r => r.Offset.Value);
+        }
     }
 
     /// <summary>Reads the batch again: each of its partitions goes back to its first offset in it.</summary>
