@@ -1,5 +1,6 @@
 using OneGate.Transaction;
 using OneGate.Transaction.Diagnostics;
+using OneGate.Transaction.Events;
 using OneGate.Transaction.Extensions;
 using OneGate.Transaction.Regulators;
 
@@ -7,6 +8,12 @@ using OneGate.Transaction.Regulators;
 if (await RegulatorAccess.TryRunCommandAsync(args) is { } exitCode)
 {
     return exitCode;
+}
+
+// `OneGate.Transaction dead-letters list|replay ...` lists or replays the events the consumer set aside, and exits.
+if (args is ["dead-letters", ..])
+{
+    return await DeadLettersCommand.RunAsync(args, RegulatorAccess.CommandConfiguration(), Console.Out, Console.Error);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -31,5 +31,11 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.HasIndex(o => o.Id)
             .HasFilter("sent_at IS NULL")
             .HasDatabaseName("ix_outbox_messages_unsent");
+
+        // The relay skips what waits behind an account's failed message: the few failed rows are found here, not
+        // by scanning the whole backlog for each batch.
+        builder.HasIndex(o => new { o.MessageKey, o.Id })
+            .HasFilter("sent_at IS NULL AND last_error IS NOT NULL")
+            .HasDatabaseName("ix_outbox_messages_failed");
     }
 }

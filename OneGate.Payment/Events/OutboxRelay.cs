@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -15,15 +14,18 @@ namespace OneGate.Payment.Events;
 /// Drains <c>outbox_messages</c> to Kafka in id order until it is empty, whatever crashed before. One
 /// replica relays at a time (a Postgres advisory lock), so an account's events are never reordered by two
 /// relays racing. A batch is produced with many deliveries in flight, but an account's next event only after
-/// Kafka acknowledged its previous one; a message that fails stops its account and is retried with backoff,
-/// never skipped. Delivery is at-least-once (a crash between produce and mark re-sends); consumers dedupe by
-/// event id.
+/// Kafka acknowledged its previous one. A message that fails stops its account only: it is retried with its
+/// own backoff (<c>next_attempt_at</c>), never skipped, its account's later events wait behind it, and the
+/// other accounts' events go on. Any other failure gives up the lock before backing off, so another replica
+/// can lead meanwhile. Delivery is at-least-once (a crash between produce and mark re-sends); consumers
+/// dedupe by event id.
 /// </summary>
 public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, string> producer, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const long RelayLockKey = 0x0_6F75_7462_6F78; // "outbox"
     private const int BatchSize = 200;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxAccountBackoff = TimeSpan.FromSeconds(10);
 
     // Commits that arrive while a batch is relayed mean a steady stream: waiting this long lets the next
     // batch take several of them for one SELECT and one UPDATE. An idle relay wakes at once (no added latency).
@@ -47,24 +49,13 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
                     continue;
                 }
 
-                // Leader: relay until cancelled; the lock dies with the connection if this process does.
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    var sent = await RelayBatchAsync(db, stoppingToken);
-                    backoff = TimeSpan.Zero;
-                    if (sent == BatchSize)
-                    {
-                        continue; // a backlog: the next batch at once
-                    }
-
-                    if (sent > 0 && await signal.WaitAsync(TimeSpan.Zero, stoppingToken))
-                    {
-                        await Task.Delay(BusyLinger, stoppingToken);
-                    }
-                    else
-                    {
-                        await signal.WaitAsync(IdlePoll, stoppingToken);
-                    }
+                    await LeadAsync(db, () => backoff = TimeSpan.Zero, stoppingToken);
+                }
+                finally
+                {
+                    await ReleaseLeadershipAsync(db);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,6 +71,29 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         }
     }
 
+    /// <summary>Relays batch after batch until cancelled or a batch fails as a whole.</summary>
+    private async Task LeadAsync(PaymentDbContext db, Action progressed, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var (read, sent) = await RelayBatchAsync(db, ct);
+            progressed();
+            if (read == BatchSize && sent > 0)
+            {
+                continue; // a backlog: the next batch at once
+            }
+
+            if (sent > 0 && await signal.WaitAsync(TimeSpan.Zero, ct))
+            {
+                await Task.Delay(BusyLinger, ct);
+            }
+            else
+            {
+                await signal.WaitAsync(IdlePoll, ct);
+            }
+        }
+    }
+
     private static async Task<bool> TryLeadAsync(PaymentDbContext db, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -87,10 +101,46 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<int> RelayBatchAsync(PaymentDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Gives up the lock before the session goes back to the pool: Npgsql resets a pooled session only when it
+    /// is next used, so an idle pooled session would keep the lock through the whole backoff.
+    /// </summary>
+    private async Task ReleaseLeadershipAsync(PaymentDbContext db)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({RelayLockKey})", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+            // A dead session took the lock with it (and Npgsql cleared the pool). One that may still hold it must be
+            // closed, not pooled.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                NpgsqlConnection.ClearPool(connection);
+                logger.LogWarning("Outbox relay lock not released by unlock; the pool's sessions are closed instead: {Reason}", ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unsent messages that may go now, oldest first: not an account's failed message before its retry time,
+    /// nor anything behind an account's failed message (it would overtake it). So a failing account takes one
+    /// place in a batch, not the batch.
+    /// </summary>
+    private static IQueryable<OutboxMessage> Due(PaymentDbContext db, DateTimeOffset now) =>
+        db.OutboxMessages.AsNoTracking()
+            .Where(m => m.SentAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+            .Where(m => !db.OutboxMessages.Any(f => f.MessageKey == m.MessageKey && f.SentAt == null && f.LastError != null && f.Id < m.Id))
+            .OrderBy(m => m.Id);
+
+    private async Task<(int Read, int Sent)> RelayBatchAsync(PaymentDbContext db, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var batch = await db.OutboxMessages.AsNoTracking().Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
+        var batch = await Due(db, DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
         // Counted only when a full batch says there may be more (the partial index keeps that cheap).
         var pending = batch.Count < BatchSize ? batch.Count : await db.OutboxMessages.LongCountAsync(m => m.SentAt == null, ct);
         LedgerMetrics.OutboxObserved(batch.Count == 0 ? null : batch.Min(m => m.CreatedAt), pending);
@@ -108,34 +158,45 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         {
             // One statement marks every acknowledged message. None of them follows a failed message of its
             // own account: an account's chain stops at its first failure.
-            var sent = batch.Where((_, i) => acknowledged[i]).Select(m => m.Id).ToList();
-            if (sent.Count > 0)
-            {
-                var now = DateTimeOffset.UtcNow;
-                await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
-            }
+            await MarkSentAsync(db, [.. batch.Where((_, i) => acknowledged[i]).Select(m => m.Id)]);
         }
 
-        if (failures.Length > 0)
+        foreach (var failure in failures)
         {
-            // The oldest failure is recorded and the relay backs off in-process (next_attempt_at is written
-            // for operators but not read: the retry starts again from the oldest unsent message).
-            var (failed, ex) = failures.MinBy(f => f.Message.Id)!;
-            var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-            await db.OutboxMessages.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                .SetProperty(m => m.LastError, error)
-                .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow.AddSeconds(Math.Min(60, Math.Pow(2, failed.Attempts + 1)))), CancellationToken.None);
-            ExceptionDispatchInfo.Throw(ex);
+            await RecordFailureAsync(db, failure);
         }
 
-        if (batch.Count < BatchSize)
+        if (batch.Count < BatchSize && failures.Length == 0)
         {
             LedgerMetrics.OutboxObserved(null, 0); // drained; what committed meanwhile is read at the next poll
         }
 
-        return batch.Count;
+        return (batch.Count, acknowledged.Count(a => a));
+    }
+
+    private static async Task MarkSentAsync(PaymentDbContext db, List<long> sent)
+    {
+        if (sent.Count > 0)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Sets the failed message's retry time (doubling, capped) and says why, for the relay and for operators.</summary>
+    private async Task RecordFailureAsync(PaymentDbContext db, Failure failure)
+    {
+        var (failed, ex) = failure;
+        var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+        var delay = TimeSpan.FromSeconds(Math.Min(MaxAccountBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10))));
+        LedgerMetrics.OutboxPublishFailed();
+        logger.LogWarning("Outbox message {Id} of {Key} not published (attempt {Attempt}); its later events wait, retry in {Delay} s: {Reason}",
+            failed.Id, failed.MessageKey, failed.Attempts + 1, (int)delay.TotalSeconds, error);
+        await db.OutboxMessages.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+            .SetProperty(m => m.LastError, error)
+            .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow + delay), CancellationToken.None);
     }
 
     /// <summary>
@@ -160,9 +221,10 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
                 await ProduceAsync(batch[i], ct);
                 acknowledged[i] = true;
             }
-            catch (Exception ex) when (ex is ProduceException<string, string> or KafkaException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                return new Failure(batch[i], ex); // this account's later messages wait for the retry
+                // Refused by Kafka, timed out, or a row that cannot be produced: this account's later messages wait for the retry.
+                return new Failure(batch[i], ex);
             }
         }
 

@@ -31,6 +31,9 @@ public static class LedgerMetrics
     private static readonly Counter<long> ProviderContradictions = Meter.CreateCounter<long>("onegate.payment.topup_provider_contradictions", unit: "{notice}",
         description: "Provider answers that contradict a final top-up (not applied; an operator must check them)");
 
+    private static readonly Counter<long> OutboxPublishFailures = Meter.CreateCounter<long>("onegate.payment.outbox.publish_failures", unit: "{attempt}",
+        description: "Outbox events Kafka did not take (each attempt); the event's account waits for its retry, others go on");
+
     private static OutboxBacklog? backlog;
 
     /// <summary>Counts a committed row; call after the commit. A transfer is passed once, as its sender's row.</summary>
@@ -55,6 +58,9 @@ public static class LedgerMetrics
 
     /// <summary>The relay's view of the outbox: the oldest unsent event's creation time (null: none) and the count.</summary>
     public static void OutboxObserved(DateTimeOffset? oldestCreatedAt, long pending) => Volatile.Write(ref backlog, new OutboxBacklog(oldestCreatedAt, pending));
+
+    /// <summary>A relay attempt of one event failed; its account's later events wait for the retry.</summary>
+    public static void OutboxPublishFailed() => OutboxPublishFailures.Add(1);
 
     /// <summary>
     /// This replica does not relay (another holds the lock): report nothing rather than a 0 that would hide

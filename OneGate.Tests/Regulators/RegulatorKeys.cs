@@ -9,15 +9,20 @@ namespace OneGate.Tests.Regulators;
 /// </summary>
 public static partial class RegulatorKeys
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(OneGateAppFixture fixture, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(OneGateAppFixture fixture, params string[] args) =>
+        RunCommandAsync(fixture, ["keys", .. args]);
+
+    /// <summary>Runs the Transaction binary as a command against the app's database and Kafka.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(OneGateAppFixture fixture, string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost(), [TransactionDll(), "keys", .. args])
+        var start = new ProcessStartInfo(DotnetHost(), [TransactionDll(), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.Environment["ConnectionStrings__onegate"] = await fixture.DatabaseConnectionStringAsync();
+        start.Environment["ConnectionStrings__kafka"] = await fixture.App.GetConnectionStringAsync("kafka");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -11,9 +11,12 @@ namespace OneGate.Transaction.Events;
 /// message at low rates, up to <see cref="MaxBatch"/> under load) and applies it in one database transaction.
 /// Offsets are stored only after that committed, so a crash or rebalance redelivers and the inbox skips. A
 /// message that is not a valid event goes to <c>dead_letter_events</c> with its error, in the same transaction,
-/// and the partition moves on. A failing database is retried (the batch is re-read); a batch that fails
-/// repeatedly is applied again one message at a time, so a message that always fails is found and
-/// dead-lettered too, and no message blocks its partition for good. Each event also invalidates its user's
+/// and the partition moves on. A transient failure (the database unreachable, a session lost, a timeout, a
+/// serialization failure: <see cref="TransientFailure"/>) is retried with backoff for as long as it lasts, the
+/// offset staying before the batch, and never dead-letters anything. A batch that fails otherwise, repeatedly,
+/// is applied again one message at a time, so the message the database refuses is found and dead-lettered
+/// alone, and no such message blocks its partition for good. Dead letters are replayed by
+/// <c>dead-letters replay</c> (<see cref="DeadLettersCommand"/>). Each event also invalidates its user's
 /// history cache. When the client finds itself talking to a different cluster (the Local broker restarted with
 /// an empty log), every position and offset it holds belongs to the forgotten log: it reads the new log again
 /// from its beginning (<see cref="StartOverOnNewCluster"/>).
@@ -28,6 +31,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
     private const int MaxBatch = 500;
 
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxOutageBackoff = TimeSpan.FromSeconds(5);
 
     /// <summary>Set (from librdkafka's thread) when a broker reports another cluster id than the one known.</summary>
     private int clusterChanged;
@@ -49,6 +53,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
             .Build();
         consumer.Subscribe(KafkaTopics.Transactions);
         var attempts = 0;
+        var outage = TimeSpan.Zero; // the backoff while the database is unavailable
         // After a batch failed MaxAttempts times, each of its partitions is read one message at a time up to the
         // batch's last offset there, so the message that keeps failing is tried (and dead-lettered) on its own.
         var oneAtATime = new Dictionary<TopicPartition, long>();
@@ -77,6 +82,23 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 {
                     await ApplyAsync(batch, stoppingToken);
                     attempts = 0;
+                    outage = TimeSpan.Zero;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && TransientFailure.Is(ex))
+                {
+                    // Nothing wrong with the events: wait for the database, for as long as it takes. A large batch that
+                    // keeps timing out may be too much for one transaction: smaller ones, never a dead letter.
+                    outage = outage == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(outage.Ticks * 2, MaxOutageBackoff.Ticks));
+                    if (batch.Count > 1 && outage == MaxOutageBackoff)
+                    {
+                        ReadOneAtATime(batch, oneAtATime);
+                    }
+
+                    logger.LogWarning("{Count} events from {Partition}@{Offset} wait for the database, retry in {Delay} ms: {Reason}",
+                        batch.Count, batch[0].Partition.Value, batch[0].Offset.Value, (int)outage.TotalMilliseconds, ex.Message);
+                    Rewind(consumer, batch);
+                    await Task.Delay(outage, stoppingToken);
+                    continue;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && ++attempts < MaxAttempts)
                 {
@@ -90,11 +112,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 {
                     logger.LogWarning("{Count} events from {Partition}@{Offset} failed {Attempts} times; applying them one at a time: {Reason}",
                         batch.Count, batch[0].Partition.Value, batch[0].Offset.Value, attempts, ex.Message);
-                    foreach (var partition in batch.GroupBy(r => r.TopicPartition))
-                    {
-                        oneAtATime[partition.Key] = partition.Max(r => r.Offset.Value);
-                    }
-
+                    ReadOneAtATime(batch, oneAtATime);
                     attempts = 0;
                     Rewind(consumer, batch);
                     continue;
@@ -214,6 +232,15 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
         // The users' cached history and summary are stale from now on (Payment bumped too, right after its commit;
         // this covers a bump that did not reach Redis). Best effort: entries also expire by their TTL.
         await HistoryGeneration.BumpAsync(redis, events.Select(e => e.Event.Transaction.UserId).Where(id => id > 0), logger);
+    }
+
+    /// <summary>Each of the batch's partitions is read one message at a time up to the batch's last offset there.</summary>
+    private static void ReadOneAtATime(List<ConsumeResult<string, string>> batch, Dictionary<TopicPartition, long> oneAtATime)
+    {
+        foreach (var partition in batch.GroupBy(r => r.TopicPartition))
+        {
+            oneAtATime[partition.Key] = partition.Max(r => r.Offset.Value);
+        }
     }
 
     /// <summary>Reads the batch again: each of its partitions goes back to its first offset in it.</summary>

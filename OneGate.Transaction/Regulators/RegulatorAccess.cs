@@ -60,11 +60,13 @@ public static class RegulatorAccess
             return null;
         }
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        return await KeysCommand.RunAsync(args, configuration, Console.Out, Console.Error);
+        return await KeysCommand.RunAsync(args, CommandConfiguration(), Console.Out, Console.Error);
     }
+
+    /// <summary>What a command run of the binary reads: appsettings.json and the environment.</summary>
+    public static IConfiguration CommandConfiguration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
 }

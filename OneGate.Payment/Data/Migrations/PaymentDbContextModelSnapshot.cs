@@ -430,6 +430,10 @@ namespace OneGate.Payment.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_outbox_messages_message_id");
 
+                    b.HasIndex("MessageKey", "Id")
+                        .HasDatabaseName("ix_outbox_messages_failed")
+                        .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
+
                     b.ToTable("outbox_messages", (string)null);
                 });
 
