@@ -128,15 +128,16 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
         await At(0.35);
         await faults.RestartAsync("redis");
         await At(0.5);
-        var (rows, lastId) = await LedgerSizeAsync(db);
+        var committed = await CommittedIdsAsync(db);
         await faults.RestartAsync("postgres");
         // Its server is gone, and so are the other sessions idle in this process's pool, which Npgsql would hand
         // out one by one (it does not drop them when one turns out dead): clear the pool, then open a fresh one.
         await db.CloseAsync();
         NpgsqlConnection.ClearPool(db);
         await db.OpenAsync();
-        await using var after = new NpgsqlCommand("SELECT count(*) FROM historical_transactions WHERE id <= $1", db) { Parameters = { new() { Value = lastId } } };
-        var kept = new DurabilityCheck(rows, (long)(await after.ExecuteScalarAsync())!);
+        // Exactly the rows seen committed before the restart (a row with a lower id committing later must not count).
+        await using var after = new NpgsqlCommand("SELECT count(*) FROM historical_transactions WHERE id = ANY($1)", db) { Parameters = { new() { Value = committed } } };
+        var kept = new DurabilityCheck(committed.Length, (long)(await after.ExecuteScalarAsync())!);
         await At(0.65);
         await faults.KillAndStartAsync("payment");
         await At(0.8);
@@ -144,12 +145,10 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
         return kept;
     }
 
-    private static async Task<(long Rows, long LastId)> LedgerSizeAsync(NpgsqlConnection db)
+    private static async Task<long[]> CommittedIdsAsync(NpgsqlConnection db)
     {
-        await using var command = new NpgsqlCommand("SELECT count(*), coalesce(max(id), 0) FROM historical_transactions", db);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        await using var command = new NpgsqlCommand("SELECT coalesce(array_agg(id), '{}') FROM historical_transactions", db);
+        return (long[])(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>
