@@ -72,18 +72,10 @@ public sealed class PaymentApi(HttpClient payment)
     /// <summary>Polls (bounded) until the transaction has <paramref name="status"/>; fails with its last state otherwise.</summary>
     public async Task<JsonElement> ReachesAsync(TestUser user, string transactionId, string status, TimeSpan within)
     {
-        var deadline = DateTimeOffset.UtcNow + within;
-        while (true)
-        {
-            var transaction = await TransactionAsync(user, transactionId);
-            if (transaction?.GetProperty("status").GetString() == status)
-            {
-                return transaction.Value;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"{transactionId} did not reach {status} within {within}: {transaction}");
-            await Task.Delay(250);
-        }
+        JsonElement? transaction = null;
+        await Eventually.HoldsAsync(async () => (transaction = await TransactionAsync(user, transactionId))?.GetProperty("status").GetString() == status,
+            within, () => $"{transactionId} reaches {status} (last seen: {transaction})");
+        return transaction!.Value;
     }
 
     /// <summary>A user with money: registered, logged in, topped up (10,000,000 per top-up at most).</summary>

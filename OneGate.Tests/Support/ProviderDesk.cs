@@ -16,13 +16,9 @@ public sealed class ProviderDesk(OneGateAppFixture fixture, HttpClient payment) 
 
     public static string CallbackPath(string method) => method == "GOPAY" ? "/api/payments/callbacks/gopay" : "/api/payments/callbacks/shopeepay";
 
-    /// <summary><c>GET /sandbox/charges/{id}</c>: status and refundedAmount at the provider; null when the provider never saw it.</summary>
-    public async Task<JsonElement?> ChargeAsync(string transactionId)
-    {
-        var partner = await PartnerAsync("GOPAY");
-        using var response = await partner.Http.GetAsync($"/sandbox/charges/{Uri.EscapeDataString(transactionId)}");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
-    }
+    /// <summary>See <see cref="TopUpAgreement.ChargeAtProviderAsync"/>.</summary>
+    public async Task<JsonElement?> ChargeAsync(string transactionId) =>
+        await TopUpAgreement.ChargeAtProviderAsync((await PartnerAsync("GOPAY")).Http, transactionId);
 
     public async Task FailNextRefundsAsync(string transactionId, int count)
     {

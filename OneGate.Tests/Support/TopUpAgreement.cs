@@ -18,8 +18,7 @@ public static class TopUpAgreement
         var problems = new List<string>();
         foreach (var (id, status, amount) in await TopUpsAsync(db, userId))
         {
-            using var response = await sandbox.GetAsync($"/sandbox/charges/{Uri.EscapeDataString(id)}");
-            JsonElement? charge = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+            var charge = await ChargeAtProviderAsync(sandbox, id);
             var atProvider = charge?.GetProperty("status").GetString();
             var taken = atProvider is "settled" or "refunded" ? charge!.Value.GetProperty("amount").GetDecimal() : 0m;
             var refunded = charge?.GetProperty("refundedAmount").GetDecimal() ?? 0m;
@@ -32,6 +31,13 @@ public static class TopUpAgreement
         }
 
         return problems;
+    }
+
+    /// <summary><c>GET /sandbox/charges/{id}</c>: status, amount and refundedAmount at the provider; null when the provider never saw it.</summary>
+    public static async Task<JsonElement?> ChargeAtProviderAsync(HttpClient sandbox, string transactionId)
+    {
+        using var response = await sandbox.GetAsync($"/sandbox/charges/{Uri.EscapeDataString(transactionId)}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
     /// <summary>Polls (bounded) until every top-up agrees; returns what still disagrees at the deadline.</summary>
