@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace OneGate.Transaction.Events;
 
-/// <summary>What this service reads of Payment's event (version 1, see the README's event contract).</summary>
+/// <summary>What this service reads of Payment's event (version 1, see docs/events.md).</summary>
 public sealed record TransactionEvent(Guid EventId, string EventType, int Version, TransactionEventData Transaction)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
