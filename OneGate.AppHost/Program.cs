@@ -18,6 +18,7 @@ var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithHttpHealthCheck("/health")
+    .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
 // In Local mode the orchestrator's proxy makes every caller 127.0.0.1, so a per-client limit would be one limit for
@@ -39,6 +40,7 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithProviderSandbox()
     .WithDevelopmentDiagnostics()
     .WithHttpHealthCheck("/health")
+    .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
 // Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
@@ -54,6 +56,7 @@ var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction"
     .WaitFor(payment)
     .WithDevelopmentDiagnostics()
     .WithHttpHealthCheck("/health")
+    .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
 // The gateway needs a container runtime; in Local mode clients call the services directly.
