@@ -48,9 +48,10 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
 
         var mounts = kong.GetProperty("bindMounts").EnumerateArray()
             .ToDictionary(m => m.GetProperty("target").GetString()!, m => m.GetProperty("source").GetString()!.Replace('\\', '/'));
-        Assert.Equal(2, mounts.Count);
+        Assert.Equal(3, mounts.Count);
         Assert.EndsWith("kong/kong.yml", mounts["/kong/kong.yml"], StringComparison.Ordinal);
         Assert.EndsWith("kong/render-config.sh", mounts["/kong/render-config.sh"], StringComparison.Ordinal);
+        Assert.EndsWith("kong/error-template.json", mounts[env.GetProperty("KONG_ERROR_TEMPLATE_JSON").GetString()!], StringComparison.Ordinal);
         Assert.All(kong.GetProperty("bindMounts").EnumerateArray(), m => Assert.True(m.GetProperty("readOnly").GetBoolean()));
 
         // The renderer writes the config Kong loads, then hands over to the image's own entrypoint.
@@ -64,11 +65,12 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
         {
             Assert.True(env.TryGetProperty($"services__{service}__http__0", out _), $"kong has no reference to {service}");
         }
+
+        // Regulator keys are the Transaction service's alone.
+        Assert.DoesNotContain(env.EnumerateObject(), v => v.Name.Contains("REGULATOR", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("ONEGATE_REGULATOR_BI_API_KEY", "regulator-bi-api-key", true)]
-    [InlineData("ONEGATE_REGULATOR_OJK_API_KEY", "regulator-ojk-api-key", true)]
     [InlineData("ONEGATE_REDIS_PASSWORD", "redis-password", true)]
     [InlineData("ONEGATE_AUTH_JWT_PUBLIC_KEY", "auth-jwt-public-key", false)]
     [InlineData("ONEGATE_WEB_ORIGIN", "web-origin", false)]
