@@ -17,6 +17,7 @@ var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
     .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
     .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka) // users' changes: the outbox relay to onegate.users.v1
     .WithHttpHealthCheck("/health")
     .WithReferenceAndHealthUrls()
     .WithFastShutdown();

@@ -10,9 +10,10 @@ public static class KafkaExtensions
 {
     /// <summary>
     /// Registers the Kafka connection from <c>ConnectionStrings:{connectionName}</c> (bootstrap servers),
-    /// a shared idempotent producer and a readiness check.
+    /// a shared idempotent producer and, unless <paramref name="readinessCheck"/> is false, a readiness check (a
+    /// service whose requests never need Kafka, only its outbox relay, stays ready while Kafka is away).
     /// </summary>
-    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder, string connectionName)
+    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder, string connectionName, bool readinessCheck = true)
     {
         var bootstrapServers = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} (Kafka bootstrap servers) is not configured.");
@@ -26,8 +27,12 @@ public static class KafkaExtensions
                 .SetErrorHandler((_, e) => logger.LogWarning("Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
                 .Build();
         });
-        builder.Services.AddSingleton<KafkaHealthCheck>();
-        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>(connectionName);
+        if (readinessCheck)
+        {
+            builder.Services.AddSingleton<KafkaHealthCheck>();
+            builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>(connectionName);
+        }
+
         return builder;
     }
 
