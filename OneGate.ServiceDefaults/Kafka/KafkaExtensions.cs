@@ -18,13 +18,15 @@ public static class KafkaExtensions
         var bootstrapServers = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} (Kafka bootstrap servers) is not configured.");
 
-        builder.Services.AddSingleton(new KafkaConnection(bootstrapServers, builder.Environment.ApplicationName));
+        builder.Services.AddSingleton(sp => new KafkaConnection(bootstrapServers, builder.Environment.ApplicationName,
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddSingleton(sp =>
         {
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("OneGate.Kafka.Producer");
-            return new ProducerBuilder<string, string>(sp.GetRequiredService<KafkaConnection>().ProducerConfig())
-                .SetLogHandler((_, m) => logger.Log(m.Level.ToLogLevel(), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
-                .SetErrorHandler((_, e) => logger.LogWarning("Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
+            var connection = sp.GetRequiredService<KafkaConnection>();
+            var log = connection.ClientLog("OneGate.Kafka.Producer");
+            return new ProducerBuilder<string, string>(connection.ProducerConfig())
+                .SetLogHandler(log.OnLog)
+                .SetErrorHandler(log.OnError)
                 .Build();
         });
         if (readinessCheck)

@@ -41,8 +41,9 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // Consume() blocks: keep it off the start-up path
+        var log = kafka.ClientLog(logger);
         using var consumer = new ConsumerBuilder<string, string>(kafka.ConsumerConfig(GroupId))
-            .SetLogHandler((_, m) =>
+            .SetLogHandler((client, m) =>
             {
                 // librdkafka's only signal that the cluster changed under the same address; it logs it once per change.
                 if (m.Facility == "CLUSTERID")
@@ -50,8 +51,9 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                     Interlocked.Exchange(ref clusterChanged, 1);
                 }
 
-                logger.Log(m.Level.ToLogLevel(), "librdkafka {Facility}: {Message}", m.Facility, m.Message);
+                log.OnLog(client, m);
             })
+            .SetErrorHandler(log.OnError)
             .Build();
         consumer.Subscribe([KafkaTopics.Transactions, KafkaTopics.Users]);
         var attempts = 0;
