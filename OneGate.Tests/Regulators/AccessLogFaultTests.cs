@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OneGate.Tests.Support;
 using OneGate.Transaction.Data;
+using OneGate.Transaction.Regulators.AccessLogs;
 using Xunit.Abstractions;
 
 namespace OneGate.Tests.Regulators;
@@ -135,6 +137,49 @@ public sealed class AccessLogFaultTests(AccessLogFaultsApp fixture, ITestOutputH
         using var after = await regulator.GetAsync(RegulatorClient.ReportPath, key.Secret, newConnection: true);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    [Fact]
+    public async Task A_batch_written_again_after_an_unacknowledged_commit_adds_nothing()
+    {
+        var key = await CreateKeyAsync();
+        var now = DateTimeOffset.UtcNow;
+        var rows = Enumerable.Range(0, 3).Select(i => Row(key.Id, Agent("again", i), now)).ToList();
+        rows.Add(Row(Guid.NewGuid(), Agent("deleted-key", 0), now)); // a key deleted since the request: kept, without it
+        var options = new DbContextOptionsBuilder<TransactionDbContext>()
+            .UseNpgsql(await fixture.DatabaseConnectionStringAsync(), TransactionDbContext.ConfigureNpgsql).Options;
+
+        // The first write committed; its acknowledgement was lost, so the writer makes the same write again.
+        await using (var first = new TransactionDbContext(options))
+        {
+            Assert.Equal(4, await AccessLogWriter.WriteBatchAsync(first, rows, CancellationToken.None));
+        }
+
+        await using (var again = new TransactionDbContext(options))
+        {
+            Assert.Equal(0, await AccessLogWriter.WriteBatchAsync(again, rows, CancellationToken.None));
+        }
+
+        var logged = await LoggedAsync();
+        Assert.Equal(rows.Select(r => r.UserAgent!).Order(), logged.Keys.Order());
+        Assert.All(logged, l => Assert.Equal(1, l.Value));
+        await using var db = await OpenAsync();
+        await using var lastUsed = new NpgsqlCommand("SELECT last_used_at FROM api_keys WHERE id = @id", db);
+        lastUsed.Parameters.AddWithValue("id", key.Id);
+        Assert.Equal(now.UtcTicks / 10, ((DateTime)(await lastUsed.ExecuteScalarAsync())!).Ticks / 10);
+    }
+
+    private static ApiAccessLog Row(Guid keyId, string agent, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        ApiKeyId = keyId,
+        Endpoint = "/api/external/reports/daily",
+        Method = "GET",
+        IpAddress = "127.0.0.1",
+        UserAgent = agent,
+        StatusCode = 200,
+        ResponseTimeMs = 1,
+        CreatedAt = at,
+    };
 
     private sealed record Answer(string Agent, HttpStatusCode Status);
 
