@@ -60,7 +60,9 @@ public sealed class ApiKeyFilter : IEndpointFilter
         {
             decision = await services.GetRequiredService<RedisRateLimiter>().AcquireAsync(credential.Id, credential.Windows);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // A command pending when the multiplexer drops a dead socket is cancelled (TaskCanceledException): Redis is
+        // unavailable then too, not a fault of the request.
+        catch (Exception ex) when (ex is RedisException or TimeoutException or TaskCanceledException)
         {
             services.GetRequiredService<ILogger<ApiKeyFilter>>().LogWarning("Rate limiter unavailable, refusing regulator request: {Reason}", ex.Message);
             http.Response.Headers.RetryAfter = "5";
