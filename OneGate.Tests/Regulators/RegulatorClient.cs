@@ -9,8 +9,11 @@ public sealed class RegulatorClient(HttpClient transaction)
 
     public static string ReportPath => $"/api/external/reports/daily?date={TodayWib}";
 
+    public const string UserAgent = "OneGateRegulatorTests/1.0";
+
     /// <param name="newConnection">Close the connection after the response, so the next request may reach another replica.</param>
-    public Task<HttpResponseMessage> GetAsync(string path, string? key, bool newConnection = false)
+    /// <param name="userAgent">Recorded in the access log: a distinct one tells one request's row from another's.</param>
+    public Task<HttpResponseMessage> GetAsync(string path, string? key, bool newConnection = false, string userAgent = UserAgent)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         request.Headers.ConnectionClose = newConnection;
@@ -19,7 +22,7 @@ public sealed class RegulatorClient(HttpClient transaction)
             request.Headers.Add("X-API-Key", key);
         }
 
-        request.Headers.UserAgent.ParseAdd("OneGateRegulatorTests/1.0");
+        request.Headers.UserAgent.ParseAdd(userAgent);
         return transaction.SendAsync(request);
     }
 

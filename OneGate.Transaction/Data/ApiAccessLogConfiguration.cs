@@ -11,7 +11,7 @@ internal sealed class ApiAccessLogConfiguration : IEntityTypeConfiguration<ApiAc
         builder.ToTable("api_access_logs");
 
         builder.HasKey(l => l.Id).HasName("pk_api_access_logs");
-        builder.Property(l => l.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+        builder.Property(l => l.Id).HasColumnName("id").ValueGeneratedNever();
 
         builder.Property(l => l.ApiKeyId).HasColumnName("api_key_id");
         // Audit rows outlive their key.

@@ -12,6 +12,9 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
     /// <summary>Migrations history table of this service alone.</summary>
     public const string MigrationsHistoryTable = "__ef_migrations_transaction";
 
+    /// <summary>This service's sessions in <c>pg_stat_activity</c> (the database is shared by three services).</summary>
+    public const string ApplicationName = "onegate-transaction";
+
     public DbSet<ExternalService> ExternalServices => Set<ExternalService>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -47,6 +50,19 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
         npgsql.MapEnum<TransactionDirection>("transaction_direction");
         npgsql.MapEnum<PaymentMethod>("payment_method");
         npgsql.MigrationsHistoryTable(MigrationsHistoryTable);
+    }
+
+    /// <summary>The connection string with <see cref="ApplicationName"/>, unless it already names an application.</summary>
+    public static string? WithApplicationName(string? connectionString)
+    {
+        if (connectionString is null)
+        {
+            return null;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName ??= ApplicationName;
+        return builder.ConnectionString;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

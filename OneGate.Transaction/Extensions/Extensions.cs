@@ -15,7 +15,11 @@ internal static class Extensions
     {
         // Explicit transactions (the inbox) need them off; reads are retried by the client instead.
         builder.AddNpgsqlDbContext<TransactionDbContext>("onegate",
-            configureSettings: settings => settings.DisableRetry = true,
+            configureSettings: settings =>
+            {
+                settings.DisableRetry = true;
+                settings.ConnectionString = TransactionDbContext.WithApplicationName(settings.ConnectionString);
+            },
             configureDbContextOptions: options => options.UseNpgsql(TransactionDbContext.ConfigureNpgsql));
         builder.Services.AddMigration<TransactionDbContext>();
 

@@ -14,7 +14,10 @@ public sealed class RegulatorOptions
     /// </summary>
     public string? PseudonymKey { get; set; }
 
-    /// <summary>Access-log entries waiting to be written; beyond this, new entries are dropped with a warning.</summary>
+    /// <summary>
+    /// Access-log rows not yet committed (queued or being written), per replica. Each request takes a place before it
+    /// is served; with none left (the database unusable for a long while) regulator requests are refused with 503.
+    /// </summary>
     [Range(100, 1_000_000)]
     public int AccessLogCapacity { get; set; } = 10_000;
 

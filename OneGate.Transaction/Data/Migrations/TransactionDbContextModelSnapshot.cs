@@ -31,12 +31,9 @@ namespace OneGate.Transaction.Data.Migrations
 
             modelBuilder.Entity("OneGate.Transaction.Data.ApiAccessLog", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
                     b.Property<Guid?>("ApiKeyId")
                         .HasColumnType("uuid")

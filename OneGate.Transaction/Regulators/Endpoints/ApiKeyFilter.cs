@@ -17,7 +17,8 @@ namespace OneGate.Transaction.Regulators.Endpoints;
 /// authenticated request).</item>
 /// </list>
 /// Every authenticated response carries <c>RateLimit-Limit/Remaining/Reset</c>. Every request whose key is known
-/// (even expired or revoked) is queued for <c>api_access_logs</c> once the response has been sent.
+/// (even expired or revoked) takes a place in the access-log queue before it is answered — none free:
+/// <c>503 SERVICE_UNAVAILABLE</c>, not served — and its row is queued once the response has been sent.
 /// </summary>
 public sealed class ApiKeyFilter : IEndpointFilter
 {
@@ -40,7 +41,14 @@ public sealed class ApiKeyFilter : IEndpointFilter
             return InvalidKey();
         }
 
-        LogOnCompleted(http, credential, started);
+        // The row's place is taken before anything is answered: a request whose access cannot be logged is not served.
+        var accessLog = services.GetRequiredService<AccessLogQueue>();
+        if (!accessLog.TryReserve())
+        {
+            return AccessLogFull(http, credential);
+        }
+
+        LogOnCompleted(http, accessLog, credential, started);
         var clock = services.GetRequiredService<TimeProvider>();
         if (!credential.IsUsableAt(clock.GetUtcNow()))
         {
@@ -52,7 +60,9 @@ public sealed class ApiKeyFilter : IEndpointFilter
         {
             decision = await services.GetRequiredService<RedisRateLimiter>().AcquireAsync(credential.Id, credential.Windows);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // A command pending when the multiplexer drops a dead socket is cancelled (TaskCanceledException): Redis is
+        // unavailable then too, not a fault of the request.
+        catch (Exception ex) when (ex is RedisException or TimeoutException or TaskCanceledException)
         {
             services.GetRequiredService<ILogger<ApiKeyFilter>>().LogWarning("Rate limiter unavailable, refusing regulator request: {Reason}", ex.Message);
             http.Response.Headers.RetryAfter = "5";
@@ -88,30 +98,57 @@ public sealed class ApiKeyFilter : IEndpointFilter
         _ => permission.ToString(),
     };
 
-    private static void LogOnCompleted(HttpContext http, ApiKeyCredential credential, long started)
+    private static object AccessLogFull(HttpContext http, ApiKeyCredential credential)
     {
-        var queue = http.RequestServices.GetRequiredService<AccessLogQueue>();
+        http.RequestServices.GetRequiredService<ILogger<ApiKeyFilter>>()
+            .LogWarning("Access log queue full, refusing a request of key {KeyPrefix}: its access could not be logged", credential.Prefix);
+        http.Response.Headers.RetryAfter = "5";
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service unavailable",
+            "Regulator requests are refused while their access cannot be logged. Retry later.");
+    }
+
+    /// <summary>Queues the request's row (its place is already taken) once the response has been sent.</summary>
+    private static void LogOnCompleted(HttpContext http, AccessLogQueue queue, ApiKeyCredential credential, long started)
+    {
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         http.Response.OnCompleted(() =>
         {
+            var now = clock.GetUtcNow();
             var userAgent = http.Request.Headers.UserAgent.ToString();
-            var path = http.Request.Path.Value ?? "/";
-            var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             queue.Enqueue(new ApiAccessLog
             {
+                Id = Guid.CreateVersion7(now),
                 ApiKeyId = credential.Id,
                 ExternalServiceId = credential.ExternalServiceId,
-                Endpoint = Truncate(path, 255),
-                Method = Truncate(http.Request.Method, 10),
-                IpAddress = Truncate(ip, 45),
-                UserAgent = userAgent.Length == 0 ? null : Truncate(userAgent, 512),
+                Endpoint = Storable(http.Request.Path.Value ?? "/", 255),
+                Method = Storable(http.Request.Method, 10),
+                IpAddress = Storable(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", 45),
+                UserAgent = userAgent.Length == 0 ? null : Storable(userAgent, 512),
                 StatusCode = http.Response.StatusCode,
                 ResponseTimeMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                CreatedAt = clock.GetUtcNow(),
+                CreatedAt = now,
             });
             return Task.CompletedTask;
         });
     }
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+    /// <summary>
+    /// What the column can hold whatever the request sent: no NUL (PostgreSQL text cannot), at most
+    /// <paramref name="length"/> characters, never half a surrogate pair (not encodable). A row the database refused
+    /// would be retried forever.
+    /// </summary>
+    private static string Storable(string value, int length)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            value = value.Replace("\0", string.Empty, StringComparison.Ordinal);
+        }
+
+        if (value.Length <= length)
+        {
+            return value;
+        }
+
+        return char.IsHighSurrogate(value[length - 1]) ? value[..(length - 1)] : value[..length];
+    }
 }
