@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.Services.AddOpenApi();
+builder.Services.AddOneGateOpenApi();
 
 var app = builder.Build();
 
@@ -15,6 +15,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
-app.MapAuthApi();
+// Every operation documents the problems any request can get (OpenApiDefaults).
+app.MapGroup("").WithProblemResponses().MapAuthApi();
 
 app.Run();

@@ -21,7 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddRegulatorAccess();
-builder.Services.AddOpenApi();
+builder.Services.AddOneGateOpenApi();
 
 var app = builder.Build();
 
@@ -32,8 +32,10 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
-app.MapTransactionApi();
-app.MapRegulatorApi();
+// Every operation documents the problems any request can get (OpenApiDefaults).
+var api = app.MapGroup("").WithProblemResponses();
+api.MapTransactionApi();
+api.MapRegulatorApi();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
     app.MapKafkaPingApi();
