@@ -188,8 +188,11 @@ public class OneGateAppFixture : IAsyncLifetime
         var violations = Conformance.Violations.Since(0);
         if (violations.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"{violations.Count} exchanges contradicted the services' OpenAPI documents:\n{ContractViolations.Describe(violations)}");
+            // Also in a file: a collection cleanup failure's message is not printed at every logger verbosity.
+            var report = $"{violations.Count} exchanges contradicted the services' OpenAPI documents:\n{ContractViolations.Describe(violations)}";
+            var reportFile = Path.Combine(AppContext.BaseDirectory, $"openapi-violations-{Path.GetFileName(dataDirectory)}.txt");
+            await File.WriteAllTextAsync(reportFile, report);
+            throw new InvalidOperationException($"{report}(also in {reportFile})");
         }
     }
 }

@@ -33,6 +33,11 @@ public sealed class ContractValidatingHandler(PublishedDocument document, Contra
         }
 
         var status = (int)response.StatusCode;
+        if (IsParserRefusal(status, response, responseBody))
+        {
+            return response;
+        }
+
         violations.Saw(document.Service, operation.Name, status);
         Record(operation, status, "response", operation.CheckResponse(status, MediaType(response.Content.Headers.ContentType), responseBody));
         if (response.IsSuccessStatusCode)
@@ -50,6 +55,14 @@ public sealed class ContractValidatingHandler(PublishedDocument document, Contra
             violations.Record(new ContractViolation(document.Service, operation.Name, status, part, pointer, message));
         }
     }
+
+    /// <summary>
+    /// Kestrel's HTTP parser refuses some requests (an encoded NUL in the path, an oversized request line or header)
+    /// with a bare 400/414/431 before any application code runs; the application itself never answers a bare 4xx
+    /// (status code pages make every one a problem), so such an answer is not the document's to describe.
+    /// </summary>
+    private static bool IsParserRefusal(int status, HttpResponseMessage response, string body) =>
+        status is 400 or 414 or 431 && body.Length == 0 && response.Content.Headers.ContentType is null;
 
     private static string? MediaType(MediaTypeHeaderValue? contentType) => contentType?.MediaType;
 }

@@ -25,9 +25,6 @@ public sealed class ContractViolations
     /// <summary>The operations that answered at least once, as "service operation".</summary>
     public IReadOnlySet<string> OperationsSeen() => seen.Keys.Select(k => $"{k.Service} {k.Operation}").ToHashSet();
 
-    public IReadOnlySet<int> StatusesSeen(string service, string operation) =>
-        seen.Keys.Where(k => k.Service == service && k.Operation == operation).Select(k => k.Status).ToHashSet();
-
     /// <summary>One line per distinct violation, with how often it happened.</summary>
     public static string Describe(IEnumerable<ContractViolation> violations)
     {
