@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.Services.AddOpenApi();
+builder.Services.AddOneGateOpenApi();
 
 var app = builder.Build();
 
@@ -16,6 +16,7 @@ app.UseAuthorization();
 
 app.MapApiDocuments();
 app.MapDefaultEndpoints();
-app.MapAuthApi();
+// Every operation documents the problems any request can get (OpenApiDefaults).
+app.MapGroup("").WithProblemResponses().MapAuthApi();
 
 app.Run();

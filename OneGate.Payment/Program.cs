@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.Services.AddOpenApi();
+builder.Services.AddOneGateOpenApi();
 
 var app = builder.Build();
 
@@ -18,8 +18,10 @@ app.UseAuthorization();
 
 app.MapApiDocuments();
 app.MapDefaultEndpoints();
-app.MapPaymentApi();
-app.MapProviderCallbacks();
+// Every operation documents the problems any request can get (OpenApiDefaults).
+var api = app.MapGroup("").WithProblemResponses();
+api.MapPaymentApi();
+api.MapProviderCallbacks();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
     app.MapKafkaPingApi();

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OneGate.Tests.Support;
+using OneGate.Tests.Support.Conformance;
 
 namespace OneGate.Tests;
 
@@ -35,11 +36,20 @@ public class OneGateAppFixture : IAsyncLifetime
     public async Task<string> DatabaseConnectionStringAsync() =>
         new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres")) { ApplicationName = TestSessionName }.ConnectionString;
 
+    /// <summary>The services' published OpenAPI documents and what the clients of this app found contradicting them.</summary>
+    public ContractConformance Conformance { get; } = new();
+
+    /// <summary>A client of the resource; for Auth, Payment and Transaction every exchange is checked against the
+    /// service's OpenAPI document (<see cref="ContractValidatingHandler"/>).</summary>
     public HttpClient CreateClient(string resource)
     {
-        var client = App.CreateHttpClient(resource, "http");
-        client.Timeout = TimeSpan.FromSeconds(30);
-        return client;
+        var handlers = App.Services.GetRequiredService<IHttpMessageHandlerFactory>();
+        // The factory's handler ignores Dispose (it is pooled), exactly as in App.CreateHttpClient.
+        return new HttpClient(Conformance.Wrap(resource, handlers.CreateHandler()))
+        {
+            BaseAddress = App.GetEndpoint(resource, "http"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
     }
 
     public async Task InitializeAsync()
@@ -85,6 +95,7 @@ public class OneGateAppFixture : IAsyncLifetime
         {
             await app.StartAsync(timeout.Token);
             await WaitForAllHealthyAsync(timeout.Token);
+            await Conformance.LoadAsync(app, timeout.Token);
         }
         catch (Exception ex)
         {
@@ -211,6 +222,18 @@ public class OneGateAppFixture : IAsyncLifetime
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+
+        // Any test's exchange that contradicts a published OpenAPI document fails the run here (xunit reports a
+        // collection cleanup failure), so no test can quietly break the documents.
+        var violations = Conformance.Violations.Since(0);
+        if (violations.Count > 0)
+        {
+            // Also in a file: a collection cleanup failure's message is not printed at every logger verbosity.
+            var report = $"{violations.Count} exchanges contradicted the services' OpenAPI documents:\n{ContractViolations.Describe(violations)}";
+            var reportFile = Path.Combine(AppContext.BaseDirectory, $"openapi-violations-{Path.GetFileName(dataDirectory)}.txt");
+            await File.WriteAllTextAsync(reportFile, report);
+            throw new InvalidOperationException($"{report}(also in {reportFile})");
         }
     }
 }

@@ -24,7 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddRegulatorAccess();
-builder.Services.AddOpenApi();
+builder.Services.AddOneGateOpenApi();
 
 var app = builder.Build();
 
@@ -35,8 +35,10 @@ app.UseAuthorization();
 
 app.MapApiDocuments(BearerSecuritySchemeTransformer.SchemeName, ApiKeySecuritySchemeTransformer.SchemeName);
 app.MapDefaultEndpoints();
-app.MapTransactionApi();
-app.MapRegulatorApi();
+// Every operation documents the problems any request can get (OpenApiDefaults).
+var api = app.MapGroup("").WithProblemResponses();
+api.MapTransactionApi();
+api.MapRegulatorApi();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
     app.MapKafkaPingApi();

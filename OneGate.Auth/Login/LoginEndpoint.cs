@@ -21,7 +21,9 @@ public static class LoginEndpoint
                              "from one client within 15 minutes, or 20 from one client, the answer is 429 TOO_MANY_ATTEMPTS " +
                              "with Retry-After; the window is not extended by refused attempts. An identifier under attack " +
                              "from many clients refuses only clients that have failed. An unknown user and a wrong password " +
-                             "get the same 401.");
+                             "get the same 401.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
     }
 

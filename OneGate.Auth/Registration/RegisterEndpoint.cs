@@ -24,6 +24,7 @@ public static class RegisterEndpoint
                              "Retry-After); a 409 counts too. When password hashing is saturated (logins go first) and " +
                              "the registrations already waiting fill the line, the answer is 503 SERVICE_UNAVAILABLE with " +
                              "Retry-After and nothing is created.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;

@@ -7,7 +7,7 @@ namespace OneGate.Auth.Sessions;
 
 public sealed record RefreshRequest(string? RefreshToken);
 
-public sealed record LogoutRequest(string? RefreshToken);
+public sealed record LogoutRequest(string? RefreshToken = null);
 
 public static class SessionEndpoints
 {
@@ -22,6 +22,7 @@ public static class SessionEndpoints
                              "is ended and the answer is 401 REFRESH_TOKEN_REUSED. When the session store fails mid-rotation " +
                              "the answer is 503 SERVICE_UNAVAILABLE with Retry-After and the presented token stays valid: " +
                              "retry with it.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/logout", Logout)

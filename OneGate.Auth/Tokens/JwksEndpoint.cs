@@ -12,6 +12,7 @@ public static class JwksEndpoint
             })
             .WithName("GetJwks")
             .WithSummary("Public signing keys (JWKS) for validating access tokens")
+            .Produces(StatusCodes.Status200OK, typeof(object), "application/jwk-set+json")
             .WithTags("Auth");
         return app;
     }

@@ -4,7 +4,7 @@ namespace OneGate.Payment.Payments;
 
 /// <param name="Merchant">Who is paid (1-100 characters).</param>
 /// <param name="ExternalReference">The merchant's own order reference, if any (at most 100 characters).</param>
-public sealed record PayRequest(decimal? Amount, string? Merchant, string? Description, string? ExternalReference);
+public sealed record PayRequest(decimal? Amount, string? Merchant, string? Description = null, string? ExternalReference = null);
 
 public static class PayEndpoint
 {
@@ -15,6 +15,7 @@ public static class PayEndpoint
             .WithSummary("Pay a merchant from the balance")
             .WithDescription(MoneyRequests.IdempotencyRules + "201 with the PAYMENT DEBIT transaction; 422 INSUFFICIENT_FUNDS; 423 ACCOUNT_NOT_ACTIVE.")
             .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status423Locked);
         return group;

@@ -6,7 +6,7 @@ using OneGate.Payment.Ledger;
 namespace OneGate.Payment.Refunds;
 
 /// <param name="Amount">Defaults to what is still refundable.</param>
-public sealed record RefundRequest(string? TransactionId, decimal? Amount, string? Reason);
+public sealed record RefundRequest(string? TransactionId, decimal? Amount = null, string? Reason = null);
 
 public static partial class RefundEndpoint
 {
@@ -19,7 +19,9 @@ public static partial class RefundEndpoint
                              "are serialised on the payment row. 404 TRANSACTION_NOT_FOUND; 422 REFUND_EXCEEDS_PAYMENT, NOT_REFUNDABLE.")
             .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status423Locked);
         return group;
     }
 

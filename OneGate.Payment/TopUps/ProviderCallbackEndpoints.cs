@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using OneGate.Payment.Data;
 using OneGate.Payment.Providers.Snap;
 using OneGate.Snap;
@@ -38,7 +40,33 @@ public static class ProviderCallbackEndpoints
             .Produces<SnapAnswer>(StatusCodes.Status400BadRequest)
             .Produces<SnapAnswer>(StatusCodes.Status401Unauthorized)
             .Produces<SnapAnswer>(StatusCodes.Status404NotFound)
-            .Produces<SnapAnswer>(StatusCodes.Status500InternalServerError);
+            .Produces<SnapAnswer>(StatusCodes.Status500InternalServerError)
+            .AddOpenApiOperationTransformer(DeclareNotificationBody);
+
+    /// <summary>
+    /// The handler reads the raw body (its signature covers the exact bytes), so nothing declares it; said here in the
+    /// document only, because Accepts metadata would make routing answer a wrong content type with 415 instead of SNAP.
+    /// </summary>
+    private static Task DeclareNotificationBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "SNAP DebitNotification (fields in the operation's description).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "originalPartnerReferenceNo", "amount", "latestTransactionStatus" },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
+    }
 
     private static async Task<JsonHttpResult<SnapAnswer>> HandleAsync(PaymentMethod method, HttpContext http, SnapNotificationVerifier verifier,
         TopUpSettlement settlement, ILogger logger, CancellationToken ct)

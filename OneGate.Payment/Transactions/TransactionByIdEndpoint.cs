@@ -11,7 +11,8 @@ public static class TransactionByIdEndpoint
     {
         group.MapGet("/transactions/{transactionId}", Get)
             .WithName("GetPaymentTransaction")
-            .WithSummary("One of the caller's transactions (another user's id is 404, like an unknown one)");
+            .WithSummary("One of the caller's transactions (another user's id is 404, like an unknown one)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

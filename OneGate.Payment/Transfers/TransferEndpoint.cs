@@ -5,7 +5,8 @@ using OneGate.Payment.Ledger;
 namespace OneGate.Payment.Transfers;
 
 /// <param name="ToUsername">The recipient's username; or give <paramref name="ToPhone"/>, not both.</param>
-public sealed record TransferRequest(string? ToUsername, string? ToPhone, decimal? Amount, string? Description);
+// Amount first: the optional fields (defaults) come last, and a field with a default is optional in the OpenAPI document.
+public sealed record TransferRequest(decimal? Amount, string? ToUsername = null, string? ToPhone = null, string? Description = null);
 
 public static partial class TransferEndpoint
 {
@@ -19,7 +20,9 @@ public static partial class TransferEndpoint
                              "database transaction.")
             .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status423Locked);
         return group;
     }
 

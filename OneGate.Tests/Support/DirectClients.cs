@@ -43,7 +43,7 @@ public static class DirectClients
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        return new HttpClient(fixture.Conformance.Wrap(resource, handler)) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>The port the service itself listens on, from the URL the orchestrator gave it.</summary>

@@ -12,7 +12,8 @@ public static class TransactionByIdEndpoint
         group.MapGet("/{transactionId}", GetTransaction)
             .WithName("GetTransaction")
             .WithSummary("One of the caller's transactions")
-            .WithDescription("Another user's transaction id answers 404 exactly like an unknown one.");
+            .WithDescription("Another user's transaction id answers 404 exactly like an unknown one.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
