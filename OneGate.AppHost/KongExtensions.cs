@@ -10,7 +10,7 @@ namespace OneGate.AppHost;
 /// <remarks>
 /// kong.yml is a template: the JWT public key, the key id and the regulators' API keys cannot be vault references
 /// in Kong, so kong/render-config.sh fills them in from the container's environment before Kong starts. The
-/// Redis password is read by Kong itself ({vault://env/onegate-redis-password}).
+/// password of Kong's Redis user is read by Kong itself ({vault://env/onegate-redis-password}).
 /// </remarks>
 internal static class KongExtensions
 {
@@ -51,7 +51,8 @@ internal static class KongExtensions
             .WithEnvironment("ONEGATE_AUTH_JWT_KEY_ID", signingKeyId)
             .WithEnvironment("ONEGATE_REGULATOR_BI_API_KEY", SecretParameter(builder, "regulator-bi-api-key"))
             .WithEnvironment("ONEGATE_REGULATOR_OJK_API_KEY", SecretParameter(builder, "regulator-ojk-api-key"))
-            .WithEnvironment("ONEGATE_REDIS_PASSWORD", SecretParameter(builder, "redis-password"))
+            // Kong's own Redis ACL user (onegate-kong: its rate-limiting counters only), not the admin.
+            .WithEnvironment("ONEGATE_REDIS_PASSWORD", SecretParameter(builder, "redis-kong-password"))
             .WithHttpEndpoint(port: ProxyPort, targetPort: ProxyPort, name: "proxy")
             .WithHttpEndpoint(targetPort: StatusPort, name: "status")
             .WithHttpHealthCheck("/status", endpointName: "status")

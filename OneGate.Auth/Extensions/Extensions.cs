@@ -8,6 +8,7 @@ using OneGate.Auth.Sessions;
 using OneGate.Auth.Tokens;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
+using OneGate.ServiceDefaults.Redis;
 
 namespace OneGate.Auth.Extensions;
 
@@ -20,7 +21,7 @@ internal static class Extensions
         builder.Services.AddMigration<AuthDbContext>();
 
         // Sessions and login throttling live in Redis.
-        builder.AddRedisClient("redis");
+        builder.AddOneGateRedisClient();
 
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
