@@ -43,4 +43,16 @@ internal static class Extensions
             .WithEnvironment("Regulators__DevelopmentSeed__BankIndonesiaKey", bankIndonesia)
             .WithEnvironment("Regulators__DevelopmentSeed__OjkKey", ojk);
     }
+
+    /// <summary>
+    /// The service's interactive API reference and its health endpoint as links in the dashboard's resource list
+    /// (the reference is served in Development, which is how the AppHost runs the services).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReferenceAndHealthUrls(this IResourceBuilder<ProjectResource> builder)
+    {
+        var http = builder.GetEndpoint("http");
+        return builder
+            .WithUrl(ReferenceExpression.Create($"{http}/scalar"), "API reference")
+            .WithUrl(ReferenceExpression.Create($"{http}/health"), "Health");
+    }
 }

@@ -8,9 +8,10 @@ namespace OneGate.AppHost;
 /// OpenShift manifests mount. Only in Containers mode: Kong needs a container runtime.
 /// </summary>
 /// <remarks>
-/// kong.yml is a template: the JWT public key, the key id and the regulators' API keys cannot be vault references
-/// in Kong, so kong/render-config.sh fills them in from the container's environment before Kong starts. The
-/// password of Kong's Redis user is read by Kong itself ({vault://env/onegate-redis-password}).
+/// kong.yml is a template: the JWT public key and its key id cannot be vault references in Kong, so
+/// kong/render-config.sh fills them in from the container's environment before Kong starts. The password of
+/// Kong's Redis user is read by Kong itself ({vault://env/onegate-redis-password}). Regulator keys are not Kong's: the Transaction
+/// service checks them. kong/error-template.json shapes the errors Kong renders itself as problem+json.
 /// </remarks>
 internal static class KongExtensions
 {
@@ -39,6 +40,7 @@ internal static class KongExtensions
         var kong = builder.AddContainer(name, "kong", "3.9")
             .WithBindMount(configFile, "/kong/kong.yml", isReadOnly: true)
             .WithBindMount(Path.Combine(kongDirectory, "render-config.sh"), "/kong/render-config.sh", isReadOnly: true)
+            .WithBindMount(Path.Combine(kongDirectory, "error-template.json"), "/kong/error-template.json", isReadOnly: true)
             .WithEntrypoint("/bin/sh")
             .WithArgs("-c", "/kong/render-config.sh /kong/kong.yml \"$KONG_DECLARATIVE_CONFIG\" && exec /docker-entrypoint.sh kong docker-start")
             .WithEnvironment("KONG_DATABASE", "off")
@@ -48,9 +50,9 @@ internal static class KongExtensions
             .WithEnvironment("KONG_ADMIN_LISTEN", "off")
             .WithEnvironment("KONG_PROXY_ACCESS_LOG", "/dev/stdout")
             .WithEnvironment("KONG_PROXY_ERROR_LOG", "/dev/stderr")
+            .WithEnvironment("KONG_ERROR_TEMPLATE_JSON", "/kong/error-template.json")
+            .WithEnvironment("KONG_ERROR_DEFAULT_TYPE", "application/json")
             .WithEnvironment("ONEGATE_AUTH_JWT_KEY_ID", signingKeyId)
-            .WithEnvironment("ONEGATE_REGULATOR_BI_API_KEY", SecretParameter(builder, "regulator-bi-api-key"))
-            .WithEnvironment("ONEGATE_REGULATOR_OJK_API_KEY", SecretParameter(builder, "regulator-ojk-api-key"))
             // Kong's own Redis ACL user (onegate-kong: its rate-limiting counters only), not the admin.
             .WithEnvironment("ONEGATE_REDIS_PASSWORD", SecretParameter(builder, "redis-kong-password"))
             .WithHttpEndpoint(port: ProxyPort, targetPort: ProxyPort, name: "proxy")

@@ -17,7 +17,9 @@ var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithEnvironment("Auth__Signing__Keys__0__KeyId", SigningKeyId)
     .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
     .WithDataAccess(infra)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka) // users' changes: the outbox relay to onegate.users.v1
     .WithHttpHealthCheck("/health")
+    .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
 // In Local mode the orchestrator's proxy makes every caller 127.0.0.1, so a per-client limit would be one limit for
@@ -38,6 +40,7 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithProviderSandbox()
     .WithDevelopmentDiagnostics()
     .WithHttpHealthCheck("/health")
+    .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
 // Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
@@ -52,6 +55,7 @@ var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction"
     .WaitFor(payment)
     .WithDevelopmentDiagnostics()
     .WithHttpHealthCheck("/health")
+    .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
 // The gateway needs a container runtime; in Local mode clients call the services directly.

@@ -1,5 +1,6 @@
 using OneGate.Auth;
 using OneGate.Auth.Extensions;
+using OneGate.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,7 +14,7 @@ app.UseProblemDetailsDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapApiDocuments();
 app.MapDefaultEndpoints();
 app.MapAuthApi();
 

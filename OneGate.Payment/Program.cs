@@ -1,7 +1,8 @@
-using OneGate.Payment.Diagnostics;
 using OneGate.Payment;
+using OneGate.Payment.Diagnostics;
 using OneGate.Payment.Extensions;
 using OneGate.Payment.TopUps;
+using OneGate.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,7 +16,7 @@ app.UseProblemDetailsDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapApiDocuments();
 app.MapDefaultEndpoints();
 app.MapPaymentApi();
 app.MapProviderCallbacks();

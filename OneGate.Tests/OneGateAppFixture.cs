@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OneGate.Tests.Support;
 
 namespace OneGate.Tests;
 
 /// <summary>
 /// Boots the real AppHost once per test run in Local mode (real Postgres, Redis and Kafka processes)
-/// with a fresh data directory, and tears it all down at the end. If start-up fails, the exception
-/// carries the tail of every resource's log so CI output says why. A collection that needs an app of its
-/// own (e.g. one it kills parts of) derives from it and adjusts the model in <see cref="Configure"/>.
+/// with a fresh data directory, and tears it all down at the end. Resource logs are kept here, not printed:
+/// if start-up fails, the exception carries every resource's state and the tail of its log so CI output says
+/// why; <c>ONEGATE_TEST_LOGS</c> shows them otherwise (<see cref="DisposeAsync"/>). A collection that needs an
+/// app of its own (e.g. one it kills parts of) derives from it and adjusts the model in <see cref="Configure"/>.
 /// </summary>
 public class OneGateAppFixture : IAsyncLifetime
 {
@@ -76,6 +78,7 @@ public class OneGateAppFixture : IAsyncLifetime
                 options.DisableDashboard = true;
                 options.AllowUnsecuredTransport = true;
             });
+        QuietLogging(builder);
 
         // Short clocks so provider scenarios (timeouts, late callbacks, reconciliation) settle within a test.
         Project(builder, "payment")
@@ -109,8 +112,45 @@ public class OneGateAppFixture : IAsyncLifetime
         }
         catch (Exception ex)
         {
-            throw new InvalidOperationException($"The OneGate app did not become healthy: {ex.Message}\n{DescribeLogs()}", ex);
+            throw new InvalidOperationException($"The OneGate app did not become healthy: {ex.Message}\n{await DescribeStatesAsync()}{DescribeLogs()}", ex);
         }
+    }
+
+    /// <summary>
+    /// The test host's console carries the test runner's results only. Resource logs are forwarded to it only with
+    /// <c>ONEGATE_TEST_LOGS=console</c> (the fixture keeps their tails for a failed start either way); the host's
+    /// own HTTP clients log warnings, not every request; a resource failing its health check while it starts, or
+    /// while a test has stopped it, is expected (a start that never succeeds reports the checks' state).
+    /// </summary>
+    private static void QuietLogging(IDistributedApplicationTestingBuilder builder)
+    {
+        var forward = Environment.GetEnvironmentVariable("ONEGATE_TEST_LOGS") == "console";
+        builder.Services.AddLogging(logging => logging
+            .AddFilter($"{builder.Environment.ApplicationName}.Resources", forward ? LogLevel.Information : LogLevel.None)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical));
+    }
+
+    /// <summary>Each resource's state and health checks as Aspire last reported them (for a failed start).</summary>
+    private async Task<string> DescribeStatesAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                var snapshot = (await App.ResourceNotifications.WaitForResourceAsync(resource, _ => true, quick.Token)).Snapshot;
+                var checks = string.Join("; ", snapshot.HealthReports.Select(r => $"{r.Name} {r.Status}: {r.Description} {r.ExceptionText}"));
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{resource}: {snapshot.State?.Text}, {snapshot.HealthStatus}; {checks}");
+            }
+            catch (OperationCanceledException)
+            {
+                text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{resource}: no state reported");
+            }
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Every resource of the app is Healthy (at start, and after a test has restarted parts of it).</summary>
@@ -176,8 +216,9 @@ public class OneGateAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        // For a developer chasing a failure: ONEGATE_TEST_LOGS=<file> keeps the last lines of every resource's log.
-        if (Environment.GetEnvironmentVariable("ONEGATE_TEST_LOGS") is { Length: > 0 } logFile)
+        // For a developer chasing a failure: ONEGATE_TEST_LOGS=<file> keeps the last lines of every resource's log
+        // (=console streams them to the test output instead, see QuietLogging).
+        if (Environment.GetEnvironmentVariable("ONEGATE_TEST_LOGS") is { Length: > 0 } logFile && logFile != "console")
         {
             await File.WriteAllTextAsync(logFile, DescribeLogs(linesPerResource: 500));
         }

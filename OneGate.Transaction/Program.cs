@@ -1,8 +1,11 @@
+using OneGate.ServiceDefaults.Auth;
+using OneGate.ServiceDefaults.OpenApi;
 using OneGate.Transaction;
 using OneGate.Transaction.Diagnostics;
 using OneGate.Transaction.Events;
 using OneGate.Transaction.Extensions;
 using OneGate.Transaction.Regulators;
+using OneGate.Transaction.Regulators.Endpoints;
 
 // `OneGate.Transaction keys create|list|revoke|rotate ...` manages regulator API keys and exits.
 if (await RegulatorAccess.TryRunCommandAsync(args) is { } exitCode)
@@ -30,7 +33,7 @@ app.UseProblemDetailsDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapApiDocuments(BearerSecuritySchemeTransformer.SchemeName, ApiKeySecuritySchemeTransformer.SchemeName);
 app.MapDefaultEndpoints();
 app.MapTransactionApi();
 app.MapRegulatorApi();

@@ -2,7 +2,7 @@
 # Renders Kong's declarative config: every ${NAME} placeholder in TEMPLATE (kong/kong.yml) is replaced by
 # the environment variable NAME, escaped for a double-quoted YAML string (\ " and newlines, so a PEM fits on
 # one line). It fails, and writes nothing usable, if a placeholder's variable is unset or empty. Kong then
-# never starts with a literal "${...}" as an API key or public key.
+# never starts with a literal "${...}" as a key id or public key.
 #
 #   render-config.sh TEMPLATE OUTPUT
 #

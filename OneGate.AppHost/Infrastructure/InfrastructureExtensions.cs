@@ -11,6 +11,7 @@ public static class InfrastructureExtensions
     public static readonly IReadOnlyList<(string Name, int Partitions)> KafkaTopics =
     [
         ("onegate.transactions.v1", 3),
+        ("onegate.users.v1", 3),
         ("onegate.diagnostics.v1", 1),
     ];
 

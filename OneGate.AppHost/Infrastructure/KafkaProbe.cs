@@ -12,7 +12,11 @@ internal static class KafkaProbe
 {
     public static async Task EnsureTopicsAsync(string bootstrapServers, CancellationToken cancellationToken)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers, SocketTimeoutMs = 3000 }).Build();
+        // The probe's failure is the check's result (Unhealthy, with the reason); without a handler librdkafka would
+        // also write each refused connection to the AppHost's stderr while the broker starts.
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers, SocketTimeoutMs = 3000 })
+            .SetLogHandler((_, _) => { })
+            .Build();
         var metadata = await Task.Run(() => admin.GetMetadata(TimeSpan.FromSeconds(3)), cancellationToken);
         var missing = InfrastructureExtensions.KafkaTopics
             .Where(t => !metadata.Topics.Any(m => m.Topic == t.Name && m.Error.Code == ErrorCode.NoError))

@@ -13,6 +13,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     public DbSet<Authentication> Authentications => Set<Authentication>();
 
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
     /// <summary>
     /// Npgsql settings every registration of this context must apply (host and design-time factory).
     /// Three services share one database, so each keeps its own migrations history table.
@@ -27,5 +29,6 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     {
         modelBuilder.ApplyConfiguration(new UserConfiguration());
         modelBuilder.ApplyConfiguration(new AuthenticationConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
     }
 }

@@ -20,6 +20,12 @@ public sealed class User
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>
+    /// 1 at registration, one more with each change of username, phone or status: set by the database (trigger
+    /// <c>tr_users_version</c>), which also writes that change's event to <c>auth_outbox_messages</c>.
+    /// </summary>
+    public int Version { get; set; }
+
     /// <summary>Filled by the database (<c>now()</c>) when left at its default.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 

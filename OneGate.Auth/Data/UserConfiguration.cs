@@ -16,7 +16,10 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     {
         builder.ToTable("users", t =>
             // Uniqueness of the phone relies on one normal form; the API stores +628…
-            t.HasCheckConstraint("ck_users_phone_normalised", @"phone ~ '^\+628[0-9]+$'"));
+        {
+            t.HasCheckConstraint("ck_users_phone_normalised", @"phone ~ '^\+628[0-9]+$'");
+            t.HasCheckConstraint("ck_users_version_positive", "version >= 1");
+        });
 
         builder.HasKey(u => u.Id).HasName("pk_users");
         // GENERATED ALWAYS: ids come only from the database, so the sequence cannot fall behind
@@ -31,6 +34,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         // The DB default serves raw SQL inserts; EF always sends the entity's value (initialised to
         // true) so that an explicit false is never swallowed by the default.
         builder.Property(u => u.IsActive).HasColumnName("is_active").HasDefaultValue(true).ValueGeneratedNever();
+
+        // Moved only by the database's triggers (see the UsersStream migration): EF never writes it and reads it back.
+        builder.Property(u => u.Version).HasColumnName("version").HasDefaultValue(1).ValueGeneratedOnAddOrUpdate();
 
         builder.Property(u => u.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
         builder.Property(u => u.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");

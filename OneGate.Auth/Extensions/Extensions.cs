@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
+using OneGate.Auth.Events;
 using OneGate.Auth.Login;
 using OneGate.Auth.Passwords;
 using OneGate.Auth.Registration;
@@ -8,6 +9,7 @@ using OneGate.Auth.Sessions;
 using OneGate.Auth.Tokens;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
+using OneGate.ServiceDefaults.Kafka;
 using OneGate.ServiceDefaults.Redis;
 
 namespace OneGate.Auth.Extensions;
@@ -22,6 +24,11 @@ internal static class Extensions
 
         // Sessions and login throttling live in Redis.
         builder.AddOneGateRedisClient();
+
+        // Users' changes leave through the outbox (onegate.users.v1). No Kafka readiness check: no request needs
+        // Kafka, and logins must not stop while it is away; the outbox keeps what it has not taken yet.
+        builder.AddKafka("kafka", readinessCheck: false);
+        builder.Services.AddHostedService<UserOutboxRelay>();
 
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -6,7 +6,7 @@ namespace OneGate.Auth.Login;
 /// Login limits (section <c>Auth:LoginThrottle</c>), each a fixed window that starts at the first counted
 /// attempt and is never extended by refused attempts, so every refusal lapses by itself. Attempts are reserved
 /// before the password is checked; a successful login gives its reservation back. The design (why identifiers
-/// rather than accounts, why no account-wide lockout) is in README.md, "Login throttling".
+/// rather than accounts, why no account-wide lockout) is in docs/auth.md, "Login throttling".
 /// </summary>
 public sealed class LoginThrottleOptions : IValidatableObject
 {

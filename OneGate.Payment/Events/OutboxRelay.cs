@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
+using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
 
 namespace OneGate.Payment.Events;
@@ -32,44 +32,12 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     private static readonly TimeSpan BusyLinger = TimeSpan.FromMilliseconds(5);
     private static readonly ActivitySource Source = new("OneGate.Payment.Outbox");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        AdvisoryLeadership.RunWhileLeadingAsync<PaymentDbContext>(scopes, RelayLockKey, "Outbox relay", LeadAsync, async ct =>
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
-                await db.Database.OpenConnectionAsync(stoppingToken);
-                if (!await TryLeadAsync(db, stoppingToken))
-                {
-                    LedgerMetrics.OutboxNotRelaying();
-                    await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
-                    continue;
-                }
-
-                try
-                {
-                    await LeadAsync(db, () => backoff = TimeSpan.Zero, stoppingToken);
-                }
-                finally
-                {
-                    await ReleaseLeadershipAsync(db);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-                logger.LogWarning("Outbox relay paused {Backoff} ms: {Reason}", (int)backoff.TotalMilliseconds, ex.Message);
-                await Task.Delay(backoff, stoppingToken);
-            }
-        }
-    }
+            LedgerMetrics.OutboxNotRelaying();
+            await signal.WaitAsync(TimeSpan.FromSeconds(5), ct);
+        }, logger, stoppingToken);
 
     /// <summary>Relays batch after batch until cancelled or a batch fails as a whole.</summary>
     private async Task LeadAsync(PaymentDbContext db, Action progressed, CancellationToken ct)
@@ -90,38 +58,6 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
             else
             {
                 await signal.WaitAsync(IdlePoll, ct);
-            }
-        }
-    }
-
-    private static async Task<bool> TryLeadAsync(PaymentDbContext db, CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({RelayLockKey})", connection);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>
-    /// Gives up the lock before the session goes back to the pool: Npgsql resets a pooled session only when it
-    /// is next used, so an idle pooled session would keep the lock through the whole backoff.
-    /// </summary>
-    private async Task ReleaseLeadershipAsync(PaymentDbContext db)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({RelayLockKey})", connection);
-            await command.ExecuteScalarAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
-        {
-            // A dead session took the lock with it (and Npgsql cleared the pool). One that may still hold it must be
-            // closed, not pooled.
-            if (connection.FullState == System.Data.ConnectionState.Open)
-            {
-                NpgsqlConnection.ClearPool(connection);
-                logger.LogWarning("Outbox relay lock not released by unlock; the pool's sessions are closed instead: {Reason}", ex.Message);
             }
         }
     }

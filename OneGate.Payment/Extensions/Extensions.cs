@@ -32,7 +32,7 @@ internal static class Extensions
                     AutoPrepareMinUsages = 2,
                     // A money movement holds its accounts' row locks across round trips: sessions beyond what the
                     // database's cores can run at once only lengthen every lock queue. At 16 (instead of Npgsql's
-                    // 100) the hot-merchant benchmark's p99 fell from 313 to 168 ms at the same rate (README).
+                    // 100) the hot-merchant benchmark's tail was shorter at the same rate (docs/performance.md).
                     MaxPoolSize = builder.Configuration.GetValue("Payment:Database:MaxPoolSize", 16),
                 }.ConnectionString;
             },

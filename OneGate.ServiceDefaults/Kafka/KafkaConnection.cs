@@ -1,12 +1,15 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OneGate.ServiceDefaults.Kafka;
 
 /// <summary>
 /// The one place that knows how OneGate talks to Kafka: where the brokers are and the client settings
-/// every producer and consumer of ours uses.
+/// every producer and consumer of ours uses, and where their librdkafka logs go (<see cref="KafkaClientLog"/>).
 /// </summary>
-public sealed class KafkaConnection(string bootstrapServers, string clientId)
+public sealed class KafkaConnection(string bootstrapServers, string clientId, ILoggerFactory? loggers = null, IHostApplicationLifetime? lifetime = null)
 {
     public string BootstrapServers { get; } = bootstrapServers;
 
@@ -47,6 +50,22 @@ public sealed class KafkaConnection(string bootstrapServers, string clientId)
         ClientId = clientId,
     };
 
-    public IConsumer<string, string> CreateConsumer(string groupId) =>
-        new ConsumerBuilder<string, string>(ConsumerConfig(groupId)).Build();
+    /// <summary>librdkafka's log and errors for a client of ours, under the category given.</summary>
+    public KafkaClientLog ClientLog(string category) =>
+        ClientLog((loggers ?? NullLoggerFactory.Instance).CreateLogger(category));
+
+    /// <summary>librdkafka's log and errors for a client of ours, through the logger given.</summary>
+    public KafkaClientLog ClientLog(ILogger logger) => new(logger, lifetime);
+
+    public IConsumer<string, string> CreateConsumer(string groupId)
+    {
+        var log = ClientLog("OneGate.Kafka.Consumer");
+        return new ConsumerBuilder<string, string>(ConsumerConfig(groupId)).SetLogHandler(log.OnLog).SetErrorHandler(log.OnError).Build();
+    }
+
+    public IAdminClient CreateAdminClient()
+    {
+        var log = ClientLog("OneGate.Kafka.Admin");
+        return new AdminClientBuilder(AdminConfig()).SetLogHandler(log.OnLog).SetErrorHandler(log.OnError).Build();
+    }
 }

@@ -10,24 +10,31 @@ public static class KafkaExtensions
 {
     /// <summary>
     /// Registers the Kafka connection from <c>ConnectionStrings:{connectionName}</c> (bootstrap servers),
-    /// a shared idempotent producer and a readiness check.
+    /// a shared idempotent producer and, unless <paramref name="readinessCheck"/> is false, a readiness check (a
+    /// service whose requests never need Kafka, only its outbox relay, stays ready while Kafka is away).
     /// </summary>
-    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder, string connectionName)
+    public static IHostApplicationBuilder AddKafka(this IHostApplicationBuilder builder, string connectionName, bool readinessCheck = true)
     {
         var bootstrapServers = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} (Kafka bootstrap servers) is not configured.");
 
-        builder.Services.AddSingleton(new KafkaConnection(bootstrapServers, builder.Environment.ApplicationName));
+        builder.Services.AddSingleton(sp => new KafkaConnection(bootstrapServers, builder.Environment.ApplicationName,
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddSingleton(sp =>
         {
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("OneGate.Kafka.Producer");
-            return new ProducerBuilder<string, string>(sp.GetRequiredService<KafkaConnection>().ProducerConfig())
-                .SetLogHandler((_, m) => logger.Log(m.Level.ToLogLevel(), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
-                .SetErrorHandler((_, e) => logger.LogWarning("Kafka producer error {Code}: {Reason}", e.Code, e.Reason))
+            var connection = sp.GetRequiredService<KafkaConnection>();
+            var log = connection.ClientLog("OneGate.Kafka.Producer");
+            return new ProducerBuilder<string, string>(connection.ProducerConfig())
+                .SetLogHandler(log.OnLog)
+                .SetErrorHandler(log.OnError)
                 .Build();
         });
-        builder.Services.AddSingleton<KafkaHealthCheck>();
-        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>(connectionName);
+        if (readinessCheck)
+        {
+            builder.Services.AddSingleton<KafkaHealthCheck>();
+            builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>(connectionName);
+        }
+
         return builder;
     }
 

@@ -6,7 +6,7 @@ namespace OneGate.ServiceDefaults.Kafka;
 /// <summary>Ready when a broker answers a metadata request (cheap, and proves the network path and protocol).</summary>
 internal sealed class KafkaHealthCheck(KafkaConnection connection) : IHealthCheck, IDisposable
 {
-    private readonly Lazy<IAdminClient> admin = new(() => new AdminClientBuilder(connection.AdminConfig()).Build());
+    private readonly Lazy<IAdminClient> admin = new(connection.CreateAdminClient);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

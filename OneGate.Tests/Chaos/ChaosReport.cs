@@ -4,7 +4,7 @@ using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Chaos;
 
-/// <summary>What the chaos run did and found, as markdown (printed, and written to a file for the README).</summary>
+/// <summary>What the chaos run did and found, as markdown (printed, and written to a file for docs/testing.md).</summary>
 public sealed class ChaosReport
 {
     public required SimulatedUsers Users { get; init; }

@@ -35,7 +35,7 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         var (container, config, mountPath) = KongWithConfig(rendered);
 
         Assert.Equal("kong-config", RenderedManifests.HashedName(config.Metadata.Name));
-        foreach (var file in new[] { "kong.yml", "render-config.sh" })
+        foreach (var file in new[] { "kong.yml", "render-config.sh", "error-template.json" })
         {
             Assert.Equal(File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, "kong", file)), config.Data[file]);
         }
@@ -130,9 +130,33 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         // Kong's own Redis ACL user (onegate-kong, its rate-limiting keys only), never the admin password.
         Assert.Equal(redis["REDIS_PASSWORD_ONEGATE_KONG"], kong["ONEGATE_REDIS_PASSWORD"]);
         Assert.NotEqual(redis["REDIS_PASSWORD"], kong["ONEGATE_REDIS_PASSWORD"]);
-        // API keys only from Secrets.
-        Assert.StartsWith("secret:", kong["ONEGATE_REGULATOR_BI_API_KEY"], StringComparison.Ordinal);
-        Assert.StartsWith("secret:", kong["ONEGATE_REGULATOR_OJK_API_KEY"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllOverlays))]
+    public void Kong_gets_no_regulator_key(string overlay)
+    {
+        var rendered = RenderedManifests.Overlay(overlay);
+        var kong = rendered.EnvironmentOf(KongContainer(rendered));
+
+        // The Transaction service holds the keys (as hashes) and checks them; Kong's pod reads none.
+        Assert.DoesNotContain(kong.Keys, name => name.Contains("REGULATOR", StringComparison.Ordinal) || name.Contains("API_KEY", StringComparison.Ordinal));
+        Assert.DoesNotContain(kong.Values, value => value.StartsWith("secret:regulator-", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllOverlays))]
+    public void Kong_renders_its_own_errors_with_the_repository_problem_template(string overlay)
+    {
+        var rendered = RenderedManifests.Overlay(overlay);
+        var (container, config, mountPath) = KongWithConfig(rendered);
+        var env = rendered.EnvironmentOf(container);
+
+        var templatePath = env["KONG_ERROR_TEMPLATE_JSON"];
+        Assert.StartsWith(mountPath + "/", templatePath, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, GatewayConfigTests.KongErrorTemplate)), config.Data[templatePath[(mountPath.Length + 1)..]]);
+        // Errors nginx raises (502, 504, ...) are JSON even for a client that sends no Accept header.
+        Assert.Equal("application/json", env["KONG_ERROR_DEFAULT_TYPE"]);
     }
 
     [Fact]
@@ -141,13 +165,10 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         var rendered = RenderedManifests.Of("base");
         var config = KongConfig.Load();
         var targets = config.Services.Select(s => new Uri(KongConfig.Scalar(s, "url")!)).Select(u => (u.Host, u.Port)).ToList();
-        foreach (var consumer in config.Consumers)
+        foreach (var plugin in config.AllPlugins().Where(p => KongConfig.Scalar(p, "name") == "rate-limiting"))
         {
-            foreach (var plugin in KongConfig.Sequence(consumer, "plugins").Where(p => KongConfig.Scalar(p, "name") == "rate-limiting"))
-            {
-                var redis = (YamlMappingNode)KongConfig.Config(plugin).Children[new YamlScalarNode("redis")];
-                targets.Add((KongConfig.Scalar(redis, "host")!, int.Parse(KongConfig.Scalar(redis, "port")!, CultureInfo.InvariantCulture)));
-            }
+            var redis = (YamlMappingNode)KongConfig.Config(plugin).Children[new YamlScalarNode("redis")];
+            targets.Add((KongConfig.Scalar(redis, "host")!, int.Parse(KongConfig.Scalar(redis, "port")!, CultureInfo.InvariantCulture)));
         }
 
         Assert.Contains(("redis", 6379), targets);

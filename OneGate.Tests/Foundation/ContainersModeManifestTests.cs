@@ -48,9 +48,10 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
 
         var mounts = kong.GetProperty("bindMounts").EnumerateArray()
             .ToDictionary(m => m.GetProperty("target").GetString()!, m => m.GetProperty("source").GetString()!.Replace('\\', '/'));
-        Assert.Equal(2, mounts.Count);
+        Assert.Equal(3, mounts.Count);
         Assert.EndsWith("kong/kong.yml", mounts["/kong/kong.yml"], StringComparison.Ordinal);
         Assert.EndsWith("kong/render-config.sh", mounts["/kong/render-config.sh"], StringComparison.Ordinal);
+        Assert.EndsWith("kong/error-template.json", mounts[env.GetProperty("KONG_ERROR_TEMPLATE_JSON").GetString()!], StringComparison.Ordinal);
         Assert.All(kong.GetProperty("bindMounts").EnumerateArray(), m => Assert.True(m.GetProperty("readOnly").GetBoolean()));
 
         // The renderer writes the config Kong loads, then hands over to the image's own entrypoint.
@@ -64,11 +65,12 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
         {
             Assert.True(env.TryGetProperty($"services__{service}__http__0", out _), $"kong has no reference to {service}");
         }
+
+        // Regulator keys are the Transaction service's alone.
+        Assert.DoesNotContain(env.EnumerateObject(), v => v.Name.Contains("REGULATOR", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("ONEGATE_REGULATOR_BI_API_KEY", "regulator-bi-api-key", true)]
-    [InlineData("ONEGATE_REGULATOR_OJK_API_KEY", "regulator-ojk-api-key", true)]
     [InlineData("ONEGATE_REDIS_PASSWORD", "redis-kong-password", true)]
     [InlineData("ONEGATE_AUTH_JWT_PUBLIC_KEY", "auth-jwt-public-key", false)]
     [InlineData("ONEGATE_WEB_ORIGIN", "web-origin", false)]
@@ -97,10 +99,10 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
     }
 
     [Theory]
-    [InlineData("auth", false)]
-    [InlineData("payment", true)]
-    [InlineData("transaction", true)]
-    public void Service_is_a_project_wired_to_its_connection_strings(string service, bool usesKafka)
+    [InlineData("auth")]
+    [InlineData("payment")]
+    [InlineData("transaction")]
+    public void Service_is_a_project_wired_to_its_connection_strings(string service)
     {
         var resource = resources.GetProperty(service);
         var env = resource.GetProperty("env");
@@ -113,8 +115,7 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
             env.GetProperty("ConnectionStrings__onegate-migrator").GetString(), StringComparison.Ordinal);
         Assert.Contains($",user=onegate-{service},password={{redis-{service}-password.value}}",
             env.GetProperty("ConnectionStrings__redis").GetString(), StringComparison.Ordinal);
-        Assert.Equal(usesKafka, env.TryGetProperty("ConnectionStrings__kafka", out var kafka));
-        Assert.True(!usesKafka || kafka.GetString() == "{kafka.connectionString}");
+        Assert.Equal("{kafka.connectionString}", env.GetProperty("ConnectionStrings__kafka").GetString());
 
         // Diagnostics endpoints are for development runs only.
         Assert.False(env.TryGetProperty("OneGate__Diagnostics__Enabled", out _));

@@ -4,9 +4,13 @@ using YamlDotNet.RepresentationModel;
 
 namespace OneGate.Tests.Gateway;
 
-/// <summary>A Kong route with what a request through it gets: its Kong service's upstream and the plugins in effect.</summary>
+/// <summary>
+/// A Kong route with what a request through it gets: its Kong service's upstream, the plugins in effect (global,
+/// service and route) and those configured on the route itself. A rate limit keeps its own counters only when it
+/// is on the route: Kong keys counters by the plugin's route and service, so one on a service or global is shared.
+/// </summary>
 public sealed record KongRoute(string Name, string KongService, Uri Upstream, IReadOnlyList<string> Paths, IReadOnlyList<string> Methods,
-    bool StripPath, IReadOnlyList<YamlMappingNode> Plugins)
+    bool StripPath, IReadOnlyList<YamlMappingNode> Plugins, IReadOnlyList<YamlMappingNode> OwnPlugins)
 {
     /// <summary>
     /// Whether Kong would route this request here: a <c>~</c> path is a regex anchored at the start (Kong 3), any other
@@ -18,6 +22,9 @@ public sealed record KongRoute(string Name, string KongService, Uri Upstream, IR
             : path.StartsWith(p, StringComparison.Ordinal));
 
     public bool Has(string plugin) => Plugins.Any(p => KongConfig.Scalar(p, "name") == plugin);
+
+    /// <summary>The configuration of the one plugin of that name on the route itself.</summary>
+    public YamlMappingNode OwnPlugin(string name) => KongConfig.Config(OwnPlugins.Single(p => KongConfig.Scalar(p, "name") == name));
 }
 
 /// <summary>kong/kong.yml read with YamlDotNet's representation model (the same YAML Kong reads, no schema of ours).</summary>
@@ -52,10 +59,17 @@ public sealed class KongConfig
             Strings(route, "paths"),
             Strings(route, "methods"),
             Scalar(route, "strip_path") != "false",
-            [.. GlobalPlugins, .. Sequence(service, "plugins"), .. Sequence(route, "plugins")]))),
+            [.. GlobalPlugins, .. Sequence(service, "plugins"), .. Sequence(route, "plugins")],
+            [.. Sequence(route, "plugins")]))),
     ];
 
     public YamlMappingNode GlobalPlugin(string name) => GlobalPlugins.Single(p => Scalar(p, "name") == name);
+
+    /// <summary>Every plugin anywhere in the file: global, on services, on routes and on consumers.</summary>
+    public IEnumerable<YamlMappingNode> AllPlugins() =>
+        GlobalPlugins
+            .Concat(Services.SelectMany(s => Sequence(s, "plugins").Concat(Sequence(s, "routes").SelectMany(r => Sequence(r, "plugins")))))
+            .Concat(Consumers.SelectMany(c => Sequence(c, "plugins")));
 
     public static YamlMappingNode Config(YamlMappingNode plugin) => (YamlMappingNode)plugin.Children[new YamlScalarNode("config")];
 

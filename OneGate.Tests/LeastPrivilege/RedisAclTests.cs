@@ -98,6 +98,10 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
     {
         var options = ConfigurationOptions.Parse(await fixture.ServiceConnectionStringAsync(service, "redis"));
         Assert.StartsWith("onegate-", options.User);
+        // No tie-breaker key or configuration channel, as the services connect (RedisClientExtensions). CONFIG stays
+        // available here: one test sends it on purpose and expects the server's NOPERM.
+        options.TieBreaker = "";
+        options.ConfigurationChannel = "";
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 

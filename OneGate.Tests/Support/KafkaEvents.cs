@@ -8,8 +8,8 @@ public static class KafkaEvents
 {
     public const string Topic = "onegate.transactions.v1";
 
-    /// <summary>A consumer of the topic in a group of its own, reading from the beginning.</summary>
-    public static async Task<IConsumer<string, string>> NewConsumerAsync(OneGateAppFixture fixture)
+    /// <summary>A consumer of the topic (Payment's unless told) in a group of its own, reading from the beginning.</summary>
+    public static async Task<IConsumer<string, string>> NewConsumerAsync(OneGateAppFixture fixture, string topic = Topic)
     {
         var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
@@ -18,7 +18,7 @@ public static class KafkaEvents
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe(Topic);
+        consumer.Subscribe(topic);
         return consumer;
     }
 

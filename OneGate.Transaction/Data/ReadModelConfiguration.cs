@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace OneGate.Transaction.Data;
 
-/// <summary>Maps the Transaction service's read models (fed by Payment's events).</summary>
+/// <summary>Maps the Transaction service's read models (fed by Payment's and Auth's events).</summary>
 internal static class ReadModelConfiguration
 {
     public static void Apply(ModelBuilder model)
@@ -43,6 +43,19 @@ internal static class ReadModelConfiguration
             e.Property(x => x.Count).HasColumnName("count");
             // Sums of many numeric(15,2) amounts need more integer digits than one amount.
             e.Property(x => x.Amount).HasColumnName("amount").HasColumnType("numeric(20,2)");
+        });
+
+        // Named for what it holds: Auth's own users table is in the same database.
+        model.Entity<MaskedUser>(e =>
+        {
+            e.ToTable("masked_users", t => t.HasCheckConstraint("ck_masked_users_version_positive", "version >= 1"));
+            e.HasKey(x => x.UserId).HasName("pk_masked_users");
+            e.Property(x => x.UserId).HasColumnName("user_id").ValueGeneratedNever();
+            e.Property(x => x.MaskedUsername).HasColumnName("masked_username").HasMaxLength(60);
+            e.Property(x => x.MaskedPhone).HasColumnName("masked_phone").HasMaxLength(30);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(20);
+            e.Property(x => x.Version).HasColumnName("version");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");
         });
 
         model.Entity<DeadLetterEvent>(e =>

@@ -26,6 +26,8 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
 
     public DbSet<DeadLetterEvent> DeadLetterEvents => Set<DeadLetterEvent>();
 
+    public DbSet<MaskedUser> MaskedUsers => Set<MaskedUser>();
+
     /// <summary>Payment's ledger, read-only here: query it with <c>AsNoTracking()</c>.</summary>
     public IQueryable<HistoricalTransaction> HistoricalTransactions => Set<HistoricalTransaction>().AsNoTracking();
 

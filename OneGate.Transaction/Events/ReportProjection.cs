@@ -102,23 +102,7 @@ public sealed class ReportProjection(TransactionDbContext db)
         List<(TransactionEvent Event, TopicPartitionOffset Position)> events, CancellationToken ct)
     {
         await using var batch = NewBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            INSERT INTO processed_events (event_id, topic, partition, "offset", processed_at)
-            SELECT e.event_id, e.topic, e.partition, e.position, now()
-              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[]) AS e(event_id, topic, partition, position)
-             ORDER BY e.event_id
-            ON CONFLICT (event_id) DO NOTHING
-            RETURNING event_id
-            """)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<Guid[]> { TypedValue = [.. events.Select(e => e.Event.EventId)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Position.Topic)] },
-                new NpgsqlParameter<int[]> { TypedValue = [.. events.Select(e => e.Position.Partition.Value)] },
-                new NpgsqlParameter<long[]> { TypedValue = [.. events.Select(e => e.Position.Offset.Value)] },
-            },
-        });
+        batch.BatchCommands.Add(Inbox.Record([.. events.Select(e => (e.Event.EventId, e.Position))]));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             SELECT transaction_id, report_date, type, status, payment_method, amount, is_accessible_external, updated_at
               FROM report_transactions WHERE transaction_id = ANY($1) ORDER BY transaction_id FOR UPDATE

@@ -1,25 +1,12 @@
-using System.Text.Json;
-
 namespace OneGate.Transaction.Events;
 
-/// <summary>What this service reads of Payment's event (version 1, see the README's event contract).</summary>
+/// <summary>What this service reads of Payment's event (version 1, see docs/events.md).</summary>
 public sealed record TransactionEvent(Guid EventId, string EventType, int Version, TransactionEventData Transaction)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Parses a message value; throws <see cref="FormatException"/> for anything that is not a v1 event.</summary>
     public static TransactionEvent Parse(string value)
     {
-        TransactionEvent? parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize<TransactionEvent>(value, Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"not JSON: {ex.Message}", ex);
-        }
-
+        var parsed = EventJson.Read<TransactionEvent>(value);
         if (parsed is not { Version: 1, EventId: var id, Transaction: { TransactionId.Length: > 0, Type.Length: > 0, Status.Length: > 0 } } || id == Guid.Empty)
         {
             throw new FormatException("not a version 1 transaction event");

@@ -7,7 +7,9 @@ using StackExchange.Redis;
 namespace OneGate.Transaction.Events;
 
 /// <summary>
-/// The Transaction service's consumer group on <c>onegate.transactions.v1</c>. It takes what has arrived (one
+/// The Transaction service's consumer group on <c>onegate.transactions.v1</c> (Payment's movements, into the
+/// regulators' totals) and <c>onegate.users.v1</c> (Auth's users, into <c>masked_users</c> through
+/// <see cref="UserProjection"/>): one group, so both streams share the rules below. It takes what has arrived (one
 /// message at low rates, up to <see cref="MaxBatch"/> under load) and applies it in one database transaction.
 /// Offsets are stored only after that committed, so a crash or rebalance redelivers and the inbox skips. A
 /// message that is not a valid event goes to <c>dead_letter_events</c> with its error, in the same transaction,
@@ -39,8 +41,9 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // Consume() blocks: keep it off the start-up path
+        var log = kafka.ClientLog(logger);
         using var consumer = new ConsumerBuilder<string, string>(kafka.ConsumerConfig(GroupId))
-            .SetLogHandler((_, m) =>
+            .SetLogHandler((client, m) =>
             {
                 // librdkafka's only signal that the cluster changed under the same address; it logs it once per change.
                 if (m.Facility == "CLUSTERID")
@@ -48,10 +51,11 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                     Interlocked.Exchange(ref clusterChanged, 1);
                 }
 
-                logger.Log(m.Level.ToLogLevel(), "librdkafka {Facility}: {Message}", m.Facility, m.Message);
+                log.OnLog(client, m);
             })
+            .SetErrorHandler(log.OnError)
             .Build();
-        consumer.Subscribe(KafkaTopics.Transactions);
+        consumer.Subscribe([KafkaTopics.Transactions, KafkaTopics.Users]);
         var attempts = 0;
         var outage = TimeSpan.Zero; // the backoff while the database is unavailable
         // After a batch failed MaxAttempts times, each of its partitions is read one message at a time up to the
@@ -192,12 +196,20 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
     private async Task ApplyAsync(List<ConsumeResult<string, string>> batch, CancellationToken ct)
     {
         var events = new List<(TransactionEvent Event, TopicPartitionOffset Position)>(batch.Count);
+        var users = new List<(UserEvent Event, TopicPartitionOffset Position)>();
         var poison = new List<(ConsumeResult<string, string> Result, string Error)>();
         foreach (var result in batch)
         {
             try
             {
-                events.Add((TransactionEvent.Parse(result.Message.Value ?? ""), result.TopicPartitionOffset));
+                if (result.Topic == KafkaTopics.Users)
+                {
+                    users.Add((UserEvent.Parse(result.Message.Value ?? ""), result.TopicPartitionOffset));
+                }
+                else
+                {
+                    events.Add((TransactionEvent.Parse(result.Message.Value ?? ""), result.TopicPartitionOffset));
+                }
             }
             catch (FormatException ex)
             {
@@ -217,6 +229,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
             }
 
             var applied = await scope.ServiceProvider.GetRequiredService<ReportProjection>().ApplyAsync(events, ct);
+            await scope.ServiceProvider.GetRequiredService<UserProjection>().ApplyAsync(users, ct);
             await transaction.CommitAsync(ct);
             if (applied < events.Count)
             {

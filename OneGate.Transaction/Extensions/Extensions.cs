@@ -32,6 +32,7 @@ internal static class Extensions
 
         // Payment's events feed the regulators' daily totals (exactly once, via the inbox) and invalidate the cache.
         builder.Services.AddScoped<ReportProjection>();
+        builder.Services.AddScoped<UserProjection>();
         builder.Services.AddHostedService<TransactionEventConsumer>();
 
         if (builder.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))

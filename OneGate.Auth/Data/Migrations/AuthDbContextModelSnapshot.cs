@@ -88,6 +88,84 @@ namespace OneGate.Auth.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("OneGate.Auth.Data.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_key");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id")
+                        .HasName("pk_auth_outbox_messages");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_auth_outbox_messages_unsent")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_auth_outbox_messages_message_id");
+
+                    b.HasIndex("MessageKey", "Id")
+                        .HasDatabaseName("ix_auth_outbox_messages_failed")
+                        .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
+
+                    b.ToTable("auth_outbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("OneGate.Auth.Data.User", b =>
                 {
                     b.Property<int>("Id")
@@ -138,6 +216,12 @@ namespace OneGate.Auth.Data.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("username");
 
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_users");
 
@@ -148,6 +232,8 @@ namespace OneGate.Auth.Data.Migrations
                     b.ToTable("users", null, t =>
                         {
                             t.HasCheckConstraint("ck_users_phone_normalised", "phone ~ '^\\+628[0-9]+$'");
+
+                            t.HasCheckConstraint("ck_users_version_positive", "version >= 1");
                         });
                 });
 

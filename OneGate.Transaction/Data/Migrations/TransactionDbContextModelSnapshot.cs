@@ -465,6 +465,49 @@ namespace OneGate.Transaction.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("OneGate.Transaction.Data.MaskedUser", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("MaskedPhone")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("masked_phone");
+
+                    b.Property<string>("MaskedUsername")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("masked_username");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_masked_users");
+
+                    b.ToTable("masked_users", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_masked_users_version_positive", "version >= 1");
+                        });
+                });
+
             modelBuilder.Entity("OneGate.Transaction.Data.ProcessedEvent", b =>
                 {
                     b.Property<Guid>("EventId")

@@ -27,8 +27,9 @@ public static class ExternalTransactionsEndpoint
                 `accountRef`, and it cannot be turned back into the account. `maskedUsername` keeps the first two and
                 the last character with `***` between (`bu***i`; names of 3 characters or fewer are `***`);
                 `maskedPhone` keeps the first five digits after `+` and the last four, every other digit `*`
-                (`+62812****5678`; fewer than 10 digits: `+***`). Never null: a user whose name or phone this service
-                does not hold is masked whole (`***`, `+***`); today it holds none (they live in the Auth service).
+                (`+62812****5678`; fewer than 10 digits: `+***`). Masked from the user's latest state that Auth published
+                on `onegate.users.v1` (usually within a second of registration or a change). Never null: a user whose
+                event has not arrived yet is masked whole (`***`, `+***`).
 
                 Needs `X-API-Key` with READ_TRANSACTIONS. Every response to a valid key carries `RateLimit-Limit`,
                 `RateLimit-Remaining` and `RateLimit-Reset` for the key's most constrained window.
@@ -130,16 +131,26 @@ public static class ExternalTransactionsEndpoint
         var rows = await query
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
             .Take(pageSize + 1)
-            .Select(t => new { t.Id, t.TransactionId, t.AccountId, t.Type, t.Status, t.Direction, t.Amount, t.Currency, t.PaymentMethod, t.CreatedAt })
+            .Select(t => new { t.Id, t.TransactionId, t.AccountId, t.UserId, t.Type, t.Status, t.Direction, t.Amount, t.Currency, t.PaymentMethod, t.CreatedAt })
             .ToListAsync(cancellationToken);
 
         var page = rows.Take(pageSize).ToList();
         var next = rows.Count > pageSize ? new History.HistoryCursor(page[^1].CreatedAt, page[^1].Id).Encode() : null;
-        // This service holds no usernames or phones yet (they live in Auth), so rows are masked from nothing.
-        var items = page.Select(t => new RegulatorTransaction(t.TransactionId, pseudonyms.Of(t.AccountId), t.Type, t.Status, t.Direction,
-            t.Amount, t.Currency.Trim(), t.PaymentMethod, t.CreatedAt,
-            MaskedUsername: PersonalDataMask.Username(null), MaskedPhone: PersonalDataMask.Phone(null))).ToList();
+        var masks = await MasksAsync(db, page.Select(t => t.UserId), cancellationToken);
+        var items = page.Select(t => (Row: t, Mask: masks.GetValueOrDefault(t.UserId))).Select(x => new RegulatorTransaction(
+            x.Row.TransactionId, pseudonyms.Of(x.Row.AccountId), x.Row.Type, x.Row.Status, x.Row.Direction, x.Row.Amount, x.Row.Currency.Trim(),
+            x.Row.PaymentMethod, x.Row.CreatedAt,
+            // A user whose event has not arrived yet is masked from nothing: hidden whole, never null.
+            MaskedUsername: x.Mask?.MaskedUsername ?? PersonalDataMask.Username(null),
+            MaskedPhone: x.Mask?.MaskedPhone ?? PersonalDataMask.Phone(null))).ToList();
         return TypedResults.Ok(new RegulatorTransactionPage(items, next));
+    }
+
+    /// <summary>The page's users' masks, from Auth's user events (<c>masked_users</c>); users not heard of yet are absent.</summary>
+    private static async Task<Dictionary<int, MaskedUser>> MasksAsync(TransactionDbContext db, IEnumerable<int> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Distinct().ToList();
+        return await db.MaskedUsers.AsNoTracking().Where(u => ids.Contains(u.UserId)).ToDictionaryAsync(u => u.UserId, ct);
     }
 
     private static string? Query(HttpRequest request, string name, Dictionary<string, string[]> errors)

@@ -6,8 +6,8 @@ namespace OneGate.Transaction.Regulators.Endpoints;
 /// A ledger row as a regulator sees it. No email, no name, no description (free text a user may have filled
 /// with personal data), no balances, no external references: only the movement itself and a stable
 /// pseudonymous account id. <see cref="MaskedUsername"/> and <see cref="MaskedPhone"/> are masked per contract
-/// (<see cref="Pseudonyms.PersonalDataMask"/>), never null; usernames and phones live in the Auth service's
-/// <c>users</c> table, which this service does not read and the ledger does not carry, so today they are masked whole.
+/// (<see cref="Pseudonyms.PersonalDataMask"/>) from <c>masked_users</c>, which Auth's <c>onegate.users.v1</c> events
+/// feed; never null: a user whose event has not arrived yet is masked whole (<c>***</c>, <c>+***</c>).
 /// </summary>
 public sealed record RegulatorTransaction(
     string TransactionId, string AccountRef, TransactionType Type, TransactionStatus Status, TransactionDirection Direction,

@@ -79,6 +79,9 @@ BEGIN
         ('__ef_migrations_auth', 'TABLE', 'onegate_auth_migrator'),
         ('users', 'TABLE', 'onegate_auth_migrator'),
         ('authentications', 'TABLE', 'onegate_auth_migrator'),
+        ('auth_outbox_messages', 'TABLE', 'onegate_auth_migrator'),
+        ('users_version', 'FUNCTION', 'onegate_auth_migrator'),
+        ('users_outbox_event', 'FUNCTION', 'onegate_auth_migrator'),
         ('__ef_migrations_payment', 'TABLE', 'onegate_payment_migrator'),
         ('accounts', 'TABLE', 'onegate_payment_migrator'),
         ('historical_transactions', 'TABLE', 'onegate_payment_migrator'),
@@ -99,6 +102,7 @@ BEGIN
         ('report_transactions', 'TABLE', 'onegate_transaction_migrator'),
         ('daily_report_totals', 'TABLE', 'onegate_transaction_migrator'),
         ('dead_letter_events', 'TABLE', 'onegate_transaction_migrator'),
+        ('masked_users', 'TABLE', 'onegate_transaction_migrator'),
         ('api_permission', 'TYPE', 'onegate_transaction_migrator'),
         ('rate_limit_unit', 'TYPE', 'onegate_transaction_migrator')) AS o(name, kind, migrator)
      WHERE (o.kind = 'TABLE' AND EXISTS (
@@ -107,9 +111,13 @@ BEGIN
         OR (o.kind = 'TYPE' AND EXISTS (
              SELECT FROM pg_type t JOIN pg_roles r ON r.oid = t.typowner
               WHERE t.typnamespace = 'public'::regnamespace AND t.typname = o.name AND r.rolsuper))
+        OR (o.kind = 'FUNCTION' AND EXISTS (
+             SELECT FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+              WHERE p.pronamespace = 'public'::regnamespace AND p.proname = o.name AND r.rolsuper))
   LOOP
-    -- A table's owned sequences (identity columns) follow it.
-    EXECUTE format('ALTER %s public.%I OWNER TO %I', item.kind, item.name, item.migrator);
+    -- A table's owned sequences (identity columns) follow it. The functions are trigger functions (no arguments).
+    EXECUTE format('ALTER %s public.%I%s OWNER TO %I', item.kind, item.name,
+      CASE item.kind WHEN 'FUNCTION' THEN '()' ELSE '' END, item.migrator);
   END LOOP;
 
   -- What each migrator owns, its service's login may use (what the default privileges give new objects).

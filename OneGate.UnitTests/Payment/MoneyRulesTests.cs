@@ -2,7 +2,7 @@ using System.Text.Json;
 using OneGate.Payment.Ledger;
 using OneGate.Payment.Payments;
 
-namespace OneGate.Tests.Payment;
+namespace OneGate.UnitTests.Payment;
 
 /// <summary>Amount rules on amounts as the API's JSON reader hands them over (its scale is the written fraction digits).</summary>
 public sealed class MoneyRulesTests

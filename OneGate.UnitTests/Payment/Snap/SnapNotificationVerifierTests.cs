@@ -7,7 +7,7 @@ using OneGate.Payment.Providers;
 using OneGate.Payment.Providers.Snap;
 using OneGate.Snap;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>Service 56 as received: the provider's RSA signature over the raw body and timestamp, freshness both ways, then the body.</summary>
 public sealed class SnapNotificationVerifierTests : IDisposable

@@ -1,8 +1,8 @@
 using OneGate.Payment.Providers;
 using OneGate.Snap;
-using static OneGate.Tests.Payment.Snap.ScriptedSnapProvider;
+using static OneGate.UnitTests.Payment.Snap.ScriptedSnapProvider;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>The B2B access token (service 73): signed with our key, cached until shortly before expiry, fetched once for concurrent callers.</summary>
 public sealed class SnapTokenTests : IDisposable

@@ -1,4 +1,4 @@
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>A clock the test moves by hand (token expiry, notification freshness).</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider

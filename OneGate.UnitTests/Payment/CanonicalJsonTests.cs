@@ -1,7 +1,7 @@
 using System.Text;
 using OneGate.Payment.Idempotency;
 
-namespace OneGate.Tests.Payment;
+namespace OneGate.UnitTests.Payment;
 
 /// <summary>The idempotency fingerprint's canonical form: equal JSON values, equal bytes.</summary>
 public sealed class CanonicalJsonTests

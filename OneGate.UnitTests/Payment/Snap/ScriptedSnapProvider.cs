@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using OneGate.Snap;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>
 /// The provider side of SNAP in process, as an HttpMessageHandler: it checks what a real provider checks (the B2B

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>Every message the client logged, formatted, to check that no secret ever appears.</summary>
 internal sealed class CapturedLogs

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
 using OneGate.Payment.Providers;
 using OneGate.Snap;
-using static OneGate.Tests.Payment.Snap.ScriptedSnapProvider;
+using static OneGate.UnitTests.Payment.Snap.ScriptedSnapProvider;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>
 /// AddEWalletProviders as Payment registers it: one SnapProvider per e-wallet with its own options section and named

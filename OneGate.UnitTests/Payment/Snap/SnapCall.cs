@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>One transactional call as the provider received it.</summary>
 internal sealed record SnapCall(string Service, byte[] Body, string ExternalId, string Token, JsonElement Json)

@@ -1,9 +1,9 @@
 using System.Text;
 using OneGate.Payment.Providers;
 using OneGate.Snap;
-using static OneGate.Tests.Payment.Snap.ScriptedSnapProvider;
+using static OneGate.UnitTests.Payment.Snap.ScriptedSnapProvider;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>Service 54 round trips against a provider that checks every signature: each responseCode class of SnapResponseMapping.</summary>
 public sealed class SnapChargeTests : IDisposable

@@ -5,7 +5,7 @@ using OneGate.Payment.Providers;
 using OneGate.Payment.Providers.Snap;
 using OneGate.Snap;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>A <see cref="SnapProvider"/> wired to a <see cref="ScriptedSnapProvider"/> in process, with a manual clock and captured logs.</summary>
 internal sealed class SnapClientHarness : IDisposable

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using OneGate.Payment.Providers;
 using OneGate.Snap;
-using static OneGate.Tests.Payment.Snap.ScriptedSnapProvider;
+using static OneGate.UnitTests.Payment.Snap.ScriptedSnapProvider;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>Services 55 (status inquiry) and 58 (refund) round trips: each answer class and the checks that an answer is ours.</summary>
 public sealed class SnapStatusAndRefundTests : IDisposable

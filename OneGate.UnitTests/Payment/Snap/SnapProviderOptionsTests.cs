@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using OneGate.Payment.Providers.Snap;
 
-namespace OneGate.Tests.Payment.Snap;
+namespace OneGate.UnitTests.Payment.Snap;
 
 /// <summary>A provider's configuration is checked at start: a wrong URL, channel, key or short secret stops the service.</summary>
 public sealed class SnapProviderOptionsTests

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OneGate.Snap;
 
-namespace OneGate.Tests.Snap;
+namespace OneGate.UnitTests.Snap;
 
 /// <summary>The three known-answer vectors of snap.md, reproduced exactly, and the ways a signature must fail.</summary>
 public sealed class SnapSignatureTests

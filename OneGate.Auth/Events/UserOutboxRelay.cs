@@ -1,0 +1,124 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.EntityFrameworkCore;
+using OneGate.Auth.Data;
+using OneGate.ServiceDefaults.Data;
+using OneGate.ServiceDefaults.Kafka;
+
+namespace OneGate.Auth.Events;
+
+/// <summary>
+/// Publishes <c>auth_outbox_messages</c> (users' events, written by the database in the same transaction as the
+/// change) to <c>onegate.users.v1</c> in id order, keyed by user id. One replica relays at a time (a Postgres advisory
+/// lock, given up explicitly on every error so another replica can lead meanwhile). Messages go one at a time, each
+/// after Kafka acknowledged the one before (users change rarely; this keeps every user's order whatever fails).
+/// A message Kafka refuses stops its user only: it gets its own retry time (1 s doubling to 10 s) and its error,
+/// its user's later events wait behind it, and other users' events go on. At-least-once: a crash between produce
+/// and mark re-sends, and consumers apply a user's state only when its version is newer.
+/// </summary>
+public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<string, string> producer, ILogger<UserOutboxRelay> logger) : BackgroundService
+{
+    private const long RelayLockKey = 0x0_7573_7262_6F78; // "usrbox"; Payment's relay has its own key
+    private const int BatchSize = 100;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan NotLeaderPoll = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        AdvisoryLeadership.RunWhileLeadingAsync<AuthDbContext>(scopes, RelayLockKey, "User outbox relay", LeadAsync,
+            ct => Task.Delay(NotLeaderPoll, ct), logger, stoppingToken);
+
+    private async Task LeadAsync(AuthDbContext db, Action progressed, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var read = await RelayBatchAsync(db, ct);
+            progressed();
+            if (read < BatchSize)
+            {
+                await Task.Delay(IdlePoll, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unsent messages that may go now, oldest first: not a failed message before its retry time, nor anything
+    /// behind a user's failed message (it would overtake it).
+    /// </summary>
+    private static IQueryable<OutboxMessage> Due(AuthDbContext db, DateTimeOffset now) =>
+        db.OutboxMessages.AsNoTracking()
+            .Where(m => m.SentAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+            .Where(m => !db.OutboxMessages.Any(f => f.MessageKey == m.MessageKey && f.SentAt == null && f.LastError != null && f.Id < m.Id))
+            .OrderBy(m => m.Id);
+
+    private async Task<int> RelayBatchAsync(AuthDbContext db, CancellationToken ct)
+    {
+        var batch = await Due(db, DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
+        var sent = new List<long>();
+        var failedUsers = new HashSet<string>();
+        try
+        {
+            foreach (var message in batch)
+            {
+                if (failedUsers.Contains(message.MessageKey))
+                {
+                    continue; // behind its user's failed message: waits for that one's retry
+                }
+
+                try
+                {
+                    await ProduceAsync(message, ct);
+                    sent.Add(message.Id);
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    failedUsers.Add(message.MessageKey);
+                    await RecordFailureAsync(db, message, ex);
+                }
+            }
+        }
+        finally
+        {
+            await MarkSentAsync(db, sent);
+        }
+
+        return batch.Count;
+    }
+
+    private async Task ProduceAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var kafkaMessage = new Message<string, string>
+        {
+            Key = message.MessageKey,
+            Value = message.Payload,
+            Headers = new Headers
+            {
+                { "event-id", Encoding.UTF8.GetBytes(message.MessageId.ToString()) },
+                { "event-type", Encoding.UTF8.GetBytes(message.EventType) },
+            },
+        };
+        await producer.ProduceTracedAsync(message.Topic, kafkaMessage, ct);
+    }
+
+    private static async Task MarkSentAsync(AuthDbContext db, List<long> sent)
+    {
+        if (sent.Count > 0)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
+        }
+    }
+
+    private async Task RecordFailureAsync(AuthDbContext db, OutboxMessage failed, Exception ex)
+    {
+        var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+        var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10))));
+        logger.LogWarning("User event {Id} of user {Key} not published (attempt {Attempt}); its later events wait, retry in {Delay} s: {Reason}",
+            failed.Id, failed.MessageKey, failed.Attempts + 1, (int)delay.TotalSeconds, error);
+        await db.OutboxMessages.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+            .SetProperty(m => m.LastError, error)
+            .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow + delay), CancellationToken.None);
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace OneGate.ServiceDefaults.Data;
+
+/// <summary>
+/// One replica at a time does a job (e.g. an outbox relay): the one whose database session holds a session-level
+/// Postgres advisory lock. A crashed leader's session ends and takes the lock with it; a leader that fails must
+/// give it up explicitly (<see cref="ReleaseAsync"/>) so another replica can lead meanwhile.
+/// </summary>
+public static class AdvisoryLeadership
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Until stopped: takes the lock on a fresh session and runs <paramref name="lead"/> while holding it (it gets an
+    /// action to call when it made progress, which resets the backoff); or, when another session leads,
+    /// <paramref name="follow"/> (a wait). Any failure gives the lock up before backing off (250 ms doubling to 10 s).
+    /// </summary>
+    public static async Task RunWhileLeadingAsync<TContext>(IServiceScopeFactory scopes, long lockKey, string job,
+        Func<TContext, Action, CancellationToken, Task> lead, Func<CancellationToken, Task> follow, ILogger logger, CancellationToken stoppingToken)
+        where TContext : DbContext
+    {
+        var backoff = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                await db.Database.OpenConnectionAsync(stoppingToken);
+                if (!await TryTakeAsync(db, lockKey, stoppingToken))
+                {
+                    await follow(stoppingToken);
+                    continue;
+                }
+
+                try
+                {
+                    await lead(db, () => backoff = TimeSpan.Zero, stoppingToken);
+                }
+                finally
+                {
+                    await ReleaseAsync(db, lockKey, logger);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                logger.LogWarning("{Job} paused {Backoff} ms: {Reason}", job, (int)backoff.TotalMilliseconds, ex.Message);
+                await Task.Delay(backoff, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Takes the lock on the context's open connection if free; false when another session leads.</summary>
+    public static async Task<bool> TryTakeAsync(DbContext db, long lockKey, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({lockKey})", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Gives up the lock before the session goes back to the pool: Npgsql resets a pooled session only when it
+    /// is next used, so an idle pooled session would keep the lock through the whole backoff.
+    /// </summary>
+    public static async Task ReleaseAsync(DbContext db, long lockKey, ILogger logger)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({lockKey})", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+            // A dead session took the lock with it (and Npgsql cleared the pool). One that may still hold it must be
+            // closed, not pooled.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                NpgsqlConnection.ClearPool(connection);
+                logger.LogWarning("Leadership lock {LockKey} not released by unlock; the pool's sessions are closed instead: {Reason}", lockKey, ex.Message);
+            }
+        }
+    }
+}
