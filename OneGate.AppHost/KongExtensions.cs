@@ -9,8 +9,8 @@ namespace OneGate.AppHost;
 /// </summary>
 /// <remarks>
 /// kong.yml is a template: the JWT public key and its key id cannot be vault references in Kong, so
-/// kong/render-config.sh fills them in from the container's environment before Kong starts. The Redis password
-/// is read by Kong itself ({vault://env/onegate-redis-password}). Regulator keys are not Kong's: the Transaction
+/// kong/render-config.sh fills them in from the container's environment before Kong starts. The password of
+/// Kong's Redis user is read by Kong itself ({vault://env/onegate-redis-password}). Regulator keys are not Kong's: the Transaction
 /// service checks them. kong/error-template.json shapes the errors Kong renders itself as problem+json.
 /// </remarks>
 internal static class KongExtensions
@@ -53,7 +53,8 @@ internal static class KongExtensions
             .WithEnvironment("KONG_ERROR_TEMPLATE_JSON", "/kong/error-template.json")
             .WithEnvironment("KONG_ERROR_DEFAULT_TYPE", "application/json")
             .WithEnvironment("ONEGATE_AUTH_JWT_KEY_ID", signingKeyId)
-            .WithEnvironment("ONEGATE_REDIS_PASSWORD", SecretParameter(builder, "redis-password"))
+            // Kong's own Redis ACL user (onegate-kong: its rate-limiting counters only), not the admin.
+            .WithEnvironment("ONEGATE_REDIS_PASSWORD", SecretParameter(builder, "redis-kong-password"))
             .WithHttpEndpoint(port: ProxyPort, targetPort: ProxyPort, name: "proxy")
             .WithHttpEndpoint(targetPort: StatusPort, name: "status")
             .WithHttpHealthCheck("/status", endpointName: "status")

@@ -4,7 +4,8 @@ using OneGate.AppHost.Infrastructure;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Postgres, Redis and Kafka: containers where a container runtime answers, local processes where not.
-// Both modes return the same handles, so the wiring below is written once.
+// Both modes return the same handles, so the wiring below is written once. Each service connects to Postgres and
+// Redis with its own least-privilege logins (WithDataAccess), never the admin ones.
 var infra = builder.AddInfrastructure();
 
 // The access-token signing key (ES256): generated for development, a secret in deployments. Kong checks tokens
@@ -15,8 +16,7 @@ var signingKey = builder.AddParameter("auth-signing-key", new GeneratedSigningKe
 var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithEnvironment("Auth__Signing__Keys__0__KeyId", SigningKeyId)
     .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
-    .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
-    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithDataAccess(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka) // users' changes: the outbox relay to onegate.users.v1
     .WithHttpHealthCheck("/health")
     .WithReferenceAndHealthUrls()
@@ -34,8 +34,7 @@ if (infra.Mode == InfrastructureMode.Local)
 }
 
 var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
-    .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
-    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithDataAccess(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(auth)
     .WithProviderSandbox()
@@ -50,8 +49,7 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
 var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction")
     .WithReplicas(2)
     .WithDevelopmentRegulatorKeys()
-    .WithReference(infra.Database, InfrastructureExtensions.DatabaseName).WaitFor(infra.Database)
-    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithDataAccess(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(auth)
     .WaitFor(payment)

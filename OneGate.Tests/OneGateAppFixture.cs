@@ -33,8 +33,32 @@ public class OneGateAppFixture : IAsyncLifetime
     /// <summary>The application_name of the tests' own database sessions, so a fault test can spare them.</summary>
     public const string TestSessionName = "onegate-tests";
 
+    /// <summary>
+    /// The bootstrap superuser's connection, for tests only (inspecting any table, terminating sessions). No service
+    /// gets it: each connects with its own login (<see cref="ServiceConnectionStringAsync"/>).
+    /// </summary>
     public async Task<string> DatabaseConnectionStringAsync() =>
         new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres")) { ApplicationName = TestSessionName }.ConnectionString;
+
+    /// <summary>
+    /// A connection string exactly as the AppHost gives it to a service, e.g. ("payment", "onegate"),
+    /// ("payment", "onegate-migrator") or ("transaction", "redis"): the least-privilege tests use the services' own logins.
+    /// </summary>
+    public async Task<string> ServiceConnectionStringAsync(string service, string name)
+    {
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == service);
+        // The test-only shortcut to what the orchestrator passes the process (its replacement needs the orchestrator's
+        // execution pipeline).
+#pragma warning disable CS0618
+        var environment = await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+#pragma warning restore CS0618
+        return environment[$"ConnectionStrings__{name}"];
+    }
+
+    /// <summary>The value of one of the AppHost's parameters (e.g. a generated password).</summary>
+    public async Task<string> ParameterAsync(string name) =>
+        await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name)
+            .GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"{name} has no value");
 
     /// <summary>The services' published OpenAPI documents and what the clients of this app found contradicting them.</summary>
     public ContractConformance Conformance { get; } = new();

@@ -29,10 +29,12 @@ internal sealed class ConnectionStringHealthCheck(IResourceWithConnectionString 
 
 internal static class ConnectionStringHealthCheckExtensions
 {
-    public static IResourceBuilder<T> WithConnectionStringHealthCheck<T>(this IResourceBuilder<T> builder, Func<string, CancellationToken, Task> probe)
+    /// <param name="name">Distinguishes this check from one the resource already has (Aspire's database resources do).</param>
+    public static IResourceBuilder<T> WithConnectionStringHealthCheck<T>(this IResourceBuilder<T> builder, Func<string, CancellationToken, Task> probe,
+        string name = "check")
         where T : IResourceWithConnectionString
     {
-        var key = $"{builder.Resource.Name}_check";
+        var key = $"{builder.Resource.Name}_{name}";
         builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             key, _ => new ConnectionStringHealthCheck(builder.Resource, probe), failureStatus: default, tags: default));
         return builder.WithHealthCheck(key);

@@ -26,9 +26,13 @@ public static class InfrastructureExtensions
         var redisPassword = builder.AddParameter("redis-password",
             new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 
+        // The admin passwords above are for the servers themselves, probes and operators; the services get their
+        // own logins (WithDataAccess), created from these.
+        var credentials = DataCredentials.Add(builder);
+
         return mode == InfrastructureMode.Containers
-            ? builder.AddContainerInfrastructure(postgresPassword, redisPassword)
-            : builder.AddLocalInfrastructure(postgresPassword, redisPassword);
+            ? builder.AddContainerInfrastructure(postgresPassword, redisPassword, credentials)
+            : builder.AddLocalInfrastructure(postgresPassword, redisPassword, credentials);
     }
 
     private static InfrastructureMode ResolveMode(IDistributedApplicationBuilder builder)

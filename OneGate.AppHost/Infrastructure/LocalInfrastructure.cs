@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace OneGate.AppHost.Infrastructure;
@@ -18,10 +17,11 @@ internal static class LocalInfrastructure
     private const int KafkaPort = 9092;
 
     public static InfrastructureHandles AddLocalInfrastructure(this IDistributedApplicationBuilder builder,
-        IResourceBuilder<ParameterResource> postgresPassword, IResourceBuilder<ParameterResource> redisPassword)
+        IResourceBuilder<ParameterResource> postgresPassword, IResourceBuilder<ParameterResource> redisPassword, DataCredentials credentials)
     {
         var dataDirectory = DataDirectory(builder);
         var scripts = Path.Combine(builder.AppHostDirectory, "Infrastructure", "local");
+        var roles = new DatabaseRoles(credentials, DatabaseRoles.ScriptPath(builder));
 
         var postgres = builder.AddResource(new LocalPostgresResource("postgres", postgresPassword.Resource, InfrastructureExtensions.DatabaseName, Path.Combine(scripts, "postgres.sh")))
             .WithArgs(Path.Combine(scripts, "postgres.sh"))
@@ -29,19 +29,14 @@ internal static class LocalInfrastructure
             .WithEnvironment("PGDATA_DIR", Path.Combine(dataDirectory, "postgres"))
             .WithEnvironment("POSTGRES_DB", InfrastructureExtensions.DatabaseName)
             .WithEnvironment("POSTGRES_PASSWORD", postgresPassword)
-            .WithConnectionStringHealthCheck(async (connectionString, ct) =>
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(ct);
-                await using var command = new NpgsqlCommand("SELECT 1", connection);
-                await command.ExecuteScalarAsync(ct);
-            });
+            .WithConnectionStringHealthCheck(roles.ProbeAsync);
 
         var redis = builder.AddResource(new LocalRedisResource("redis", redisPassword.Resource, Path.Combine(scripts, "redis.sh")))
             .WithArgs(Path.Combine(scripts, "redis.sh"))
             .WithEndpoint(port: Port(builder, RedisPort), scheme: "tcp", name: LocalRedisResource.EndpointName, env: "REDIS_PORT", isProxied: false)
             .WithEnvironment("REDIS_DATA_DIR", Path.Combine(dataDirectory, "redis"))
             .WithEnvironment("REDIS_PASSWORD", redisPassword)
+            .WithRedisAclUsers(credentials)
             .WithConnectionStringHealthCheck(async (connectionString, ct) =>
             {
                 await using var connection = await ConnectionMultiplexer.ConnectAsync(connectionString + ",connectTimeout=2000,abortConnect=true");
@@ -53,8 +48,8 @@ internal static class LocalInfrastructure
             .WithKafkaBrokerSettings()
             .WithConnectionStringHealthCheck(KafkaProbe.EnsureTopicsAsync);
 
-        return new InfrastructureHandles(InfrastructureMode.Local,
-            postgres, redis, kafka);
+        return new InfrastructureHandles(InfrastructureMode.Local, postgres, redis, kafka, credentials,
+            postgres.Resource.ConnectionStringAs, redis.Resource.ConnectionStringAs);
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public sealed class LocalPostgresResource(string name, ParameterResource passwor
 
     public string DatabaseName { get; } = databaseName;
 
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password};Database={DatabaseName}");
+    /// <summary>The bootstrap superuser's connection (readiness check, tests); services use <see cref="ConnectionStringAs"/>.</summary>
+    public ReferenceExpression ConnectionStringExpression => ConnectionStringAs("postgres", password);
+
+    public ReferenceExpression ConnectionStringAs(string role, ParameterResource rolePassword) => ReferenceExpression.Create(
+        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={role};Password={rolePassword};Database={DatabaseName}");
 }

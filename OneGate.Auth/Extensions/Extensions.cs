@@ -10,6 +10,7 @@ using OneGate.Auth.Tokens;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Redis;
 
 namespace OneGate.Auth.Extensions;
 
@@ -22,7 +23,7 @@ internal static class Extensions
         builder.Services.AddMigration<AuthDbContext>();
 
         // Sessions and login throttling live in Redis.
-        builder.AddRedisClient("redis");
+        builder.AddOneGateRedisClient();
 
         // Users' changes leave through the outbox (onegate.users.v1). No Kafka readiness check: no request needs
         // Kafka, and logins must not stop while it is away; the outbox keeps what it has not taken yet.

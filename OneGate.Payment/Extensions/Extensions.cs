@@ -10,6 +10,7 @@ using OneGate.Payment.Transfers;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Redis;
 
 namespace OneGate.Payment.Extensions;
 
@@ -43,7 +44,7 @@ internal static class Extensions
             options.AddInterceptors(services.GetRequiredService<HistoryCacheInvalidation>()));
 
         // Redis: sessions (token validation). Kafka: committed transactions leave through the outbox.
-        builder.AddRedisClient("redis");
+        builder.AddOneGateRedisClient();
         builder.AddOneGateAuthentication();
         builder.AddKafka("kafka");
 

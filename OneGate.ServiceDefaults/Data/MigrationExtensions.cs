@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,13 @@ namespace OneGate.ServiceDefaults.Data;
 
 public static class MigrationExtensions
 {
+    /// <summary>
+    /// The connection migrations run on: the service's migrator role, which owns its schema objects, while the
+    /// service itself connects with a role that has DML only (docs/operations.md, "Least privilege"). Without it
+    /// (design-time tools, a database without those roles) migrations use the context's own connection.
+    /// </summary>
+    public const string MigratorConnectionName = "onegate-migrator";
+
     /// <summary>
     /// Applies the context's pending migrations at start-up, before the service accepts traffic.
     /// </summary>
@@ -24,7 +32,8 @@ public static class MigrationExtensions
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            await using var migratorContext = CreateMigratorContext(scope.ServiceProvider);
+            var db = migratorContext ?? scope.ServiceProvider.GetRequiredService<TContext>();
             var started = TimeProvider.System.GetTimestamp();
 
             await db.Database.OpenConnectionAsync(cancellationToken);
@@ -56,5 +65,20 @@ public static class MigrationExtensions
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        /// <summary>The context with the service's own options on the migrator's connection (unpooled: used once).</summary>
+        private static TContext? CreateMigratorContext(IServiceProvider scoped)
+        {
+            var connectionString = scoped.GetRequiredService<IConfiguration>().GetConnectionString(MigratorConnectionName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                return null;
+            }
+
+            var options = new DbContextOptionsBuilder<TContext>(scoped.GetRequiredService<DbContextOptions<TContext>>())
+                .UseNpgsql(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString)
+                .Options;
+            return ActivatorUtilities.CreateInstance<TContext>(scoped, options);
+        }
     }
 }

@@ -127,7 +127,9 @@ public sealed partial class KongDeploymentTests(ContainersModeManifestTests.Mani
         Assert.StartsWith(privateKeySecret + "/", kong["ONEGATE_AUTH_JWT_PUBLIC_KEY"], StringComparison.Ordinal);
         Assert.NotEqual(auth["Auth__Signing__Keys__0__PrivateKeyPem"], kong["ONEGATE_AUTH_JWT_PUBLIC_KEY"]);
         Assert.DoesNotContain(kong.Values, v => v == auth["Auth__Signing__Keys__0__PrivateKeyPem"]);
-        Assert.Equal(redis["REDIS_PASSWORD"], kong["ONEGATE_REDIS_PASSWORD"]);
+        // Kong's own Redis ACL user (onegate-kong, its rate-limiting keys only), never the admin password.
+        Assert.Equal(redis["REDIS_PASSWORD_ONEGATE_KONG"], kong["ONEGATE_REDIS_PASSWORD"]);
+        Assert.NotEqual(redis["REDIS_PASSWORD"], kong["ONEGATE_REDIS_PASSWORD"]);
     }
 
     [Theory]

@@ -71,7 +71,7 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
     }
 
     [Theory]
-    [InlineData("ONEGATE_REDIS_PASSWORD", "redis-password", true)]
+    [InlineData("ONEGATE_REDIS_PASSWORD", "redis-kong-password", true)]
     [InlineData("ONEGATE_AUTH_JWT_PUBLIC_KEY", "auth-jwt-public-key", false)]
     [InlineData("ONEGATE_WEB_ORIGIN", "web-origin", false)]
     public void Kong_gets_each_placeholder_of_kong_yml_from_a_deployment_parameter(string variable, string parameter, bool secret)
@@ -99,19 +99,23 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
     }
 
     [Theory]
-    [InlineData("auth", new[] { "onegate", "redis" })]
-    [InlineData("payment", new[] { "onegate", "redis", "kafka" })]
-    [InlineData("transaction", new[] { "onegate", "redis", "kafka" })]
-    public void Service_is_a_project_wired_to_its_connection_strings(string service, string[] connections)
+    [InlineData("auth")]
+    [InlineData("payment")]
+    [InlineData("transaction")]
+    public void Service_is_a_project_wired_to_its_connection_strings(string service)
     {
         var resource = resources.GetProperty(service);
         var env = resource.GetProperty("env");
 
         Assert.StartsWith("project.", resource.GetProperty("type").GetString(), StringComparison.Ordinal);
-        foreach (var connection in connections)
-        {
-            Assert.Equal($"{{{connection}.connectionString}}", env.GetProperty($"ConnectionStrings__{connection}").GetString());
-        }
+        // Its own logins (docs/operations.md, "Least privilege"), never the admin ones.
+        Assert.Contains($"Username=onegate_{service};Password={{postgres-{service}-password.value}}",
+            env.GetProperty("ConnectionStrings__onegate").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"Username=onegate_{service}_migrator;Password={{postgres-{service}-migrator-password.value}}",
+            env.GetProperty("ConnectionStrings__onegate-migrator").GetString(), StringComparison.Ordinal);
+        Assert.Contains($",user=onegate-{service},password={{redis-{service}-password.value}}",
+            env.GetProperty("ConnectionStrings__redis").GetString(), StringComparison.Ordinal);
+        Assert.Equal("{kafka.connectionString}", env.GetProperty("ConnectionStrings__kafka").GetString());
 
         // Diagnostics endpoints are for development runs only.
         Assert.False(env.TryGetProperty("OneGate__Diagnostics__Enabled", out _));

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Redis;
 using OneGate.Transaction.Data;
 using OneGate.Transaction.Diagnostics;
 using OneGate.Transaction.Events;
@@ -24,7 +25,7 @@ internal static class Extensions
         builder.Services.AddMigration<TransactionDbContext>();
 
         // Redis: regulator rate limits and read caches. Kafka: Payment's events feed the read models.
-        builder.AddRedisClient("redis");
+        builder.AddOneGateRedisClient();
         builder.AddOneGateAuthentication();
         builder.AddKafka("kafka");
 

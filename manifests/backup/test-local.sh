@@ -64,9 +64,16 @@ fingerprint() {
 }
 before="$(fingerprint onegate)"
 
+# The backups are taken as the deployment takes them: by a login that may only read (postgres-roles.sql).
+backup_password="backup-role-$RANDOM$RANDOM"
+psql -q -v ON_ERROR_STOP=1 -d onegate -c "CREATE ROLE onegate_backup LOGIN PASSWORD '$backup_password'" \
+  -c "GRANT pg_read_all_data TO onegate_backup"
 export PGDATABASE=onegate BACKUP_DIR="$work/backups" BACKUP_KEY_FILE="$work/key" BACKUP_KEEP=2
 openssl rand -base64 48 > "$BACKUP_KEY_FILE"
-for _ in 1 2 3; do "$here/backup.sh"; sleep 1.1; done
+for _ in 1 2 3; do PGUSER=onegate_backup PGPASSWORD="$backup_password" "$here/backup.sh"; sleep 1.1; done
+if PGUSER=onegate_backup PGPASSWORD="$backup_password" psql -q -d onegate -c "UPDATE accounts SET balance = 0" 2>/dev/null; then
+  echo "FAIL: the backup role can write" >&2; exit 1
+fi
 
 mapfile -t kept < <(ls -1 "$BACKUP_DIR"/onegate-*.dump.enc | sort)
 [[ ${#kept[@]} == 2 ]] || { echo "FAIL: retention kept ${#kept[@]} backups, expected 2" >&2; exit 1; }

@@ -1,0 +1,137 @@
+-- Least-privilege roles of the onegate database (docs/operations.md, "Least privilege").
+-- Run as the bootstrap superuser, in the onegate database, before the services start: by the AppHost's Postgres
+-- readiness check (Local and Containers mode) and by the postgres-roles Job (manifests). Idempotent: it runs at
+-- every start and also re-applies passwords, so rotating one is "change the secret, run this again".
+--
+-- Passwords never appear in this text: the caller sets them as session settings first,
+--   SELECT set_config('onegate.password_<role>', '<password>', false);
+-- for every login role below. A missing one fails the script (current_setting without missing_ok).
+--
+-- Per service: <service>_migrator owns the service's schema objects (it runs the migrations, so only it can
+-- ALTER or DROP them); <service> is the running service's login, with DML only on what its migrator creates
+-- (default privileges, so tables added by later migrations are covered without editing this file).
+-- onegate_ledger_reader is granted SELECT on historical_transactions by Payment's own migration (the owner
+-- decides who reads its ledger); Transaction's login is its only member. onegate_backup reads everything.
+
+DO $roles$
+DECLARE
+  login text;
+BEGIN
+  FOREACH login IN ARRAY ARRAY[
+    'onegate_auth', 'onegate_auth_migrator',
+    'onegate_payment', 'onegate_payment_migrator',
+    'onegate_transaction', 'onegate_transaction_migrator',
+    'onegate_backup']
+  LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
+      EXECUTE format('CREATE ROLE %I', login);
+    END IF;
+    -- EXECUTE'd statements are not written by log_statement, so the password stays out of the server log.
+    EXECUTE format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD %L',
+      login, current_setting('onegate.password_' || login));
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), login);
+  END LOOP;
+
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'onegate_ledger_reader') THEN
+    CREATE ROLE onegate_ledger_reader NOLOGIN;
+  END IF;
+
+  -- Only the listed roles may connect (PUBLIC gets CONNECT on a new database by default).
+  EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+END
+$roles$;
+
+-- Nobody but the migrators creates objects in the shared schema (PUBLIC lost CREATE in PostgreSQL 15; older
+-- clusters and restored dumps may still grant it).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO onegate_auth, onegate_payment, onegate_transaction, onegate_backup;
+GRANT USAGE, CREATE ON SCHEMA public TO onegate_auth_migrator, onegate_payment_migrator, onegate_transaction_migrator;
+
+-- Whatever a migrator creates from now on: DML for its service's login, nothing for anyone else.
+ALTER DEFAULT PRIVILEGES FOR ROLE onegate_auth_migrator IN SCHEMA public
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO onegate_auth;
+ALTER DEFAULT PRIVILEGES FOR ROLE onegate_auth_migrator IN SCHEMA public
+  GRANT USAGE, SELECT ON SEQUENCES TO onegate_auth;
+ALTER DEFAULT PRIVILEGES FOR ROLE onegate_payment_migrator IN SCHEMA public
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO onegate_payment;
+ALTER DEFAULT PRIVILEGES FOR ROLE onegate_payment_migrator IN SCHEMA public
+  GRANT USAGE, SELECT ON SEQUENCES TO onegate_payment;
+ALTER DEFAULT PRIVILEGES FOR ROLE onegate_transaction_migrator IN SCHEMA public
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO onegate_transaction;
+ALTER DEFAULT PRIVILEGES FOR ROLE onegate_transaction_migrator IN SCHEMA public
+  GRANT USAGE, SELECT ON SEQUENCES TO onegate_transaction;
+
+GRANT onegate_ledger_reader TO onegate_transaction;
+-- pg_dump needs SELECT on every table and sequence, whoever owns them, and nothing else.
+GRANT pg_read_all_data TO onegate_backup;
+
+-- Databases created before these roles existed: their objects belong to the bootstrap superuser. Hand each one
+-- to its service's migrator (a fixed list on purpose: it only ever names objects that predate the roles; every
+-- later object is created by a migrator and owned by it from the start). Then give each login what the default
+-- privileges give it on new objects.
+DO $adopt$
+DECLARE
+  item record;
+BEGIN
+  FOR item IN
+    SELECT o.name, o.kind, o.migrator
+      FROM (VALUES
+        ('__ef_migrations_auth', 'TABLE', 'onegate_auth_migrator'),
+        ('users', 'TABLE', 'onegate_auth_migrator'),
+        ('authentications', 'TABLE', 'onegate_auth_migrator'),
+        ('auth_outbox_messages', 'TABLE', 'onegate_auth_migrator'),
+        ('users_version', 'FUNCTION', 'onegate_auth_migrator'),
+        ('users_outbox_event', 'FUNCTION', 'onegate_auth_migrator'),
+        ('__ef_migrations_payment', 'TABLE', 'onegate_payment_migrator'),
+        ('accounts', 'TABLE', 'onegate_payment_migrator'),
+        ('historical_transactions', 'TABLE', 'onegate_payment_migrator'),
+        ('outbox_messages', 'TABLE', 'onegate_payment_migrator'),
+        ('idempotency_keys', 'TABLE', 'onegate_payment_migrator'),
+        ('top_up_charges', 'TABLE', 'onegate_payment_migrator'),
+        ('top_up_refunds', 'TABLE', 'onegate_payment_migrator'),
+        ('account_status', 'TYPE', 'onegate_payment_migrator'),
+        ('payment_method', 'TYPE', 'onegate_payment_migrator'),
+        ('transaction_direction', 'TYPE', 'onegate_payment_migrator'),
+        ('transaction_status', 'TYPE', 'onegate_payment_migrator'),
+        ('transaction_type', 'TYPE', 'onegate_payment_migrator'),
+        ('__ef_migrations_transaction', 'TABLE', 'onegate_transaction_migrator'),
+        ('external_services', 'TABLE', 'onegate_transaction_migrator'),
+        ('api_keys', 'TABLE', 'onegate_transaction_migrator'),
+        ('api_access_logs', 'TABLE', 'onegate_transaction_migrator'),
+        ('processed_events', 'TABLE', 'onegate_transaction_migrator'),
+        ('report_transactions', 'TABLE', 'onegate_transaction_migrator'),
+        ('daily_report_totals', 'TABLE', 'onegate_transaction_migrator'),
+        ('dead_letter_events', 'TABLE', 'onegate_transaction_migrator'),
+        ('masked_users', 'TABLE', 'onegate_transaction_migrator'),
+        ('api_permission', 'TYPE', 'onegate_transaction_migrator'),
+        ('rate_limit_unit', 'TYPE', 'onegate_transaction_migrator')) AS o(name, kind, migrator)
+     WHERE (o.kind = 'TABLE' AND EXISTS (
+             SELECT FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+              WHERE c.relnamespace = 'public'::regnamespace AND c.relname = o.name AND r.rolsuper))
+        OR (o.kind = 'TYPE' AND EXISTS (
+             SELECT FROM pg_type t JOIN pg_roles r ON r.oid = t.typowner
+              WHERE t.typnamespace = 'public'::regnamespace AND t.typname = o.name AND r.rolsuper))
+        OR (o.kind = 'FUNCTION' AND EXISTS (
+             SELECT FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+              WHERE p.pronamespace = 'public'::regnamespace AND p.proname = o.name AND r.rolsuper))
+  LOOP
+    -- A table's owned sequences (identity columns) follow it. The functions are trigger functions (no arguments).
+    EXECUTE format('ALTER %s public.%I%s OWNER TO %I', item.kind, item.name,
+      CASE item.kind WHEN 'FUNCTION' THEN '()' ELSE '' END, item.migrator);
+  END LOOP;
+
+  -- What each migrator owns, its service's login may use (what the default privileges give new objects).
+  FOR item IN
+    SELECT c.relname AS name, c.relkind AS kind, replace(r.rolname, '_migrator', '') AS app
+      FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'S')
+       AND r.rolname IN ('onegate_auth_migrator', 'onegate_payment_migrator', 'onegate_transaction_migrator')
+  LOOP
+    IF item.kind = 'S' THEN
+      EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE public.%I TO %I', item.name, item.app);
+    ELSE
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON public.%I TO %I', item.name, item.app);
+    END IF;
+  END LOOP;
+END
+$adopt$;
