@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using OneGate.Auth.Login;
+using OneGate.Tests.Support;
+using StackExchange.Redis;
+
+namespace OneGate.Tests.Auth;
+
+/// <summary>
+/// The throttle's window generations, against the app's real Redis with a 2-second window: a reservation given back
+/// after its window rolled over must not come off the counts of the window that replaced it.
+/// </summary>
+[Collection(OneGateAppCollection.Name)]
+public sealed class LoginThrottleWindowTests(OneGateAppFixture fixture)
+{
+    [Fact]
+    public async Task A_reservation_given_back_after_its_window_rolled_over_leaves_the_new_windows_counts_alone()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.App.GetConnectionStringAsync("redis"))!);
+        var throttle = new LoginThrottle(redis, Options.Create(new LoginThrottleOptions { Window = TimeSpan.FromSeconds(2) }));
+        var identifier = "nobody_" + Guid.NewGuid().ToString("N")[..12];
+        var client = DirectClients.NewAddress();
+        var old = await throttle.TryReserveAsync(identifier, client);
+        var oldSuccess = await throttle.TryReserveAsync(identifier, client);
+        await WindowEndsAsync(redis, old.Keys);
+
+        var current = await throttle.TryReserveAsync(identifier, client);
+        var currentSuccess = await throttle.TryReserveAsync(identifier, client);
+        await throttle.UnreserveAsync(old);
+        await throttle.ReleaseAsync(oldSuccess);
+
+        Assert.False(current.Refused);
+        Assert.Equal(new[] { 2, 2, 2 }, await CountsAsync(redis, current.Keys));
+        // The same calls within their own window do take the attempt back (and a success forgives the pair's count).
+        await throttle.UnreserveAsync(current);
+        Assert.Equal(new[] { 1, 1, 1 }, await CountsAsync(redis, current.Keys));
+        await throttle.ReleaseAsync(currentSuccess);
+        Assert.Equal(new[] { 0, 0, 0 }, await CountsAsync(redis, current.Keys));
+    }
+
+    private static async Task WindowEndsAsync(ConnectionMultiplexer redis, RedisKey[] keys)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (await redis.GetDatabase().KeyExistsAsync(keys) > 0)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the 2-second window never ended");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<int[]> CountsAsync(ConnectionMultiplexer redis, RedisKey[] keys) =>
+        await Task.WhenAll(keys.Select(async k => (int?)await redis.GetDatabase().HashGetAsync(k, "n") ?? 0));
+}
