@@ -35,12 +35,10 @@ public static class AuthFloodBenchmark
         Console.WriteLine("| scenario | requests | failures | per second | p50 ms | p99 ms |");
         Console.WriteLine("|---|---|---|---|---|---|");
 
+        // Successful logins only (a failed one would trip the throttle), from the proxy-free port at 127.0.0.1; one without
+        // an answer within the client's 60 s is a failure of the row, not of the run.
         Func<Task<bool>> legitimate = async () =>
-        {
-            // Successful logins only (a failed one would trip the throttle), from the proxy-free port at 127.0.0.1.
-            using var response = await auth.PostAsJsonAsync("/api/auth/login", new { username = user.username, password = user.password });
-            return response.IsSuccessStatusCode;
-        };
+            await OutcomeAsync(() => auth.PostAsJsonAsync("/api/auth/login", new { username = user.username, password = user.password })) == "200";
         var phoneBase = long.Parse(Digits(8), CultureInfo.InvariantCulture);
         var registrations = await FloodAsync(options.Auth, authPid, legitimate, new FloodPlan(
             "registration flood", "POST /api/auth/register (flood, 201 counted as success)", "201", 10, 10,
