@@ -75,6 +75,7 @@ public static class LoginEndpoint
 
         if (passwordOk is false || user is null || !user.IsActive)
         {
+            await throttle.FailedAsync(reservation);
             audit.LoginFailed(user?.Id, ip);
             return Problems.Of(StatusCodes.Status401Unauthorized, "INVALID_CREDENTIALS", "Invalid credentials",
                 "The username or password is incorrect.");

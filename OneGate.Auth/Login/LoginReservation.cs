@@ -8,7 +8,7 @@ namespace OneGate.Auth.Login;
 /// it was counted in, so giving it back touches a counter only while that window lasts.
 /// </summary>
 /// <param name="RetryAfter">Seconds until the attempt may be tried again; 0 when it was counted.</param>
-/// <param name="Suspect">The client has attempts in its window (for this identifier, or at all when it is held to the
+/// <param name="Suspect">The client has failed within its window (this identifier, or any when it is held to the
 /// per-client limit): its Argon2 work waits behind clean logins.</param>
 public sealed record LoginReservation(int RetryAfter, bool Suspect, RedisKey[] Keys, RedisValue[] Generations)
 {

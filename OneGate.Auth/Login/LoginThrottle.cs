@@ -20,8 +20,10 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
     // ARGV: 1-3 the limits (3: under attack), 4 window seconds, 5 bucket size, 6 seconds per bucket token,
     // 7 this attempt's id, 8 '1' when the client's own count makes it suspect.
     // Returns {wait} when refused, else {0, suspect, the generation of each of the three counters}.
-    // Each counter is a hash {n, gen}: gen is the id of the attempt that opened the window, so a reservation given back
-    // after its window rolled over (the key expired and a new attempt opened a new one) leaves the new window alone.
+    // Each counter is a hash {n, gen, failed}: n counts reservations, gen is the id of the attempt that opened the window,
+    // so a reservation given back after its window rolled over (the key expired and a new attempt opened a new one)
+    // leaves the new window alone; failed counts checked wrong passwords, which make the client suspect (reservations
+    // still in flight do not: two concurrent logins of one user are both clean).
     // Under attack, a client that has failed this identifier is refused; a clean one takes a token from a bucket
     // shared by all clean clients of the identifier, so rotating addresses buys one guess per token, not per address.
     private const string ReserveScript = """
@@ -53,8 +55,9 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
           end
         end
         if wait > 0 then return {wait} end
+        local function failed(key) return tonumber(redis.call('HGET', key, 'failed') or '0') end
         local suspect = 0
-        if pair > 0 or (ARGV[8] == '1' and client > 0) then suspect = 1 end
+        if failed(KEYS[1]) > 0 or (ARGV[8] == '1' and failed(KEYS[2]) > 0) then suspect = 1 end
         local answer = {0, suspect}
         for i = 1, 3 do
           if redis.call('HINCRBY', KEYS[i], 'n', 1) == 1 and redis.call('HSETNX', KEYS[i], 'gen', ARGV[7]) == 1 then
@@ -81,6 +84,15 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
         return 0
         """;
 
+    // The reserved attempt was a checked wrong password: the identifier+client and client windows it was counted in
+    // (ARGV 1-2 their generations) record a failure.
+    private const string FailScript = """
+        for i = 1, 2 do
+          if redis.call('HGET', KEYS[i], 'gen') == ARGV[i] then redis.call('HINCRBY', KEYS[i], 'failed', 1) end
+        end
+        return 0
+        """;
+
     /// <summary>Counts the attempt, or refuses it with the seconds the client must wait (nothing counted).</summary>
     public async Task<LoginReservation> TryReserveAsync(string identifier, IPAddress? client)
     {
@@ -95,6 +107,10 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
             ? new LoginReservation((int)result[0], false, keys, [])
             : new LoginReservation(0, (int)result[1] == 1, keys[..3], [(RedisValue)result[2], (RedisValue)result[3], (RedisValue)result[4]]);
     }
+
+    /// <summary>The reserved attempt was a wrong password: it keeps its reservation, and its client is suspect from now on.</summary>
+    public Task FailedAsync(LoginReservation reservation) =>
+        redis.GetDatabase().ScriptEvaluateAsync(FailScript, reservation.Keys[..2], reservation.Generations[..2]);
 
     /// <summary>The reserved attempt succeeded: it is not a failure, and the client's failures of this identifier are forgiven.</summary>
     public Task ReleaseAsync(LoginReservation reservation) => GiveBackAsync(reservation, forgive: true);

@@ -6,8 +6,8 @@ using StackExchange.Redis;
 namespace OneGate.Tests.Auth;
 
 /// <summary>
-/// The throttle's window generations, against the app's real Redis with a 2-second window: a reservation given back
-/// after its window rolled over must not come off the counts of the window that replaced it.
+/// The throttle against the app's real Redis: window generations (with a 2-second window, a reservation given back
+/// after its window rolled over must not come off the counts of the window that replaced it), and who is suspect.
 /// </summary>
 [Collection(OneGateAppCollection.Name)]
 public sealed class LoginThrottleWindowTests(OneGateAppFixture fixture)
@@ -35,6 +35,24 @@ public sealed class LoginThrottleWindowTests(OneGateAppFixture fixture)
         Assert.Equal(new[] { 1, 1, 1 }, await CountsAsync(redis, current.Keys));
         await throttle.ReleaseAsync(currentSuccess);
         Assert.Equal(new[] { 0, 0, 0 }, await CountsAsync(redis, current.Keys));
+    }
+
+    [Fact]
+    public async Task A_client_is_suspect_after_a_checked_failure_and_not_while_its_other_attempts_are_in_flight()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.App.GetConnectionStringAsync("redis"))!);
+        var throttle = new LoginThrottle(redis, Options.Create(new LoginThrottleOptions()));
+        var identifier = "nobody_" + Guid.NewGuid().ToString("N")[..12];
+        var client = DirectClients.NewAddress();
+
+        var inFlight = await throttle.TryReserveAsync(identifier, client);
+        var concurrent = await throttle.TryReserveAsync(identifier, client); // e.g. a double-clicked login
+        await throttle.FailedAsync(inFlight);
+        var afterFailure = await throttle.TryReserveAsync("nobody_" + Guid.NewGuid().ToString("N")[..12], client);
+
+        Assert.False(inFlight.Suspect);
+        Assert.False(concurrent.Suspect);
+        Assert.True(afterFailure.Suspect); // on any identifier: this client is held to the per-client limit
     }
 
     private static async Task WindowEndsAsync(ConnectionMultiplexer redis, RedisKey[] keys)
