@@ -22,8 +22,9 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
     // Returns {wait} when refused, else {0, suspect, the generation of each of the three counters}.
     // Each counter is a hash {n, gen, failed}: n counts reservations, gen is the id of the attempt that opened the window,
     // so a reservation given back after its window rolled over (the key expired and a new attempt opened a new one)
-    // leaves the new window alone; failed counts checked wrong passwords, which make the client suspect (reservations
-    // still in flight do not: two concurrent logins of one user are both clean).
+    // leaves the new window alone; failed counts checked wrong passwords, which make the client suspect. So does a third
+    // attempt in flight from one limited client (n - failed: reserved, no verdict yet), so a flood cannot stay clean by
+    // sending before its first verdict, while a double-clicked login is not suspect.
     // Under attack, a client that has failed this identifier is refused; a clean one takes a token from a bucket
     // shared by all clean clients of the identifier, so rotating addresses buys one guess per token, not per address.
     private const string ReserveScript = """
@@ -57,7 +58,7 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
         if wait > 0 then return {wait} end
         local function failed(key) return tonumber(redis.call('HGET', key, 'failed') or '0') end
         local suspect = 0
-        if failed(KEYS[1]) > 0 or (ARGV[8] == '1' and failed(KEYS[2]) > 0) then suspect = 1 end
+        if failed(KEYS[1]) > 0 or (ARGV[8] == '1' and (failed(KEYS[2]) > 0 or client - failed(KEYS[2]) >= 2)) then suspect = 1 end
         local answer = {0, suspect}
         for i = 1, 3 do
           if redis.call('HINCRBY', KEYS[i], 'n', 1) == 1 and redis.call('HSETNX', KEYS[i], 'gen', ARGV[7]) == 1 then

@@ -38,7 +38,7 @@ public sealed class LoginThrottleWindowTests(OneGateAppFixture fixture)
     }
 
     [Fact]
-    public async Task A_client_is_suspect_after_a_checked_failure_and_not_while_its_other_attempts_are_in_flight()
+    public async Task A_client_is_suspect_after_a_checked_failure_or_with_two_attempts_in_flight_but_not_with_one()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.App.GetConnectionStringAsync("redis"))!);
         var throttle = new LoginThrottle(redis, Options.Create(new LoginThrottleOptions()));
@@ -47,11 +47,14 @@ public sealed class LoginThrottleWindowTests(OneGateAppFixture fixture)
 
         var inFlight = await throttle.TryReserveAsync(identifier, client);
         var concurrent = await throttle.TryReserveAsync(identifier, client); // e.g. a double-clicked login
+        var third = await throttle.TryReserveAsync("nobody_" + Guid.NewGuid().ToString("N")[..12], client);
+        await throttle.UnreserveAsync(third);
         await throttle.FailedAsync(inFlight);
         var afterFailure = await throttle.TryReserveAsync("nobody_" + Guid.NewGuid().ToString("N")[..12], client);
 
         Assert.False(inFlight.Suspect);
         Assert.False(concurrent.Suspect);
+        Assert.True(third.Suspect); // a third at once from one client: a flood does not stay clean until its first verdict
         Assert.True(afterFailure.Suspect); // on any identifier: this client is held to the per-client limit
     }
 
