@@ -7,16 +7,17 @@ using System.Net.Sockets;
 namespace OneGate.Benchmarks;
 
 /// <summary>
-/// <c>auth-flood</c>: legitimate logins while 300 registrations/s with unique bodies arrive for 30 s from 900
-/// distinct clients (10 each, within the per-client limit, so the Argon2 scheduler — not the limit — is what is
-/// measured). Needs Auth's own port (not the orchestrator's proxy, which makes every caller 127.0.0.1): each
-/// client connects from its own 127.x.y.z address. Reports login latency, registration outcomes and Auth's
-/// resident memory (VmHWM, the kernel's peak, of the Auth process).
+/// <c>auth-flood</c>: legitimate logins during two floods of 300 requests/s for 30 s each, from distinct clients.
+/// First registrations with unique bodies (10 per client, within the per-client limit, so the Argon2 scheduler — not
+/// the limit — is what is measured); then logins with wrong passwords for unknown identifiers (19 per client, within
+/// the per-client failure limit of 20: from its second attempt on a client is suspect and waits behind clean logins,
+/// its first is clean like anyone's). Needs Auth's own port (not the orchestrator's proxy, which makes every caller
+/// 127.0.0.1): each client connects from its own 127.x.y.z address. Reports login latency, the floods' outcomes and
+/// Auth's resident memory (VmHWM, the kernel's peak, of the Auth process).
 /// </summary>
 public static class AuthFloodBenchmark
 {
-    private const double RegistrationsPerSecond = 300;
-    private const int RegistrationsPerClient = 10;
+    private const double RequestsPerSecond = 300;
     private static readonly TimeSpan Flood = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
@@ -28,70 +29,99 @@ public static class AuthFloodBenchmark
         var authPid = AuthProcessId();
         var rssBefore = Memory(authPid, "VmRSS");
 
-        Console.WriteLine($"# OneGate auth under a registration flood — {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, " +
-                          $"{RegistrationsPerSecond:F0} registrations/s offered for {Flood.TotalSeconds:F0} s from {(int)(RegistrationsPerSecond * Flood.TotalSeconds / RegistrationsPerClient)} client addresses, 2 login workers");
+        Console.WriteLine($"# OneGate auth under a registration flood and a failed-login flood — {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, " +
+                          $"{RequestsPerSecond:F0} requests/s offered for {Flood.TotalSeconds:F0} s each, 2 login workers");
         Console.WriteLine();
         Console.WriteLine("| scenario | requests | failures | per second | p50 ms | p99 ms |");
         Console.WriteLine("|---|---|---|---|---|---|");
 
+        // Successful logins only (a failed one would trip the throttle), from the proxy-free port at 127.0.0.1; one without
+        // an answer within the client's 60 s is a failure of the row, not of the run.
+        Func<Task<bool>> legitimate = async () =>
+            await OutcomeAsync(() => auth.PostAsJsonAsync("/api/auth/login", new { username = user.username, password = user.password })) == "200";
+        var phoneBase = long.Parse(Digits(8), CultureInfo.InvariantCulture);
+        var registrations = await FloodAsync(options.Auth, authPid, legitimate, new FloodPlan(
+            "registration flood", "POST /api/auth/register (flood, 201 counted as success)", "201", 10, 10,
+            (client, i) => client.PostAsJsonAsync("/api/auth/register", new
+            {
+                username = $"flood_{run}_{i}", email = $"flood_{run}_{i}@bench.example",
+                phone = "0812" + ((phoneBase + i) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture), password = "flood password " + i,
+            })));
+        // A second byte of its own per run: the failure counters of a client live 15 minutes.
+        var failedLogins = await FloodAsync(options.Auth, authPid, legitimate, new FloodPlan(
+            "failed-login flood", "POST /api/auth/login, wrong passwords (flood, 401 counted as success)", "401", 19, (byte)Random.Shared.Next(20, 250),
+            (client, i) => client.PostAsJsonAsync("/api/auth/login", new { username = $"victim_{run}_{i}", password = "guess " + i })));
+
+        Console.WriteLine();
+        Console.WriteLine("Registration answers: " + registrations.Outcomes +
+                          " (503 = refused by the bounded Argon2 line, with Retry-After; 429 = the per-client limit).");
+        Console.WriteLine("Failed-login answers: " + failedLogins.Outcomes +
+                          " (503 = refused by the bounded line of suspect logins, with Retry-After, not counted; 429 = the per-client limit).");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Auth resident memory: {rssBefore / 1024.0:F0} MiB before the floods, peak {Memory(authPid, "VmHWM") / 1024.0:F0} MiB (VmHWM, the process's lifetime peak; " +
+            $"sampled every 250 ms during the floods: {registrations.PeakKiB / 1024.0:F0} MiB registrations, {failedLogins.PeakKiB / 1024.0:F0} MiB failed logins)."));
+        return 0;
+    }
+
+    /// <param name="Success">The flood request's status counted as its success.</param>
+    /// <param name="PerClient">Requests per client address before the next address is used.</param>
+    /// <param name="AddressByte">The second byte of the flood's client addresses (127.b.x.y).</param>
+    private sealed record FloodPlan(string Name, string Row, string Success, int PerClient, byte AddressByte,
+        Func<HttpClient, int, Task<HttpResponseMessage>> Send);
+
+    private sealed record FloodResult(string Outcomes, long PeakKiB);
+
+    /// <summary>Legitimate logins from 2 workers while <paramref name="plan"/>'s flood runs; prints both rows.</summary>
+    private static async Task<FloodResult> FloodAsync(Uri authUri, int authPid, Func<Task<bool>> legitimate, FloodPlan plan)
+    {
         var outcomes = new ConcurrentDictionary<string, int>();
         var clients = new ConcurrentDictionary<int, HttpClient>();
-        var phoneBase = long.Parse(Digits(8), CultureInfo.InvariantCulture);
         var next = -1;
-        var flood = LoadRun.RunAtRateAsync("POST /api/auth/register (flood, 201 counted as success)", RegistrationsPerSecond, 512, Flood, async () =>
+        var flood = LoadRun.RunAtRateAsync(plan.Row, RequestsPerSecond, 512, Flood, async () =>
         {
             var i = Interlocked.Increment(ref next);
-            var client = clients.GetOrAdd(i / RegistrationsPerClient, c => ClientFrom(options.Auth, Address(c)));
-            var body = new { username = $"flood_{run}_{i}", email = $"flood_{run}_{i}@bench.example", phone = "0812" + ((phoneBase + i) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture), password = "flood password " + i };
-            string outcome;
-            try
-            {
-                using var response = await client.PostAsJsonAsync("/api/auth/register", body);
-                outcome = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                outcome = "no answer";
-            }
-
+            var client = clients.GetOrAdd(i / plan.PerClient, c => ClientFrom(authUri, Address(plan.AddressByte, c)));
+            var outcome = await OutcomeAsync(() => plan.Send(client, i));
             outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-            return outcome == "201";
+            return outcome == plan.Success;
         });
 
-        var peakSampled = 0L;
+        var peak = 0L;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peakSampled = Math.Max(peakSampled, Memory(authPid, "VmRSS"));
+                peak = Math.Max(peak, Memory(authPid, "VmRSS"));
                 await Task.Delay(250, CancellationToken.None);
             }
         });
 
-        // Successful logins only (a failed one would trip the throttle), from the proxy-free port at 127.0.0.1.
-        var logins = LoadRun.RunAsync("POST /api/auth/login during the flood", 2, Flood, async () =>
-        {
-            using var response = await auth.PostAsJsonAsync("/api/auth/login", new { username = user.username, password = user.password });
-            return response.IsSuccessStatusCode;
-        });
-
+        var logins = LoadRun.RunAsync($"POST /api/auth/login during the {plan.Name}", 2, Flood, legitimate);
         var rows = await Task.WhenAll(flood, logins);
         await sampling.CancelAsync();
         await sampler;
         Console.WriteLine(rows[1]);
         Console.WriteLine(rows[0]);
-        Console.WriteLine();
-        Console.WriteLine("Registration answers: " + string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} × {o.Value}")) +
-                          " (503 = refused by the bounded Argon2 line, with Retry-After; 429 = the per-client limit).");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Auth resident memory: {rssBefore / 1024.0:F0} MiB before the flood, peak {Memory(authPid, "VmHWM") / 1024.0:F0} MiB (VmHWM, the process's lifetime peak; sampled every 250 ms during the flood: {peakSampled / 1024.0:F0} MiB)."));
         foreach (var client in clients.Values)
         {
             client.Dispose();
         }
 
-        return 0;
+        return new FloodResult(string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} × {o.Value}")), peak);
+    }
+
+    private static async Task<string> OutcomeAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            using var response = await send();
+            return ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return "no answer";
+        }
     }
 
     /// <summary>A client of Auth's port that connects from <paramref name="source"/> (Linux routes 127.0.0.0/8 to loopback).</summary>
@@ -118,7 +148,7 @@ public static class AuthFloodBenchmark
         return new HttpClient(handler) { BaseAddress = auth, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    private static IPAddress Address(int client) => new([127, 10, (byte)(client / 250), (byte)(client % 250 + 2)]);
+    private static IPAddress Address(byte second, int client) => new([127, second, (byte)(client / 250), (byte)(client % 250 + 2)]);
 
     private static string Digits(int count) =>
         string.Concat(Enumerable.Range(0, count).Select(_ => (char)('0' + Random.Shared.Next(10))));

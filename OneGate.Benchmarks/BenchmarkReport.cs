@@ -41,7 +41,7 @@ public static class BenchmarkReport
 
         if (options.Suites.Contains("auth-flood"))
         {
-            failed += await SectionAsync(report, "Auth: logins during a registration flood", () => AuthFloodBenchmark.RunAsync(suiteOptions));
+            failed += await SectionAsync(report, "Auth: logins during a registration flood and a failed-login flood", () => AuthFloodBenchmark.RunAsync(suiteOptions));
         }
 
         if (options.Suites.Contains("transfer"))

@@ -12,6 +12,8 @@ namespace OneGate.Auth.Login;
 
 public static class LoginEndpoint
 {
+    private const string BusyRetryAfterSeconds = "5";
+
     public static RouteGroupBuilder MapLogin(this RouteGroupBuilder group)
     {
         group.MapPost("/login", Login)
@@ -21,7 +23,9 @@ public static class LoginEndpoint
                              "from one client within 15 minutes, or 20 from one client, the answer is 429 TOO_MANY_ATTEMPTS " +
                              "with Retry-After; the window is not extended by refused attempts. An identifier under attack " +
                              "from many clients refuses only clients that have failed. An unknown user and a wrong password " +
-                             "get the same 401.")
+                             "get the same 401. A client with failures in its window is checked after clients without; when " +
+                             "too many such attempts wait, the answer is 503 SERVICE_UNAVAILABLE with Retry-After and the " +
+                             "attempt is not counted.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
@@ -53,24 +57,32 @@ public static class LoginEndpoint
         var ip = client?.ToString() ?? "unknown";
         // Reserved before the user is even looked up: the answer is the same for an unknown identifier, and no
         // number of concurrent attempts gets more password checks than the limits allow.
-        var retryAfter = await throttle.TryReserveAsync(identifier, client);
-        if (retryAfter > 0)
+        var reservation = await throttle.TryReserveAsync(identifier, client);
+        if (reservation.Refused)
         {
-            audit.LoginThrottled(LoginThrottle.IdentifierKey(identifier), ip, retryAfter);
-            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            audit.LoginThrottled(LoginThrottle.IdentifierKey(identifier), ip, reservation.RetryAfter);
+            http.Response.Headers.RetryAfter = reservation.RetryAfter.ToString(CultureInfo.InvariantCulture);
             return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many failed attempts",
-                $"Too many failed login attempts. Try again in {retryAfter} seconds.");
+                $"Too many failed login attempts. Try again in {reservation.RetryAfter} seconds.");
         }
 
-        var (user, passwordOk) = await VerdictAsync(db, hasher, throttle, identifier, client, request.Password!, cancellationToken);
-        if (!passwordOk || user is null || !user.IsActive)
+        var (user, passwordOk) = await VerdictAsync(db, hasher, throttle, reservation, identifier, request.Password!, cancellationToken);
+        if (passwordOk is null)
         {
+            http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy",
+                "Too many logins are being checked. Try again shortly.");
+        }
+
+        if (passwordOk is false || user is null || !user.IsActive)
+        {
+            await throttle.FailedAsync(reservation);
             audit.LoginFailed(user?.Id, ip);
             return Problems.Of(StatusCodes.Status401Unauthorized, "INVALID_CREDENTIALS", "Invalid credentials",
                 "The username or password is incorrect.");
         }
 
-        await throttle.ReleaseAsync(identifier, client);
+        await throttle.ReleaseAsync(reservation);
         if (hasher.NeedsRehash(user.PasswordHash))
         {
             var rehashed = (await hasher.HashAsync(request.Password!, HashPriority.Login, cancellationToken))!;
@@ -83,27 +95,35 @@ public static class LoginEndpoint
         return TypedResults.Ok(tokens);
     }
 
-    /// <summary>By username, e-mail or phone; when one string matches several users, the username wins.</summary>
     /// <summary>
-    /// Looks the user up and checks the password. Without a verdict (database down, the request aborted while waiting
-    /// for Argon2) the reservation is given back: only a checked wrong password counts as a failure, so nobody can
-    /// run up someone else's failures by making attempts time out.
+    /// Looks the user up and checks the password; a suspect attempt waits for Argon2 behind clean ones. Without a
+    /// verdict (database down, the request aborted while waiting, or no room in the suspect line: PasswordOk null)
+    /// the reservation is given back: only a checked wrong password counts as a failure, so nobody can run up someone
+    /// else's failures by making attempts time out or flooding the line.
     /// </summary>
-    private static async Task<(User? User, bool PasswordOk)> VerdictAsync(AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle,
-        string identifier, System.Net.IPAddress? client, string password, CancellationToken cancellationToken)
+    private static async Task<(User? User, bool? PasswordOk)> VerdictAsync(AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle,
+        LoginReservation reservation, string identifier, string password, CancellationToken cancellationToken)
     {
         try
         {
             var user = await FindUserAsync(db, identifier, cancellationToken);
-            return (user, await hasher.VerifyAsync(user?.PasswordHash, password, cancellationToken));
+            var ok = await hasher.VerifyAsync(user?.PasswordHash, password,
+                reservation.Suspect ? HashPriority.SuspectLogin : HashPriority.Login, cancellationToken);
+            if (ok is null)
+            {
+                await throttle.UnreserveAsync(reservation);
+            }
+
+            return (user, ok);
         }
         catch
         {
-            await throttle.UnreserveAsync(identifier, client);
+            await throttle.UnreserveAsync(reservation);
             throw;
         }
     }
 
+    /// <summary>By username, e-mail or phone; when one string matches several users, the username wins.</summary>
     private static async Task<User?> FindUserAsync(AuthDbContext db, string identifier, CancellationToken cancellationToken)
     {
         var phone = PhoneNumber.Normalise(identifier);

@@ -17,8 +17,14 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
     private readonly ClientNetworks unlimited = new(options.Value.UnlimitedNetworks);
 
     // KEYS: 1 identifier+client, 2 client, 3 identifier, 4 the identifier's bucket for clean clients.
-    // ARGV: 1-3 the limits (3: under attack), 4 window seconds, 5 bucket size, 6 seconds per bucket token.
-    // Returns 0 when the attempt was counted in all three windows, else the seconds until it may be tried again.
+    // ARGV: 1-3 the limits (3: under attack), 4 window seconds, 5 bucket size, 6 seconds per bucket token,
+    // 7 this attempt's id, 8 '1' when the client's own count makes it suspect.
+    // Returns {wait} when refused, else {0, suspect, the generation of each of the three counters}.
+    // Each counter is a hash {n, gen, failed}: n counts reservations, gen is the id of the attempt that opened the window,
+    // so a reservation given back after its window rolled over (the key expired and a new attempt opened a new one)
+    // leaves the new window alone; failed counts checked wrong passwords, which make the client suspect. So does a third
+    // attempt in flight from one limited client (n - failed: reserved, no verdict yet), so a flood cannot stay clean by
+    // sending before its first verdict, while a double-clicked login is not suspect.
     // Under attack, a client that has failed this identifier is refused; a clean one takes a token from a bucket
     // shared by all clean clients of the identifier, so rotating addresses buys one guess per token, not per address.
     private const string ReserveScript = """
@@ -27,9 +33,8 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
           if t < 1 then return 1 end
           return t
         end
-        local pair = tonumber(redis.call('GET', KEYS[1]) or '0')
-        local client = tonumber(redis.call('GET', KEYS[2]) or '0')
-        local identifier = tonumber(redis.call('GET', KEYS[3]) or '0')
+        local function count(key) return tonumber(redis.call('HGET', key, 'n') or '0') end
+        local pair, client, identifier = count(KEYS[1]), count(KEYS[2]), count(KEYS[3])
         local wait = 0
         if pair >= tonumber(ARGV[1]) then wait = math.max(wait, ttl(KEYS[1])) end
         if client >= tonumber(ARGV[2]) then wait = math.max(wait, ttl(KEYS[2])) end
@@ -50,49 +55,72 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
             end
           end
         end
-        if wait > 0 then return wait end
+        if wait > 0 then return {wait} end
+        local function failed(key) return tonumber(redis.call('HGET', key, 'failed') or '0') end
+        local suspect = 0
+        if failed(KEYS[1]) > 0 or (ARGV[8] == '1' and (failed(KEYS[2]) > 0 or client - failed(KEYS[2]) >= 2)) then suspect = 1 end
+        local answer = {0, suspect}
         for i = 1, 3 do
-          if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+          if redis.call('HINCRBY', KEYS[i], 'n', 1) == 1 and redis.call('HSETNX', KEYS[i], 'gen', ARGV[7]) == 1 then
+            redis.call('EXPIRE', KEYS[i], ARGV[4])
+          end
+          answer[i + 2] = redis.call('HGET', KEYS[i], 'gen')
         end
-        return 0
+        return answer
         """;
 
-    // After a success: this identifier's failures from this client are forgiven, and the attempt's own
-    // reservation leaves the client's and the identifier's counts (never below zero, never without a TTL).
-    private const string ReleaseScript = """
-        redis.call('DEL', KEYS[1])
-        for i = 2, 3 do
-          if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
-        end
-        return 0
-        """;
-
-    // An attempt that ended without a verdict (database down, request aborted while waiting for Argon2) is not a
-    // failure: its reservation leaves all three counts.
-    private const string UnreserveScript = """
+    // Gives a reservation back to each counter still in the window it was counted in (ARGV 1-3 its generations):
+    // the attempt ended without a verdict (database down, request aborted, no Argon2 slot), or ARGV[4] = '1' it
+    // succeeded, and then this identifier's failures from this client are forgiven as well.
+    private const string GiveBackScript = """
         for i = 1, 3 do
-          if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+          if redis.call('HGET', KEYS[i], 'gen') == ARGV[i] then
+            if i == 1 and ARGV[4] == '1' then
+              redis.call('DEL', KEYS[1])
+            elseif tonumber(redis.call('HGET', KEYS[i], 'n') or '0') > 0 then
+              redis.call('HINCRBY', KEYS[i], 'n', -1)
+            end
+          end
         end
         return 0
         """;
 
-    /// <summary>Counts the attempt and returns 0, or returns the seconds the client must wait (nothing counted).</summary>
-    public async Task<int> TryReserveAsync(string identifier, IPAddress? client)
+    // The reserved attempt was a checked wrong password: the identifier+client and client windows it was counted in
+    // (ARGV 1-2 their generations) record a failure.
+    private const string FailScript = """
+        for i = 1, 2 do
+          if redis.call('HGET', KEYS[i], 'gen') == ARGV[i] then redis.call('HINCRBY', KEYS[i], 'failed', 1) end
+        end
+        return 0
+        """;
+
+    /// <summary>Counts the attempt, or refuses it with the seconds the client must wait (nothing counted).</summary>
+    public async Task<LoginReservation> TryReserveAsync(string identifier, IPAddress? client)
     {
         var o = options.Value;
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, Keys(identifier, client),
-            [o.MaxFailuresPerIdentifierAndClient, unlimited.Contains(client) ? int.MaxValue : o.MaxFailuresPerClient, o.IdentifierUnderAttackAfter,
-                (int)o.Window.TotalSeconds, o.CleanClientBurst, o.CleanClientInterval.TotalSeconds]);
-        return Math.Max(0, (int)result);
+        var keys = Keys(identifier, client);
+        var limited = !unlimited.Contains(client);
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, keys,
+            [o.MaxFailuresPerIdentifierAndClient, limited ? o.MaxFailuresPerClient : int.MaxValue, o.IdentifierUnderAttackAfter,
+                (int)o.Window.TotalSeconds, o.CleanClientBurst, o.CleanClientInterval.TotalSeconds,
+                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), limited ? 1 : 0]))!;
+        return (int)result[0] > 0
+            ? new LoginReservation((int)result[0], false, keys, [])
+            : new LoginReservation(0, (int)result[1] == 1, keys[..3], [(RedisValue)result[2], (RedisValue)result[3], (RedisValue)result[4]]);
     }
 
-    /// <summary>The reserved attempt succeeded: it is not a failure.</summary>
-    public Task ReleaseAsync(string identifier, IPAddress? client) =>
-        redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, Keys(identifier, client)[..3]);
+    /// <summary>The reserved attempt was a wrong password: it keeps its reservation, and its client is suspect from now on.</summary>
+    public Task FailedAsync(LoginReservation reservation) =>
+        redis.GetDatabase().ScriptEvaluateAsync(FailScript, reservation.Keys[..2], reservation.Generations[..2]);
+
+    /// <summary>The reserved attempt succeeded: it is not a failure, and the client's failures of this identifier are forgiven.</summary>
+    public Task ReleaseAsync(LoginReservation reservation) => GiveBackAsync(reservation, forgive: true);
 
     /// <summary>The reserved attempt ended without a verdict: it is neither a failure nor a success.</summary>
-    public Task UnreserveAsync(string identifier, IPAddress? client) =>
-        redis.GetDatabase().ScriptEvaluateAsync(UnreserveScript, Keys(identifier, client)[..3]);
+    public Task UnreserveAsync(LoginReservation reservation) => GiveBackAsync(reservation, forgive: false);
+
+    private Task GiveBackAsync(LoginReservation reservation, bool forgive) =>
+        redis.GetDatabase().ScriptEvaluateAsync(GiveBackScript, reservation.Keys, [.. reservation.Generations, forgive ? 1 : 0]);
 
     /// <summary>
     /// The identifier as the login looks it up (phone numbers in any accepted form are one), hashed: people type
@@ -110,10 +138,10 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
         var client = ClientKey.Of(address);
         return
         [
-            $"onegate:login-attempts:identifier-client:{id}:{client}",
-            $"onegate:login-attempts:client:{client}",
-            $"onegate:login-attempts:identifier:{id}",
-            $"onegate:login-attempts:identifier-bucket:{id}",
+            $"onegate:login-attempts:v2:identifier-client:{id}:{client}",
+            $"onegate:login-attempts:v2:client:{client}",
+            $"onegate:login-attempts:v2:identifier:{id}",
+            $"onegate:login-attempts:v2:identifier-bucket:{id}",
         ];
     }
 }

@@ -1,70 +1,68 @@
 namespace OneGate.Auth.Passwords;
 
 /// <summary>
-/// The Argon2 slots (each runs one hash and holds its memory) and who gets the next free one. A freed slot goes
-/// to the oldest waiting login, else to the oldest waiting registration; and registrations never hold every slot
-/// (with two or more, one is kept for logins), so a registration flood neither delays a login behind its hashes nor
-/// takes every core from the logins' own request work. Registrations wait in a bounded line; when it is full they
-/// are refused at once, so a flood costs neither memory nor an ever-growing wait.
+/// The Argon2 slots (each runs one hash and holds its memory) and who gets the next free one. A freed slot goes to
+/// the oldest waiting clean login, else the oldest waiting suspect login, else the oldest waiting registration. Work
+/// other than clean logins never holds every slot (with two or more, one is kept for clean logins), so a flood of
+/// failing logins or of registrations neither delays a clean login behind its hashes nor takes every core from the
+/// clean logins' own request work. Suspect logins and registrations wait in bounded lines; when a line is full the
+/// newcomer is refused at once, so a flood costs neither memory nor an ever-growing wait.
 /// </summary>
-public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
+public sealed class HashScheduler
 {
     private readonly Lock gate = new();
-    private readonly LinkedList<TaskCompletionSource> logins = new();
-    private readonly LinkedList<TaskCompletionSource> registrations = new();
-    private readonly int registrationSlots = Math.Max(1, slots - 1);
-    private int free = slots;
-    private int runningRegistrations;
+    private readonly LinkedList<TaskCompletionSource>[] lines = [new(), new(), new()];
+    private readonly int[] maxWaiting;
+    private readonly int sharedSlots;
+    private int free;
+    private int runningShared;
+
+    /// <param name="slots">Hashes at once.</param>
+    /// <param name="maxWaitingSuspectLogins">Suspect logins that may wait; more are refused.</param>
+    /// <param name="maxWaitingRegistrations">Registrations that may wait; more are refused.</param>
+    public HashScheduler(int slots, int maxWaitingSuspectLogins, int maxWaitingRegistrations)
+    {
+        free = slots;
+        sharedSlots = Math.Max(1, slots - 1);
+        maxWaiting = [int.MaxValue, maxWaitingSuspectLogins, maxWaitingRegistrations];
+    }
 
     /// <summary>Registrations now waiting for a slot (for tests and metrics).</summary>
-    public int WaitingRegistrations
-    {
-        get
-        {
-            lock (gate)
-            {
-                return registrations.Count;
-            }
-        }
-    }
+    public int WaitingRegistrations => Waiting(HashPriority.Registration);
+
+    /// <summary>Suspect logins now waiting for a slot (for tests and metrics).</summary>
+    public int WaitingSuspectLogins => Waiting(HashPriority.SuspectLogin);
 
     /// <summary>
-    /// Whether a registration arriving now would get a slot or a place in line: a cheap early refusal, before the
-    /// request spends Redis and database work (<see cref="TryEnterAsync"/> still decides).
+    /// Whether work of <paramref name="priority"/> arriving now would get a slot or a place in line: a cheap early
+    /// refusal, before the request spends Redis and database work (<see cref="TryEnterAsync"/> still decides).
     /// </summary>
-    public bool HasRoomForRegistration
+    public bool HasRoomFor(HashPriority priority)
     {
-        get
+        lock (gate)
         {
-            lock (gate)
-            {
-                return RegistrationMayStart || registrations.Count < maxWaitingRegistrations;
-            }
+            return MayStart(priority) || lines[(int)priority].Count < maxWaiting[(int)priority];
         }
     }
 
-    private bool RegistrationMayStart => free > 0 && runningRegistrations < registrationSlots;
-
     /// <summary>
-    /// Takes a slot, waiting if needed; false when a registration finds the line full. A true answer must be
-    /// followed by <see cref="Exit"/> with the same priority.
+    /// Takes a slot, waiting if needed; false when a suspect login or registration finds its line full. A true
+    /// answer must be followed by <see cref="Exit"/> with the same priority.
     /// </summary>
     public async Task<bool> TryEnterAsync(HashPriority priority, CancellationToken cancellationToken)
     {
         LinkedListNode<TaskCompletionSource> node;
         lock (gate)
         {
-            // A login waits only while every slot is busy, a registration also while registrations hold their share:
-            // a slot it may take now means nobody of its kind is ahead.
-            if (priority == HashPriority.Login ? free > 0 : RegistrationMayStart)
+            if (MayStart(priority))
             {
                 free--;
-                runningRegistrations += priority == HashPriority.Registration ? 1 : 0;
+                runningShared += priority == HashPriority.Login ? 0 : 1;
                 return true;
             }
 
-            var line = priority == HashPriority.Login ? logins : registrations;
-            if (priority == HashPriority.Registration && line.Count >= maxWaitingRegistrations)
+            var line = lines[(int)priority];
+            if (line.Count >= maxWaiting[(int)priority])
             {
                 return false;
             }
@@ -80,18 +78,18 @@ public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
         return true;
     }
 
-    /// <summary>Gives the slot of a finished hash of <paramref name="priority"/> to the next waiter (logins first) or frees it.</summary>
+    /// <summary>Gives the slot of a finished hash of <paramref name="priority"/> to the next waiter in lane order, or frees it.</summary>
     public void Exit(HashPriority priority)
     {
         TaskCompletionSource? next;
         lock (gate)
         {
-            runningRegistrations -= priority == HashPriority.Registration ? 1 : 0;
-            next = TakeFirst(logins);
-            if (next is null && runningRegistrations < registrationSlots && TakeFirst(registrations) is { } registration)
+            runningShared -= priority == HashPriority.Login ? 0 : 1;
+            next = TakeFirst(lines[(int)HashPriority.Login]);
+            if (next is null && runningShared < sharedSlots)
             {
-                runningRegistrations++;
-                next = registration;
+                next = TakeFirst(lines[(int)HashPriority.SuspectLogin]) ?? TakeFirst(lines[(int)HashPriority.Registration]);
+                runningShared += next is null ? 0 : 1;
             }
 
             if (next is null)
@@ -102,6 +100,19 @@ public sealed class HashScheduler(int slots, int maxWaitingRegistrations)
         }
 
         next.SetResult();
+    }
+
+    // Whoever waits in a lane got there because no slot it may take was free, and Exit hands such a slot to the
+    // lanes in order: a slot it may take now means nobody of its lane or an earlier one is waiting.
+    private bool MayStart(HashPriority priority) =>
+        free > 0 && (priority == HashPriority.Login || runningShared < sharedSlots);
+
+    private int Waiting(HashPriority priority)
+    {
+        lock (gate)
+        {
+            return lines[(int)priority].Count;
+        }
     }
 
     private static TaskCompletionSource? TakeFirst(LinkedList<TaskCompletionSource> line)

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace OneGate.Auth.Passwords;
 
 /// <summary>
-/// Argon2id password hashing with bounded concurrency, logins before registrations (<see cref="HashScheduler"/>),
-/// and equal cost for unknown users.
+/// Argon2id password hashing with bounded concurrency, clean logins before suspect logins before registrations
+/// (<see cref="HashScheduler"/>), and equal cost for unknown users.
 /// </summary>
 public sealed partial class PasswordHasher
 {
@@ -18,13 +18,13 @@ public sealed partial class PasswordHasher
     public PasswordHasher(IOptions<PasswordHashingOptions> options)
     {
         this.options = options.Value;
-        slots = new HashScheduler(this.options.MaxConcurrentHashes, this.options.MaxWaitingRegistrations);
+        slots = new HashScheduler(this.options.MaxConcurrentHashes, this.options.MaxWaitingSuspectLogins, this.options.MaxWaitingRegistrations);
         // Verifying against a hash of the current cost makes "no such user" take as long as "wrong password".
         decoy = new Lazy<string>(() => HashNow(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
 
     /// <summary>False while a registration would be refused for lack of hashing capacity.</summary>
-    public bool HasRoomForRegistration => slots.HasRoomForRegistration;
+    public bool HasRoomForRegistration => slots.HasRoomFor(HashPriority.Registration);
 
     /// <summary>The encoded hash, or null when a registration finds every slot busy and the line full.</summary>
     public async Task<string?> HashAsync(string password, HashPriority priority, CancellationToken cancellationToken)
@@ -44,11 +44,17 @@ public sealed partial class PasswordHasher
         }
     }
 
-    /// <summary>Constant-time verification; pass <c>null</c> for an unknown user to spend the same time.</summary>
-    public async Task<bool> VerifyAsync(string? encodedHash, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Constant-time verification; pass <c>null</c> for an unknown user to spend the same time. Null when a suspect
+    /// login finds every slot busy and its line full (a clean login always waits, ahead of everyone).
+    /// </summary>
+    public async Task<bool?> VerifyAsync(string? encodedHash, string password, HashPriority priority, CancellationToken cancellationToken)
     {
-        // A login is never refused: it waits, ahead of every registration.
-        await slots.TryEnterAsync(HashPriority.Login, cancellationToken);
+        if (!await slots.TryEnterAsync(priority, cancellationToken))
+        {
+            return null;
+        }
+
         try
         {
             var ok = Argon2.Verify(encodedHash ?? decoy.Value, password);
@@ -56,7 +62,7 @@ public sealed partial class PasswordHasher
         }
         finally
         {
-            slots.Exit(HashPriority.Login);
+            slots.Exit(priority);
         }
     }
 

@@ -25,9 +25,17 @@ public sealed class PasswordHashingOptions
     public int MaxConcurrentHashes { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>
-    /// Registrations that may wait for a hash slot; more are refused with 503 and Retry-After. Logins always wait
-    /// and go first, so this bounds how long a registration can wait and how much a flood holds.
+    /// Registrations that may wait for a hash slot; more are refused with 503 and Retry-After. Logins go first, so
+    /// this bounds how long a registration can wait and how much a flood holds.
     /// </summary>
     [Range(0, 10_000)]
     public int MaxWaitingRegistrations { get; set; } = 16;
+
+    /// <summary>
+    /// Suspect logins (their client has failed within its window) that may wait for a hash slot; more are refused
+    /// with 503 and Retry-After, their attempt not counted. Clean logins always wait and go first, so a flood of
+    /// failing logins holds at most this many requests and never delays a clean login behind it.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxWaitingSuspectLogins { get; set; } = 32;
 }

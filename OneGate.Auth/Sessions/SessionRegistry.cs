@@ -13,6 +13,9 @@ namespace OneGate.Auth.Sessions;
 /// </summary>
 public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer redis, TokenIssuer issuer, TimeProvider time, AuthAudit audit)
 {
+    // The first key of the two-key advisory locks: the user's session lock is (this, user id).
+    private const int SessionLockSpace = 0x5E55_1075;
+
     public async Task<(TokenPair Tokens, Guid SessionId)> StartAsync(int userId, string? userAgent, string? ip, CancellationToken cancellationToken)
     {
         var sessionId = Guid.NewGuid();
@@ -42,20 +45,45 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             return reuse ? await ReuseDetectedAsync(row, cancellationToken) : RotationResult.Invalid;
         }
 
-        var sessionLive = await redis.GetDatabase().KeyExistsAsync(SessionKeys.For(row.SessionId.ToString()));
         var userActive = await db.Users.AnyAsync(u => u.Id == row.UserId && u.IsActive, cancellationToken);
-        if (row.ExpiresAt <= now || !sessionLive || !userActive)
+        if (row.ExpiresAt <= now || !userActive)
+        {
+            return RotationResult.Invalid;
+        }
+
+        // The session's new expiry is written first: when Redis fails here the answer is 503 and nothing has changed,
+        // so the client's retry with the same token rotates normally. False: the session has ended (logged out).
+        if (!await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime))
         {
             return RotationResult.Invalid;
         }
 
         var next = TokenIssuer.NewRefreshToken();
+        if (!await RotateRowAsync(row, hash, next, now, userAgent, ip, cancellationToken))
+        {
+            // Lost the conditional update: a concurrent refresh with the same token won (a retry, not theft), or a
+            // logout revoked the token meanwhile. Neither ends other sessions.
+            return RotationResult.Invalid;
+        }
+
+        audit.Refreshed(row.UserId, row.SessionId);
+        return RotationResult.Rotated(issuer.Issue(row.UserId, row.SessionId, next));
+    }
+
+    /// <summary>
+    /// Replaces the presented token's row by the next one, under the user's session lock: a logout or a reuse
+    /// revocation of this user runs wholly before (the conditional update then finds the token revoked) or wholly
+    /// after (and revokes the new row too), so a new pair never outlives its session.
+    /// </summary>
+    private async Task<bool> RotateRowAsync(Authentication row, string hash, string next, DateTimeOffset now,
+        string? userAgent, string? ip, CancellationToken cancellationToken)
+    {
         var nextHash = TokenIssuer.HashRefreshToken(next);
         // The execution strategy retries the whole unit on a transient failure (Aspire enables retries).
-        var rotated = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using var transaction = await LockUserSessionsAsync(row.UserId, ct);
             // Conditional update: of two concurrent refreshes with one token, exactly one wins.
             var updated = await db.Authentications
                 .Where(a => a.TokenHash == hash && a.RevokedAt == null)
@@ -70,63 +98,17 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             await transaction.CommitAsync(ct);
             return true;
         }, cancellationToken);
-
-        // Lost the conditional update: a concurrent refresh with the same token won (a retry, not theft), or a
-        // logout revoked the token meanwhile. Neither ends other sessions.
-        if (!rotated)
-        {
-            return RotationResult.Invalid;
-        }
-
-        // A logout that ended the session while this rotation committed may have missed the new row: the new pair
-        // must not outlive the session.
-        if (!await ExtendSessionOrUndoAsync(row, hash, nextHash))
-        {
-            await db.Authentications.Where(a => a.TokenHash == nextHash && a.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
-            return RotationResult.Invalid;
-        }
-
-        audit.Refreshed(row.UserId, row.SessionId);
-        return RotationResult.Rotated(issuer.Issue(row.UserId, row.SessionId, next));
     }
 
     /// <summary>
-    /// Extends the live-session key after the rotation committed. When Redis fails here the client never sees the
-    /// new pair, so the rotation is undone and the failure rethrown (503 with Retry-After): the client's retry with
-    /// the same token rotates normally instead of counting as a replay or as reuse.
+    /// Begins a transaction holding the user's session lock (a transaction-scoped advisory lock, released at commit
+    /// or rollback), which every change to the user's refresh-token rows takes: rotation, logout, reuse revocation.
     /// </summary>
-    private async Task<bool> ExtendSessionOrUndoAsync(Authentication row, string hash, string nextHash)
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockUserSessionsAsync(int userId, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await redis.GetDatabase().KeyExpireAsync(SessionKeys.For(row.SessionId.ToString()), issuer.RefreshTokenLifetime);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            await UndoRotationAsync(hash, nextHash);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Deletes the undelivered token and makes the presented one current again, unless a logout has revoked the
-    /// new row meanwhile (then the session is over and stays so). Runs to the end even if the client has gone.
-    /// </summary>
-    private async Task UndoRotationAsync(string hash, string nextHash)
-    {
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            var deleted = await db.Authentications.Where(a => a.TokenHash == nextHash && a.RevokedAt == null).ExecuteDeleteAsync();
-            if (deleted == 1)
-            {
-                await db.Authentications.Where(a => a.TokenHash == hash && a.ReplacedBy == nextHash)
-                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, (DateTimeOffset?)null).SetProperty(a => a.ReplacedBy, (string?)null));
-            }
-
-            await transaction.CommitAsync(CancellationToken.None);
-        });
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SessionLockSpace}, {userId})", cancellationToken);
+        return transaction;
     }
 
     /// <summary>Ends one session: its access tokens fail at every service at once, its refresh tokens are revoked.</summary>
@@ -134,9 +116,14 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
     {
         var now = time.GetUtcNow();
         await redis.GetDatabase().KeyDeleteAsync(SessionKeys.For(sessionId.ToString()));
-        await db.Authentications
-            .Where(a => a.UserId == userId && a.SessionId == sessionId && a.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await LockUserSessionsAsync(userId, ct);
+            await db.Authentications
+                .Where(a => a.UserId == userId && a.SessionId == sessionId && a.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
         audit.LoggedOut(userId, sessionId);
     }
 
@@ -151,12 +138,18 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
     private async Task<RotationResult> ReuseDetectedAsync(Authentication row, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var sessions = await db.Authentications
-            .Where(a => a.UserId == row.UserId && a.ExpiresAt > now)
-            .Select(a => a.SessionId).Distinct().ToListAsync(cancellationToken);
-        await db.Authentications
-            .Where(a => a.UserId == row.UserId && a.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), cancellationToken);
+        var sessions = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await LockUserSessionsAsync(row.UserId, ct);
+            var live = await db.Authentications
+                .Where(a => a.UserId == row.UserId && a.ExpiresAt > now)
+                .Select(a => a.SessionId).Distinct().ToListAsync(ct);
+            await db.Authentications
+                .Where(a => a.UserId == row.UserId && a.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), ct);
+            await transaction.CommitAsync(ct);
+            return live;
+        }, cancellationToken);
         if (sessions.Count > 0)
         {
             await redis.GetDatabase().KeyDeleteAsync(sessions.Select(s => (RedisKey)SessionKeys.For(s.ToString())).ToArray());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using OneGate.Tests.Support;
 using StackExchange.Redis;
 
@@ -76,7 +77,7 @@ public sealed class RefreshRaceTests(OneGateAppFixture fixture)
     }
 
     [Fact]
-    public async Task Refresh_whose_session_store_write_fails_is_503_and_the_same_token_then_rotates_without_reuse()
+    public async Task Refresh_whose_session_store_write_fails_is_503_with_nothing_changed_and_the_same_token_then_rotates_without_reuse()
     {
         var user = await TestUsers.RegisterAndLoginAsync(auth);
         var otherDevice = await TestUsers.LoginAsync(auth, user);
@@ -84,17 +85,21 @@ public sealed class RefreshRaceTests(OneGateAppFixture fixture)
             await fixture.App.GetConnectionStringAsync("redis") + ",allowAdmin=true");
         var server = redis.GetServer(redis.GetEndPoints().Single());
 
-        // Reads go on, writes wait: the rotation finds its session and commits in Postgres, then its Redis write
-        // (the session's new expiry) times out — the failure after the database part committed.
-        await server.ExecuteAsync("CLIENT", "PAUSE", "20000", "WRITE");
+        // Reads go on, writes wait until they time out: the session's new expiry cannot be written. Meanwhile the
+        // database refuses every write to this user's token rows, so the refresh must fail before changing any (a
+        // rotation committed first would need an undo, and an undo can fail too).
         HttpResponseMessage failed;
-        try
+        await using (await FreezeTokenRowsAsync(user.Id))
         {
-            failed = await auth.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken });
-        }
-        finally
-        {
-            await server.ExecuteAsync("CLIENT", "UNPAUSE");
+            await server.ExecuteAsync("CLIENT", "PAUSE", "20000", "WRITE");
+            try
+            {
+                failed = await auth.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken });
+            }
+            finally
+            {
+                await server.ExecuteAsync("CLIENT", "UNPAUSE");
+            }
         }
 
         using (failed)
@@ -107,6 +112,36 @@ public sealed class RefreshRaceTests(OneGateAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, retried.Status);
         Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(retried.RefreshToken!)).Status);
         await AssertAliveAsync(otherDevice);
+    }
+
+    /// <summary>A trigger that fails every insert, update or delete of the user's refresh-token rows until disposed.</summary>
+    private async Task<IAsyncDisposable> FreezeTokenRowsAsync(int userId)
+    {
+        var name = $"freeze_tokens_{userId}";
+        await ExecuteAsync($"""
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF (TG_OP = 'DELETE' AND OLD.user_id = {userId}) OR (TG_OP <> 'DELETE' AND NEW.user_id = {userId}) THEN
+                RAISE EXCEPTION 'token rows of user {userId} are frozen by a test';
+              END IF;
+              RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+            END $$;
+            CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OR DELETE ON authentications FOR EACH ROW EXECUTE FUNCTION {name}();
+            """);
+        return new AsyncDisposable(() => ExecuteAsync($"DROP TRIGGER {name} ON authentications; DROP FUNCTION {name}();"));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, db);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class AsyncDisposable(Func<Task> dispose) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await dispose();
     }
 
     private async Task AssertAliveAsync(TestUser session)
