@@ -68,6 +68,21 @@ public static class AdvisoryLeadership
     }
 
     /// <summary>
+    /// Whether the context's session still holds the lock. A context whose execution strategy retries can reopen a
+    /// broken connection on a new session without the lock and carry on; a leader checks this after reading a batch
+    /// and before acting on it, so a session that lost the lock never sends what another leader may be sending.
+    /// </summary>
+    public static async Task<bool> IsHeldAsync(DbContext db, long lockKey, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        // A bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted " +
+            $"AND pid = pg_backend_pid() AND ((classid::bigint << 32) | objid::bigint) = {lockKey})", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
     /// Gives up the lock before the session goes back to the pool: Npgsql resets a pooled session only when it
     /// is next used, so an idle pooled session would keep the lock through the whole backoff.
     /// </summary>
