@@ -10,7 +10,8 @@ namespace OneGate.Auth.Login;
 /// <param name="RetryAfter">Seconds until the attempt may be tried again; 0 when it was counted.</param>
 /// <param name="Suspect">The client has failed within its window (this identifier, or any when it is held to the
 /// per-client limit): its Argon2 work waits behind clean logins.</param>
-public sealed record LoginReservation(int RetryAfter, bool Suspect, RedisKey[] Keys, RedisValue[] Generations)
+/// <param name="KnownClientKey">Marks this client as one that has logged in to this identifier (set on success).</param>
+public sealed record LoginReservation(int RetryAfter, bool Suspect, RedisKey[] Keys, RedisValue[] Generations, RedisKey KnownClientKey)
 {
     public bool Refused => RetryAfter > 0;
 }

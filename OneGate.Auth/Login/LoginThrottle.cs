@@ -16,7 +16,8 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
 {
     private readonly ClientNetworks unlimited = new(options.Value.UnlimitedNetworks);
 
-    // KEYS: 1 identifier+client, 2 client, 3 identifier, 4 the identifier's bucket for clean clients.
+    // KEYS: 1 identifier+client, 2 client, 3 identifier, 4 the identifier's bucket for clean clients, 5 the marker of a
+    // client that has logged in to this identifier before.
     // ARGV: 1-3 the limits (3: under attack), 4 window seconds, 5 bucket size, 6 seconds per bucket token,
     // 7 this attempt's id, 8 '1' when the client's own count makes it suspect.
     // Returns {wait} when refused, else {0, suspect, the generation of each of the three counters}.
@@ -27,6 +28,8 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
     // sending before its first verdict, while a double-clicked login is not suspect.
     // Under attack, a client that has failed this identifier is refused; a clean one takes a token from a bucket
     // shared by all clean clients of the identifier, so rotating addresses buys one guess per token, not per address.
+    // A client that has logged in to the identifier before (and not failed it since) needs no token: an attacker who
+    // drains the bucket with fresh addresses does not keep the owner out from an address the owner has used.
     private const string ReserveScript = """
         local function ttl(key)
           local t = redis.call('TTL', key)
@@ -41,7 +44,7 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
         if wait == 0 and identifier >= tonumber(ARGV[3]) then
           if pair > 0 then
             wait = math.min(ttl(KEYS[1]), ttl(KEYS[3]))
-          else
+          elseif redis.call('EXISTS', KEYS[5]) == 0 then
             local size, per = tonumber(ARGV[5]), tonumber(ARGV[6])
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
@@ -71,8 +74,10 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
 
     // Gives a reservation back to each counter still in the window it was counted in (ARGV 1-3 its generations):
     // the attempt ended without a verdict (database down, request aborted, no Argon2 slot), or ARGV[4] = '1' it
-    // succeeded, and then this identifier's failures from this client are forgiven as well.
+    // succeeded, and then this identifier's failures from this client are forgiven as well and the client is marked
+    // as known to the identifier (KEYS[4], for ARGV[5] seconds).
     private const string GiveBackScript = """
+        if ARGV[4] == '1' then redis.call('SET', KEYS[4], '1', 'EX', ARGV[5]) end
         for i = 1, 3 do
           if redis.call('HGET', KEYS[i], 'gen') == ARGV[i] then
             if i == 1 and ARGV[4] == '1' then
@@ -105,8 +110,8 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
                 (int)o.Window.TotalSeconds, o.CleanClientBurst, o.CleanClientInterval.TotalSeconds,
                 Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), limited ? 1 : 0]))!;
         return (int)result[0] > 0
-            ? new LoginReservation((int)result[0], false, keys, [])
-            : new LoginReservation(0, (int)result[1] == 1, keys[..3], [(RedisValue)result[2], (RedisValue)result[3], (RedisValue)result[4]]);
+            ? new LoginReservation((int)result[0], false, keys, [], keys[4])
+            : new LoginReservation(0, (int)result[1] == 1, keys[..3], [(RedisValue)result[2], (RedisValue)result[3], (RedisValue)result[4]], keys[4]);
     }
 
     /// <summary>The reserved attempt was a wrong password: it keeps its reservation, and its client is suspect from now on.</summary>
@@ -120,7 +125,8 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
     public Task UnreserveAsync(LoginReservation reservation) => GiveBackAsync(reservation, forgive: false);
 
     private Task GiveBackAsync(LoginReservation reservation, bool forgive) =>
-        redis.GetDatabase().ScriptEvaluateAsync(GiveBackScript, reservation.Keys, [.. reservation.Generations, forgive ? 1 : 0]);
+        redis.GetDatabase().ScriptEvaluateAsync(GiveBackScript, [.. reservation.Keys, reservation.KnownClientKey],
+            [.. reservation.Generations, forgive ? 1 : 0, (long)options.Value.KnownClientLifetime.TotalSeconds]);
 
     /// <summary>
     /// The identifier as the login looks it up (phone numbers in any accepted form are one), hashed: people type
@@ -142,6 +148,7 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
             $"onegate:login-attempts:v2:client:{client}",
             $"onegate:login-attempts:v2:identifier:{id}",
             $"onegate:login-attempts:v2:identifier-bucket:{id}",
+            $"onegate:login-attempts:v2:known-client:{id}:{client}",
         ];
     }
 }

@@ -42,6 +42,14 @@ public sealed class LoginThrottleOptions : IValidatableObject
     public TimeSpan CleanClientInterval { get; set; } = TimeSpan.FromSeconds(36);
 
     /// <summary>
+    /// How long a client that logged in to an identifier stays known to it: under attack it needs no token from the
+    /// clean clients' bucket (unless it has failed the identifier since), so draining the bucket does not lock the
+    /// owner out from an address the owner has used.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan KnownClientLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Networks (CIDR) whose clients are not held to <see cref="MaxFailuresPerClient"/>: a proxy every caller shares
     /// (Local mode's orchestrator). The per-identifier limits still apply to them.
     /// </summary>

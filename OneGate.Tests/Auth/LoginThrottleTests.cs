@@ -148,6 +148,38 @@ public sealed class LoginThrottleTests(OneGateAppFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Under_attack_with_the_bucket_drained_the_owner_still_logs_in_from_an_address_used_before()
+    {
+        var owner = await TestUsers.RegisterAsync(auth);
+        using var home = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(home, owner.Username, owner.Password)).Status);
+        var clients = Enumerable.Range(0, 6 + 25).Select(_ => DirectClients.Create(fixture, "auth", DirectClients.NewAddress())).ToList();
+        try
+        {
+            // 30 failures (6 addresses × 5): the username is under attack.
+            foreach (var client in clients.Take(6))
+            {
+                await Task.WhenAll(Enumerable.Range(0, 5).Select(i => LoginAsync(client, owner.Username, "guess " + i)));
+            }
+
+            // Fresh addresses take every token of the clean clients' bucket, as an attacker would as they refill.
+            var drained = await Task.WhenAll(clients.Skip(6).Select(c => LoginAsync(c, owner.Username, "fresh guess")));
+            Assert.Contains(drained, a => a.Status == HttpStatusCode.TooManyRequests);
+            using var newAddress = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+            var fromNewAddress = await LoginAsync(newAddress, owner.Username, owner.Password);
+            var fromHome = await LoginAsync(home, owner.Username, owner.Password);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, fromNewAddress.Status);
+            // A client that has logged in to this identifier before is no stranger: it does not wait for a token.
+            Assert.Equal(HttpStatusCode.OK, fromHome.Status);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
     private static async Task<Answer> LoginAsync(HttpClient client, string identifier, string password)
     {
         using var response = await client.PostAsJsonAsync("/api/auth/login", new { username = identifier, password });
