@@ -56,8 +56,8 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
         var batch = await Due(db, DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
         // Auth's context retries on a broken connection, which can land on a new session without the lock: a
         // relay that is no longer the leader must not send (two senders could leave an older state last on the
-        // compacted topic).
-        if (!await AdvisoryLeadership.IsHeldAsync(db, RelayLockKey, ct))
+        // compacted topic). Checked only when there is something to send, not on every idle poll.
+        if (batch.Count > 0 && !await AdvisoryLeadership.IsHeldAsync(db, RelayLockKey, ct))
         {
             throw new InvalidOperationException("The user outbox relay's session no longer holds the leadership lock");
         }
