@@ -101,6 +101,13 @@ public class OneGateAppFixture : IAsyncLifetime
             .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", PaymentTelemetry.Endpoint)
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500");
+        // Outbox pruning and dead-letter redaction every second, in small steps, so their tests see them at work.
+        foreach (var relay in new[] { "payment", "auth" })
+        {
+            Project(builder, relay).WithEnvironment("Outbox__PruneInterval", "00:00:01").WithEnvironment("Outbox__PruneBatchSize", "10");
+        }
+
+        Project(builder, "transaction").WithEnvironment("DeadLetters__RedactionInterval", "00:00:01");
         Project(builder, "provider-sandbox")
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Auth.Data;
 

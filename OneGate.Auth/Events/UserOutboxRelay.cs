@@ -1,9 +1,10 @@
-using System.Text;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OneGate.Auth.Data;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Auth.Events;
 
@@ -14,15 +15,18 @@ namespace OneGate.Auth.Events;
 /// after Kafka acknowledged the one before (users change rarely; this keeps every user's order whatever fails).
 /// A message Kafka refuses stops its user only: it gets its own retry time (1 s doubling to 10 s) and its error,
 /// its user's later events wait behind it, and other users' events go on. At-least-once: a crash between produce
-/// and mark re-sends, and consumers apply a user's state only when its version is newer.
+/// and mark re-sends, and consumers apply a user's state only when its version is newer. Between batches the leader
+/// deletes rows published longer ago than the retention (<see cref="OutboxPruning"/>).
 /// </summary>
-public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<string, string> producer, ILogger<UserOutboxRelay> logger) : BackgroundService
+public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<string, string> producer, IOptions<OutboxRetentionOptions> retention,
+    ILogger<UserOutboxRelay> logger) : BackgroundService
 {
     private const long RelayLockKey = 0x0_7573_7262_6F78; // "usrbox"; Payment's relay has its own key
     private const int BatchSize = 100;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan NotLeaderPoll = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly OutboxPruning pruning = new(retention.Value, "auth_outbox_messages", logger);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         AdvisoryLeadership.RunWhileLeadingAsync<AuthDbContext>(scopes, RelayLockKey, "User outbox relay", LeadAsync,
@@ -33,6 +37,7 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
         while (!ct.IsCancellationRequested)
         {
             var read = await RelayBatchAsync(db, ct);
+            await pruning.StepAsync(db.OutboxMessages, ct);
             progressed();
             if (read < BatchSize)
             {
@@ -41,19 +46,9 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
         }
     }
 
-    /// <summary>
-    /// Unsent messages that may go now, oldest first: not a failed message before its retry time, nor anything
-    /// behind a user's failed message (it would overtake it).
-    /// </summary>
-    private static IQueryable<OutboxMessage> Due(AuthDbContext db, DateTimeOffset now) =>
-        db.OutboxMessages.AsNoTracking()
-            .Where(m => m.SentAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
-            .Where(m => !db.OutboxMessages.Any(f => f.MessageKey == m.MessageKey && f.SentAt == null && f.LastError != null && f.Id < m.Id))
-            .OrderBy(m => m.Id);
-
     private async Task<int> RelayBatchAsync(AuthDbContext db, CancellationToken ct)
     {
-        var batch = await Due(db, DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
+        var batch = await db.OutboxMessages.Due(DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
         // Auth's context retries on a broken connection, which can land on a new session without the lock: a
         // relay that is no longer the leader must not send (two senders could leave an older state last on the
         // compacted topic). Checked only when there is something to send, not on every idle poll.
@@ -75,7 +70,7 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
 
                 try
                 {
-                    await ProduceAsync(message, ct);
+                    await producer.ProduceTracedAsync(message.Topic, message.ToKafkaMessage(), ct);
                     sent.Add(message.Id);
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested)
@@ -87,46 +82,16 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
         }
         finally
         {
-            await MarkSentAsync(db, sent);
+            await db.OutboxMessages.MarkSentAsync(sent);
         }
 
         return batch.Count;
     }
 
-    private async Task ProduceAsync(OutboxMessage message, CancellationToken ct)
-    {
-        var kafkaMessage = new Message<string, string>
-        {
-            Key = message.MessageKey,
-            Value = message.Payload,
-            Headers = new Headers
-            {
-                { "event-id", Encoding.UTF8.GetBytes(message.MessageId.ToString()) },
-                { "event-type", Encoding.UTF8.GetBytes(message.EventType) },
-            },
-        };
-        await producer.ProduceTracedAsync(message.Topic, kafkaMessage, ct);
-    }
-
-    private static async Task MarkSentAsync(AuthDbContext db, List<long> sent)
-    {
-        if (sent.Count > 0)
-        {
-            var now = DateTimeOffset.UtcNow;
-            await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
-        }
-    }
-
     private async Task RecordFailureAsync(AuthDbContext db, OutboxMessage failed, Exception ex)
     {
-        var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-        var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10))));
+        var (error, delay) = await db.OutboxMessages.RecordFailureAsync(failed, ex);
         logger.LogWarning("User event {Id} of user {Key} not published (attempt {Attempt}); its later events wait, retry in {Delay} s: {Reason}",
             failed.Id, failed.MessageKey, failed.Attempts + 1, (int)delay.TotalSeconds, error);
-        await db.OutboxMessages.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-            .SetProperty(m => m.LastError, error)
-            .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow + delay), CancellationToken.None);
     }
 }

@@ -10,6 +10,7 @@ using OneGate.Auth.Tokens;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Outbox;
 using OneGate.ServiceDefaults.Redis;
 
 namespace OneGate.Auth.Extensions;
@@ -29,6 +30,7 @@ internal static class Extensions
         // Kafka, and logins must not stop while it is away; the outbox keeps what it has not taken yet.
         builder.AddKafka("kafka", readinessCheck: false);
         builder.Services.AddHostedService<UserOutboxRelay>();
+        builder.Services.AddOptions<OutboxRetentionOptions>().BindConfiguration(OutboxRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();

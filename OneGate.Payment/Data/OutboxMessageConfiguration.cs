@@ -1,41 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Payment.Data;
 
-/// <summary>Maps <see cref="OutboxMessage"/> to <c>outbox_messages</c>.</summary>
+/// <summary>
+/// Maps the ledger's events (<see cref="OutboxMessage"/>, written in the same transaction as the ledger change,
+/// published by <see cref="Events.OutboxRelay"/>) to <c>outbox_messages</c>.
+/// </summary>
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)
     {
         builder.ToTable("outbox_messages");
-
-        builder.HasKey(o => o.Id).HasName("pk_outbox_messages");
-        builder.Property(o => o.Id).HasColumnName("id").UseIdentityAlwaysColumn();
-
-        builder.Property(o => o.MessageId).HasColumnName("message_id");
-        builder.HasIndex(o => o.MessageId).IsUnique().HasDatabaseName("ux_outbox_messages_message_id");
-
-        builder.Property(o => o.Topic).HasColumnName("topic").HasMaxLength(200).IsRequired();
-        builder.Property(o => o.MessageKey).HasColumnName("message_key").HasMaxLength(200).IsRequired();
-        builder.Property(o => o.EventType).HasColumnName("event_type").HasMaxLength(100).IsRequired();
-        builder.Property(o => o.Payload).HasColumnName("payload").HasColumnType("jsonb").IsRequired();
+        OutboxMessageTable.Configure(builder, "outbox_messages");
         builder.Property(o => o.Headers).HasColumnName("headers").HasColumnType("jsonb");
-        builder.Property(o => o.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
-        builder.Property(o => o.SentAt).HasColumnName("sent_at");
-        builder.Property(o => o.Attempts).HasColumnName("attempts").HasDefaultValue(0).ValueGeneratedNever();
-        builder.Property(o => o.LastError).HasColumnName("last_error").HasMaxLength(2000);
-        builder.Property(o => o.NextAttemptAt).HasColumnName("next_attempt_at");
-
-        // The relay's "what is left to publish, in order" scan stays small as sent rows pile up.
-        builder.HasIndex(o => o.Id)
-            .HasFilter("sent_at IS NULL")
-            .HasDatabaseName("ix_outbox_messages_unsent");
-
-        // The relay skips what waits behind an account's failed message: the few failed rows are found here, not
-        // by scanning the whole backlog for each batch.
-        builder.HasIndex(o => new { o.MessageKey, o.Id })
-            .HasFilter("sent_at IS NULL AND last_error IS NOT NULL")
-            .HasDatabaseName("ix_outbox_messages_failed");
     }
 }

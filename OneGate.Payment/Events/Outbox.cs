@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OneGate.Payment.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Payment.Events;
 

@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Payment.Events;
 
@@ -18,19 +19,22 @@ namespace OneGate.Payment.Events;
 /// own backoff (<c>next_attempt_at</c>), never skipped, its account's later events wait behind it, and the
 /// other accounts' events go on. Any other failure gives up the lock before backing off, so another replica
 /// can lead meanwhile. Delivery is at-least-once (a crash between produce and mark re-sends); consumers
-/// dedupe by event id.
+/// dedupe by event id. Between batches the leader deletes rows published longer ago than the retention
+/// (<see cref="OutboxPruning"/>).
 /// </summary>
-public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, string> producer, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, string> producer, OutboxSignal signal,
+    IOptions<OutboxRetentionOptions> retention, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const long RelayLockKey = 0x0_6F75_7462_6F78; // "outbox"
     private const int BatchSize = 200;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxAccountBackoff = TimeSpan.FromSeconds(10);
 
     // Commits that arrive while a batch is relayed mean a steady stream: waiting this long lets the next
     // batch take several of them for one SELECT and one UPDATE. An idle relay wakes at once (no added latency).
     private static readonly TimeSpan BusyLinger = TimeSpan.FromMilliseconds(5);
     private static readonly ActivitySource Source = new("OneGate.Payment.Outbox");
+
+    private readonly OutboxPruning pruning = new(retention.Value, "outbox_messages", logger);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         AdvisoryLeadership.RunWhileLeadingAsync<PaymentDbContext>(scopes, RelayLockKey, "Outbox relay", LeadAsync, async ct =>
@@ -45,6 +49,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         while (!ct.IsCancellationRequested)
         {
             var (read, sent) = await RelayBatchAsync(db, ct);
+            await pruning.StepAsync(db.OutboxMessages, ct);
             progressed();
             if (read == BatchSize && sent > 0)
             {
@@ -62,21 +67,10 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         }
     }
 
-    /// <summary>
-    /// Unsent messages that may go now, oldest first: not an account's failed message before its retry time,
-    /// nor anything behind an account's failed message (it would overtake it). So a failing account takes one
-    /// place in a batch, not the batch.
-    /// </summary>
-    private static IQueryable<OutboxMessage> Due(PaymentDbContext db, DateTimeOffset now) =>
-        db.OutboxMessages.AsNoTracking()
-            .Where(m => m.SentAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
-            .Where(m => !db.OutboxMessages.Any(f => f.MessageKey == m.MessageKey && f.SentAt == null && f.LastError != null && f.Id < m.Id))
-            .OrderBy(m => m.Id);
-
     private async Task<(int Read, int Sent)> RelayBatchAsync(PaymentDbContext db, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var batch = await Due(db, DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
+        var batch = await db.OutboxMessages.Due(DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
         // Counted only when a full batch says there may be more (the partial index keeps that cheap).
         var pending = batch.Count < BatchSize ? batch.Count : await db.OutboxMessages.LongCountAsync(m => m.SentAt == null, ct);
         LedgerMetrics.OutboxObserved(batch.Count == 0 ? null : batch.Min(m => m.CreatedAt), pending);
@@ -94,7 +88,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         {
             // One statement marks every acknowledged message. None of them follows a failed message of its
             // own account: an account's chain stops at its first failure.
-            await MarkSentAsync(db, [.. batch.Where((_, i) => acknowledged[i]).Select(m => m.Id)]);
+            await db.OutboxMessages.MarkSentAsync([.. batch.Where((_, i) => acknowledged[i]).Select(m => m.Id)]);
         }
 
         foreach (var failure in failures)
@@ -110,29 +104,14 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         return (batch.Count, acknowledged.Count(a => a));
     }
 
-    private static async Task MarkSentAsync(PaymentDbContext db, List<long> sent)
-    {
-        if (sent.Count > 0)
-        {
-            var now = DateTimeOffset.UtcNow;
-            await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
-        }
-    }
-
-    /// <summary>Sets the failed message's retry time (doubling, capped) and says why, for the relay and for operators.</summary>
+    /// <summary>Counts and logs the failure and gives the message its own retry time.</summary>
     private async Task RecordFailureAsync(PaymentDbContext db, Failure failure)
     {
         var (failed, ex) = failure;
-        var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-        var delay = TimeSpan.FromSeconds(Math.Min(MaxAccountBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10))));
         LedgerMetrics.OutboxPublishFailed();
+        var (error, delay) = await db.OutboxMessages.RecordFailureAsync(failed, ex);
         logger.LogWarning("Outbox message {Id} of {Key} not published (attempt {Attempt}); its later events wait, retry in {Delay} s: {Reason}",
             failed.Id, failed.MessageKey, failed.Attempts + 1, (int)delay.TotalSeconds, error);
-        await db.OutboxMessages.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-            .SetProperty(m => m.LastError, error)
-            .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow + delay), CancellationToken.None);
     }
 
     /// <summary>
@@ -173,17 +152,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
             : JsonSerializer.Deserialize<Dictionary<string, string>>(message.Headers)?.GetValueOrDefault("traceparent");
         ActivityContext.TryParse(traceParent, null, out var parent);
         using var activity = Source.StartActivity("outbox relay", ActivityKind.Internal, parent);
-        var kafkaMessage = new Message<string, string>
-        {
-            Key = message.MessageKey,
-            Value = message.Payload,
-            Headers = new Headers
-            {
-                { "event-id", Encoding.UTF8.GetBytes(message.MessageId.ToString()) },
-                { "event-type", Encoding.UTF8.GetBytes(message.EventType) },
-            },
-        };
-        await producer.ProduceTracedAsync(message.Topic, kafkaMessage, ct);
+        await producer.ProduceTracedAsync(message.Topic, message.ToKafkaMessage(), ct);
     }
 
     private sealed record Failure(OutboxMessage Message, Exception Error);

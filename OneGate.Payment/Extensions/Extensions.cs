@@ -10,6 +10,7 @@ using OneGate.Payment.Transfers;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.ServiceDefaults.Outbox;
 using OneGate.ServiceDefaults.Redis;
 
 namespace OneGate.Payment.Extensions;
@@ -55,6 +56,7 @@ internal static class Extensions
         builder.Services.AddScoped<MoneyRequests>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddOptions<OutboxRetentionOptions>().BindConfiguration(OutboxRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<IdempotencyPruner>();
         builder.AddEWalletProviders();
         builder.Services.AddScoped<TopUpSettlement>();

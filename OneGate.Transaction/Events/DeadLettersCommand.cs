@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
+using OneGate.ServiceDefaults.Kafka;
 using OneGate.Transaction.Data;
 
 namespace OneGate.Transaction.Events;
@@ -10,7 +11,8 @@ namespace OneGate.Transaction.Events;
 /// Replay produces the message again, with its key, to its topic (its partition again, so its account's order
 /// holds for what follows), then removes the dead letter: the consumer applies it like any event, its inbox
 /// skipping one applied already, and a message that fails again comes back as a new dead letter with its new
-/// error. A crash between the two steps only replays it twice, which the inbox absorbs. Exit codes: 0 done,
+/// error. A crash between the two steps only replays it twice, which the inbox absorbs. A user event whose personal
+/// data was redacted (<see cref="DeadLetterRedaction"/>) is removed without being sent. Exit codes: 0 done,
 /// 1 failed, 2 usage error.
 /// </summary>
 public static class DeadLettersCommand
@@ -86,6 +88,15 @@ public static class DeadLettersCommand
         }).Build();
         foreach (var letter in letters)
         {
+            if (letter.Topic == KafkaTopics.Users && letter.Payload is { } payload && RedactedUserEvent.IsRedacted(payload))
+            {
+                // Its username and phone are gone (DeadLetterRedaction): nothing left to apply.
+                db.DeadLetterEvents.Remove(letter);
+                await db.SaveChangesAsync();
+                await output.WriteLineAsync($"dropped {letter.Id}: personal data redacted, nothing to replay");
+                continue;
+            }
+
             // One at a time, each removed only once Kafka has it: in their original order, never lost.
             await producer.ProduceAsync(letter.Topic, new Message<string?, string?> { Key = letter.MessageKey, Value = letter.Payload });
             db.DeadLetterEvents.Remove(letter);

@@ -38,6 +38,8 @@ internal static class Extensions
         builder.Services.AddScoped<ReportProjection>();
         builder.Services.AddScoped<UserProjection>();
         builder.Services.AddHostedService<TransactionEventConsumer>();
+        builder.Services.AddOptions<DeadLetterOptions>().BindConfiguration(DeadLetterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<DeadLetterRedaction>();
 
         if (builder.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
         {

@@ -1,27 +1,30 @@
-namespace OneGate.Auth.Data;
+namespace OneGate.ServiceDefaults.Outbox;
 
 /// <summary>
-/// An event about a user (table <c>auth_outbox_messages</c>), written by the database's trigger on <c>users</c> in
-/// the same transaction as the change it reports, and published to Kafka afterwards in <see cref="Id"/> order by
-/// <see cref="Events.UserOutboxRelay"/>.
+/// An event written in the same database transaction as the change it reports and published to Kafka afterwards,
+/// in <see cref="Id"/> order, by the owning service's relay. Each service maps it to its own table
+/// (<see cref="OutboxMessageTable"/>).
 /// </summary>
 public sealed class OutboxMessage
 {
     /// <summary>Identity; publish order.</summary>
     public long Id { get; set; }
 
-    /// <summary>The event id (the payload's <c>eventId</c>).</summary>
+    /// <summary>The event id consumers deduplicate on (the payload's <c>eventId</c>).</summary>
     public Guid MessageId { get; set; }
 
     public required string Topic { get; set; }
 
-    /// <summary>Kafka key, the user id: one user's events stay in one partition, in order.</summary>
+    /// <summary>Kafka key: one key's events stay in one partition, in order.</summary>
     public required string MessageKey { get; set; }
 
     public required string EventType { get; set; }
 
     /// <summary>The event as JSON (<c>jsonb</c>).</summary>
     public required string Payload { get; set; }
+
+    /// <summary>Kafka headers as a JSON object (<c>jsonb</c>), e.g. <c>traceparent</c>; only where the table has them.</summary>
+    public string? Headers { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -1,0 +1,64 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.EntityFrameworkCore;
+
+namespace OneGate.ServiceDefaults.Outbox;
+
+/// <summary>
+/// What every outbox relay asks of its table, whatever its concurrency: the messages that may go now, marking
+/// acknowledged ones sent, and a failed message's own retry time. A failed message stops its key only: its key's
+/// later messages wait behind it, every other key's go on.
+/// </summary>
+public static class OutboxQueries
+{
+    private const int MaxErrorLength = 2000;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Unsent messages that may go now, oldest first: not a key's failed message before its retry time, nor anything
+    /// behind a key's failed message (it would overtake it). So a failing key takes one place in a batch, not the batch.
+    /// </summary>
+    public static IQueryable<OutboxMessage> Due(this DbSet<OutboxMessage> outbox, DateTimeOffset now) =>
+        outbox.AsNoTracking()
+            .Where(m => m.SentAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+            .Where(m => !outbox.Any(f => f.MessageKey == m.MessageKey && f.SentAt == null && f.LastError != null && f.Id < m.Id))
+            .OrderBy(m => m.Id);
+
+    /// <summary>One statement marks every acknowledged message sent.</summary>
+    public static async Task MarkSentAsync(this DbSet<OutboxMessage> outbox, List<long> sent)
+    {
+        if (sent.Count > 0)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await outbox.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Gives the failed message its retry time (1 s doubling to 10 s) and says why, for the relay and for operators;
+    /// returns both for the caller's log.
+    /// </summary>
+    public static async Task<(string Error, TimeSpan Delay)> RecordFailureAsync(this DbSet<OutboxMessage> outbox, OutboxMessage failed, Exception ex)
+    {
+        var error = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
+        var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10))));
+        await outbox.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+            .SetProperty(m => m.LastError, error)
+            .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow + delay), CancellationToken.None);
+        return (error, delay);
+    }
+
+    /// <summary>The Kafka message for an outbox row: its key and payload, the event's id and type as headers.</summary>
+    public static Message<string, string> ToKafkaMessage(this OutboxMessage message) => new()
+    {
+        Key = message.MessageKey,
+        Value = message.Payload,
+        Headers = new Headers
+        {
+            { "event-id", Encoding.UTF8.GetBytes(message.MessageId.ToString()) },
+            { "event-type", Encoding.UTF8.GetBytes(message.EventType) },
+        },
+    };
+}
