@@ -90,8 +90,9 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
 
     private async Task RecordFailureAsync(AuthDbContext db, OutboxMessage failed, Exception ex)
     {
-        var (error, delay) = await db.OutboxMessages.RecordFailureAsync(failed, ex);
+        var (error, delay) = OutboxQueries.FailureOf(failed, ex);
         logger.LogWarning("User event {Id} of user {Key} not published (attempt {Attempt}); its later events wait, retry in {Delay} s: {Reason}",
             failed.Id, failed.MessageKey, failed.Attempts + 1, (int)delay.TotalSeconds, error);
+        await db.OutboxMessages.RecordFailureAsync(failed.Id, error, delay);
     }
 }

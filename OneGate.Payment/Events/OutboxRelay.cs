@@ -109,9 +109,10 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     {
         var (failed, ex) = failure;
         LedgerMetrics.OutboxPublishFailed();
-        var (error, delay) = await db.OutboxMessages.RecordFailureAsync(failed, ex);
+        var (error, delay) = OutboxQueries.FailureOf(failed, ex);
         logger.LogWarning("Outbox message {Id} of {Key} not published (attempt {Attempt}); its later events wait, retry in {Delay} s: {Reason}",
             failed.Id, failed.MessageKey, failed.Attempts + 1, (int)delay.TotalSeconds, error);
+        await db.OutboxMessages.RecordFailureAsync(failed.Id, error, delay);
     }
 
     /// <summary>

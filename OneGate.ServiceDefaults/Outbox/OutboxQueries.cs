@@ -35,20 +35,17 @@ public static class OutboxQueries
         }
     }
 
-    /// <summary>
-    /// Gives the failed message its retry time (1 s doubling to 10 s) and says why, for the relay and for operators;
-    /// returns both for the caller's log.
-    /// </summary>
-    public static async Task<(string Error, TimeSpan Delay)> RecordFailureAsync(this DbSet<OutboxMessage> outbox, OutboxMessage failed, Exception ex)
-    {
-        var error = ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message;
-        var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10))));
-        await outbox.Where(m => m.Id == failed.Id).ExecuteUpdateAsync(s => s
+    /// <summary>What to record of a failed message: the error (truncated to its column) and its retry delay (1 s doubling to 10 s).</summary>
+    public static (string Error, TimeSpan Delay) FailureOf(OutboxMessage failed, Exception ex) =>
+        (ex.Message.Length > MaxErrorLength ? ex.Message[..MaxErrorLength] : ex.Message,
+         TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failed.Attempts, 10)))));
+
+    /// <summary>Gives the failed message its own retry time and says why, for the relay and for operators.</summary>
+    public static Task RecordFailureAsync(this DbSet<OutboxMessage> outbox, long id, string error, TimeSpan delay) =>
+        outbox.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Attempts, m => m.Attempts + 1)
             .SetProperty(m => m.LastError, error)
             .SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow + delay), CancellationToken.None);
-        return (error, delay);
-    }
 
     /// <summary>The Kafka message for an outbox row: its key and payload, the event's id and type as headers.</summary>
     public static Message<string, string> ToKafkaMessage(this OutboxMessage message) => new()

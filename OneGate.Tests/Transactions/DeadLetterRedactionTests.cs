@@ -31,8 +31,9 @@ public sealed class DeadLetterRedactionTests(OneGateAppFixture fixture)
         var eventId = Guid.NewGuid();
         await UserEvents.ProduceAsync(fixture, user.Id, UserEvents.Event(eventId, user.Id, user.Username, user.Phone, version: 2, status: "SUSPENDED"));
         var (id, payload) = await DeadLetterAsync(eventId.ToString());
+        var phoneDigits = user.Phone.TrimStart('+'); // JSON writes the + as \u002B
         await Task.Delay(SeveralRounds);
-        Assert.Contains(user.Phone, await PayloadAsync(id), StringComparison.Ordinal); // a replay could still apply it
+        Assert.Contains(phoneDigits, await PayloadAsync(id), StringComparison.Ordinal); // a replay could still apply it
 
         // Auth's own version 2 of the user (an operator deactivates it) is applied: the dead letter is superseded.
         await using (var authDb = await OpenAsync())
@@ -41,7 +42,7 @@ public sealed class DeadLetterRedactionTests(OneGateAppFixture fixture)
             await deactivate.ExecuteNonQueryAsync();
         }
 
-        await Eventually.HoldsAsync(async () => !(await PayloadAsync(id)).Contains(user.Phone, StringComparison.Ordinal), Within,
+        await Eventually.HoldsAsync(async () => !(await PayloadAsync(id)).Contains(phoneDigits, StringComparison.Ordinal), Within,
             "the superseded dead letter still holds the phone");
         var redacted = await PayloadAsync(id);
         Assert.DoesNotContain(user.Username, redacted, StringComparison.Ordinal);
@@ -66,13 +67,14 @@ public sealed class DeadLetterRedactionTests(OneGateAppFixture fixture)
         var (eventLetter, _) = await DeadLetterAsync(eventId.ToString());
         var (textLetter, _) = await DeadLetterAsync(marker, exceptId: eventLetter);
         await Task.Delay(SeveralRounds);
-        Assert.Contains(phone, await PayloadAsync(eventLetter), StringComparison.Ordinal);
+        Assert.Contains(phone.TrimStart('+'), await PayloadAsync(eventLetter), StringComparison.Ordinal);
         Assert.Contains(phone, await PayloadAsync(textLetter), StringComparison.Ordinal);
 
         await ScalarAsync("UPDATE dead_letter_events SET created_at = now() - interval '31 days' WHERE id = ANY($1) RETURNING 1", new[] { eventLetter, textLetter });
 
         await Eventually.HoldsAsync(async () => !(await PayloadAsync(eventLetter)).Contains(marker, StringComparison.Ordinal)
             && !(await PayloadAsync(textLetter)).Contains(marker, StringComparison.Ordinal), Within, "dead letters past the retention still hold personal data");
+        Assert.DoesNotContain(phone.TrimStart('+'), await PayloadAsync(eventLetter), StringComparison.Ordinal);
         using (var json = JsonDocument.Parse(await PayloadAsync(eventLetter)))
         {
             Assert.Equal("past the personal-data retention", json.RootElement.GetProperty("redacted").GetString());
