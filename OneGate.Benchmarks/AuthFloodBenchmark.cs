@@ -10,8 +10,9 @@ namespace OneGate.Benchmarks;
 /// <c>auth-flood</c>: legitimate logins during two floods of 300 requests/s for 30 s each, from distinct clients.
 /// First registrations with unique bodies (10 per client, within the per-client limit, so the Argon2 scheduler — not
 /// the limit — is what is measured); then logins with wrong passwords for unknown identifiers (19 per client, within
-/// the per-client failure limit of 20: from its second attempt on a client is suspect and waits behind clean logins,
-/// its first is clean like anyone's). Needs Auth's own port (not the orchestrator's proxy, which makes every caller
+/// the per-client failure limit of 20: from its second attempt on a client is suspect; its first is a new client's
+/// clean attempt, in the bounded line new clients share). The legitimate logins come from an address that has logged
+/// in to the account before (after the first), so they are a known client's, in the lane ahead of both. Needs Auth's own port (not the orchestrator's proxy, which makes every caller
 /// 127.0.0.1): each client connects from its own 127.x.y.z address. Reports login latency, the floods' outcomes and
 /// Auth's resident memory (VmHWM, the kernel's peak, of the Auth process).
 /// </summary>
@@ -56,7 +57,7 @@ public static class AuthFloodBenchmark
         Console.WriteLine("Registration answers: " + registrations.Outcomes +
                           " (503 = refused by the bounded Argon2 line, with Retry-After; 429 = the per-client limit).");
         Console.WriteLine("Failed-login answers: " + failedLogins.Outcomes +
-                          " (503 = refused by the bounded line of suspect logins, with Retry-After, not counted; 429 = the per-client limit).");
+                          " (503 = refused by the bounded line of new clients' or of suspect logins, with Retry-After, not counted; 429 = the per-client limit).");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Auth resident memory: {rssBefore / 1024.0:F0} MiB before the floods, peak {Memory(authPid, "VmHWM") / 1024.0:F0} MiB (VmHWM, the process's lifetime peak; " +
             $"sampled every 250 ms during the floods: {registrations.PeakKiB / 1024.0:F0} MiB registrations, {failedLogins.PeakKiB / 1024.0:F0} MiB failed logins)."));

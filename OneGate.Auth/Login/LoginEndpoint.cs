@@ -23,9 +23,10 @@ public static class LoginEndpoint
                              "from one client within 15 minutes, or 20 from one client, the answer is 429 TOO_MANY_ATTEMPTS " +
                              "with Retry-After; the window is not extended by refused attempts. An identifier under attack " +
                              "from many clients refuses only clients that have failed. An unknown user and a wrong password " +
-                             "get the same 401. A client with failures in its window is checked after clients without; when " +
-                             "too many such attempts wait, the answer is 503 SERVICE_UNAVAILABLE with Retry-After and the " +
-                             "attempt is not counted.")
+                             "get the same 401. A client that has logged in to the identifier before is checked first, then " +
+                             "clients new to it, then clients with failures in their window; when too many attempts of the " +
+                             "latter two kinds wait, the answer is 503 SERVICE_UNAVAILABLE with Retry-After and the attempt " +
+                             "is not counted.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
@@ -85,7 +86,7 @@ public static class LoginEndpoint
         await throttle.ReleaseAsync(reservation);
         if (hasher.NeedsRehash(user.PasswordHash))
         {
-            var rehashed = (await hasher.HashAsync(request.Password!, HashPriority.Login, cancellationToken))!;
+            var rehashed = (await hasher.HashAsync(request.Password!, HashPriority.KnownLogin, cancellationToken))!;
             await db.Users.Where(u => u.Id == user.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, rehashed).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), cancellationToken);
         }
@@ -96,8 +97,8 @@ public static class LoginEndpoint
     }
 
     /// <summary>
-    /// Looks the user up and checks the password; a suspect attempt waits for Argon2 behind clean ones. Without a
-    /// verdict (database down, the request aborted while waiting, or no room in the suspect line: PasswordOk null)
+    /// Looks the user up and checks the password in the reservation's Argon2 lane. Without a verdict (database down,
+    /// the request aborted while waiting, or no room in its line: PasswordOk null)
     /// the reservation is given back: only a checked wrong password counts as a failure, so nobody can run up someone
     /// else's failures by making attempts time out or flooding the line.
     /// </summary>
@@ -107,8 +108,7 @@ public static class LoginEndpoint
         try
         {
             var user = await FindUserAsync(db, identifier, cancellationToken);
-            var ok = await hasher.VerifyAsync(user?.PasswordHash, password,
-                reservation.Suspect ? HashPriority.SuspectLogin : HashPriority.Login, cancellationToken);
+            var ok = await hasher.VerifyAsync(user?.PasswordHash, password, reservation.Priority, cancellationToken);
             if (ok is null)
             {
                 await throttle.UnreserveAsync(reservation);

@@ -1,3 +1,4 @@
+using OneGate.Auth.Passwords;
 using StackExchange.Redis;
 
 namespace OneGate.Auth.Login;
@@ -11,7 +12,17 @@ namespace OneGate.Auth.Login;
 /// <param name="Suspect">The client has failed within its window (this identifier, or any when it is held to the
 /// per-client limit): its Argon2 work waits behind clean logins.</param>
 /// <param name="KnownClientKey">Marks this client as one that has logged in to this identifier (set on success).</param>
-public sealed record LoginReservation(int RetryAfter, bool Suspect, RedisKey[] Keys, RedisValue[] Generations, RedisKey KnownClientKey)
+/// <param name="BucketKey">The identifier's bucket of attempts for clean clients while it is under attack.</param>
+public sealed record LoginReservation(int RetryAfter, bool Suspect, RedisKey[] Keys, RedisValue[] Generations, RedisKey KnownClientKey, RedisKey BucketKey)
 {
     public bool Refused => RetryAfter > 0;
+
+    /// <summary>The client logged in to this identifier within its known-client lifetime and has not failed it since.</summary>
+    public bool Known { get; init; }
+
+    /// <summary>The attempt took a token from the bucket; one that ends without a failure gives it back.</summary>
+    public bool TookToken { get; init; }
+
+    /// <summary>The Argon2 lane: a known client first (even when its address is suspect for failing other identifiers).</summary>
+    public HashPriority Priority => Known ? HashPriority.KnownLogin : Suspect ? HashPriority.SuspectLogin : HashPriority.Login;
 }

@@ -1,31 +1,36 @@
 namespace OneGate.Auth.Passwords;
 
 /// <summary>
-/// The Argon2 slots (each runs one hash and holds its memory) and who gets the next free one. A freed slot goes to
-/// the oldest waiting clean login, else the oldest waiting suspect login, else the oldest waiting registration. Work
-/// other than clean logins never holds every slot (with two or more, one is kept for clean logins), so a flood of
-/// failing logins or of registrations neither delays a clean login behind its hashes nor takes every core from the
-/// clean logins' own request work. Suspect logins and registrations wait in bounded lines; when a line is full the
-/// newcomer is refused at once, so a flood costs neither memory nor an ever-growing wait.
+/// The Argon2 slots (each runs one hash and holds its memory) and who gets the next free one: the oldest waiting login
+/// of a client known to its identifier, else the oldest clean login of a new client, else the oldest suspect login,
+/// else the oldest registration (<see cref="HashPriority"/>). Work other than known logins never holds every slot (with
+/// two or more, one is kept for known logins), so no flood — of fresh addresses, failing clients or registrations —
+/// delays a user logging in from where they logged in before behind its hashes or takes every core from that login's
+/// own request work. Every lane but the known one waits in a bounded line; when it is full the newcomer is refused at
+/// once, so a flood costs neither memory nor an ever-growing wait.
 /// </summary>
 public sealed class HashScheduler
 {
     private readonly Lock gate = new();
-    private readonly LinkedList<TaskCompletionSource>[] lines = [new(), new(), new()];
+    private readonly LinkedList<TaskCompletionSource>[] lines = [new(), new(), new(), new()];
     private readonly int[] maxWaiting;
     private readonly int sharedSlots;
     private int free;
     private int runningShared;
 
     /// <param name="slots">Hashes at once.</param>
+    /// <param name="maxWaitingNewClientLogins">Clean logins of new clients that may wait; more are refused.</param>
     /// <param name="maxWaitingSuspectLogins">Suspect logins that may wait; more are refused.</param>
     /// <param name="maxWaitingRegistrations">Registrations that may wait; more are refused.</param>
-    public HashScheduler(int slots, int maxWaitingSuspectLogins, int maxWaitingRegistrations)
+    public HashScheduler(int slots, int maxWaitingNewClientLogins, int maxWaitingSuspectLogins, int maxWaitingRegistrations)
     {
         free = slots;
         sharedSlots = Math.Max(1, slots - 1);
-        maxWaiting = [int.MaxValue, maxWaitingSuspectLogins, maxWaitingRegistrations];
+        maxWaiting = [int.MaxValue, maxWaitingNewClientLogins, maxWaitingSuspectLogins, maxWaitingRegistrations];
     }
+
+    /// <summary>Clean logins of new clients now waiting for a slot (for tests and metrics).</summary>
+    public int WaitingNewClientLogins => Waiting(HashPriority.Login);
 
     /// <summary>Registrations now waiting for a slot (for tests and metrics).</summary>
     public int WaitingRegistrations => Waiting(HashPriority.Registration);
@@ -46,8 +51,8 @@ public sealed class HashScheduler
     }
 
     /// <summary>
-    /// Takes a slot, waiting if needed; false when a suspect login or registration finds its line full. A true
-    /// answer must be followed by <see cref="Exit"/> with the same priority.
+    /// Takes a slot, waiting if needed; false when work other than a known login finds its line full. A true answer
+    /// must be followed by <see cref="Exit"/> with the same priority.
     /// </summary>
     public async Task<bool> TryEnterAsync(HashPriority priority, CancellationToken cancellationToken)
     {
@@ -57,7 +62,7 @@ public sealed class HashScheduler
             if (MayStart(priority))
             {
                 free--;
-                runningShared += priority == HashPriority.Login ? 0 : 1;
+                runningShared += priority == HashPriority.KnownLogin ? 0 : 1;
                 return true;
             }
 
@@ -84,11 +89,13 @@ public sealed class HashScheduler
         TaskCompletionSource? next;
         lock (gate)
         {
-            runningShared -= priority == HashPriority.Login ? 0 : 1;
-            next = TakeFirst(lines[(int)HashPriority.Login]);
+            runningShared -= priority == HashPriority.KnownLogin ? 0 : 1;
+            next = TakeFirst(lines[(int)HashPriority.KnownLogin]);
             if (next is null && runningShared < sharedSlots)
             {
-                next = TakeFirst(lines[(int)HashPriority.SuspectLogin]) ?? TakeFirst(lines[(int)HashPriority.Registration]);
+                next = TakeFirst(lines[(int)HashPriority.Login])
+                    ?? TakeFirst(lines[(int)HashPriority.SuspectLogin])
+                    ?? TakeFirst(lines[(int)HashPriority.Registration]);
                 runningShared += next is null ? 0 : 1;
             }
 
@@ -105,7 +112,7 @@ public sealed class HashScheduler
     // Whoever waits in a lane got there because no slot it may take was free, and Exit hands such a slot to the
     // lanes in order: a slot it may take now means nobody of its lane or an earlier one is waiting.
     private bool MayStart(HashPriority priority) =>
-        free > 0 && (priority == HashPriority.Login || runningShared < sharedSlots);
+        free > 0 && (priority == HashPriority.KnownLogin || runningShared < sharedSlots);
 
     private int Waiting(HashPriority priority)
     {

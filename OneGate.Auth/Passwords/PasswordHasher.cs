@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace OneGate.Auth.Passwords;
 
 /// <summary>
-/// Argon2id password hashing with bounded concurrency, clean logins before suspect logins before registrations
-/// (<see cref="HashScheduler"/>), and equal cost for unknown users.
+/// Argon2id password hashing with bounded concurrency, in lane order (<see cref="HashScheduler"/>: known clients' logins,
+/// new clients' clean logins, suspect logins, registrations), and equal cost for unknown users.
 /// </summary>
 public sealed partial class PasswordHasher
 {
@@ -18,7 +18,8 @@ public sealed partial class PasswordHasher
     public PasswordHasher(IOptions<PasswordHashingOptions> options)
     {
         this.options = options.Value;
-        slots = new HashScheduler(this.options.MaxConcurrentHashes, this.options.MaxWaitingSuspectLogins, this.options.MaxWaitingRegistrations);
+        slots = new HashScheduler(this.options.MaxConcurrentHashes, this.options.MaxWaitingNewClientLogins,
+            this.options.MaxWaitingSuspectLogins, this.options.MaxWaitingRegistrations);
         // Verifying against a hash of the current cost makes "no such user" take as long as "wrong password".
         decoy = new Lazy<string>(() => HashNow(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
@@ -36,7 +37,7 @@ public sealed partial class PasswordHasher
 
         try
         {
-            return HashNow(password);
+            return await OwnThread(() => HashNow(password));
         }
         finally
         {
@@ -45,8 +46,8 @@ public sealed partial class PasswordHasher
     }
 
     /// <summary>
-    /// Constant-time verification; pass <c>null</c> for an unknown user to spend the same time. Null when a suspect
-    /// login finds every slot busy and its line full (a clean login always waits, ahead of everyone).
+    /// Constant-time verification; pass <c>null</c> for an unknown user to spend the same time. Null when the login
+    /// finds every slot it may take busy and its line full (a known client's login always waits, ahead of everyone).
     /// </summary>
     public async Task<bool?> VerifyAsync(string? encodedHash, string password, HashPriority priority, CancellationToken cancellationToken)
     {
@@ -57,7 +58,7 @@ public sealed partial class PasswordHasher
 
         try
         {
-            var ok = Argon2.Verify(encodedHash ?? decoy.Value, password);
+            var ok = await OwnThread(() => Argon2.Verify(encodedHash ?? decoy.Value, password));
             return ok && encodedHash is not null;
         }
         finally
@@ -76,6 +77,12 @@ public sealed partial class PasswordHasher
             || int.Parse(match.Groups["t"].Value, CultureInfo.InvariantCulture) != options.Iterations
             || int.Parse(match.Groups["p"].Value, CultureInfo.InvariantCulture) != options.Parallelism;
     }
+
+    // A hash is a tenth of a second or more of CPU: on a thread of its own rather than one of the thread pool, which has
+    // as many threads as cores to start with, so the hashes the scheduler admits never leave the requests of a flood
+    // (and the known logins' own request work) waiting for the pool to grow.
+    private static Task<T> OwnThread<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private string HashNow(string password) =>
         Argon2.Hash(password, options.Iterations, options.MemoryKiB, options.Parallelism, Argon2Type.HybridAddressing, 32);

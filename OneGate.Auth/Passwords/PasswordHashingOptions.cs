@@ -25,6 +25,14 @@ public sealed class PasswordHashingOptions
     public int MaxConcurrentHashes { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>
+    /// Clean logins from clients new to their identifier that may wait for a hash slot; more are refused with 503 and
+    /// Retry-After, their attempt not counted and any clean-client bucket token refunded. Known clients' logins go
+    /// first, so a flood from fresh addresses holds at most this many requests and never delays them behind it.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxWaitingNewClientLogins { get; set; } = 32;
+
+    /// <summary>
     /// Registrations that may wait for a hash slot; more are refused with 503 and Retry-After. Logins go first, so
     /// this bounds how long a registration can wait and how much a flood holds.
     /// </summary>
@@ -33,8 +41,8 @@ public sealed class PasswordHashingOptions
 
     /// <summary>
     /// Suspect logins (their client has failed within its window) that may wait for a hash slot; more are refused
-    /// with 503 and Retry-After, their attempt not counted. Clean logins always wait and go first, so a flood of
-    /// failing logins holds at most this many requests and never delays a clean login behind it.
+    /// with 503 and Retry-After, their attempt not counted. Clean logins go first, so a flood of failing logins holds
+    /// at most this many requests and never delays a clean login behind it.
     /// </summary>
     [Range(0, 10_000)]
     public int MaxWaitingSuspectLogins { get; set; } = 32;
