@@ -9,4 +9,5 @@ public static class AuditActions
     public const string UserLoginThrottled = "user.login.throttled";
     public const string UserRefreshReuse = "user.refresh.reuse";
     public const string UserLogout = "user.logout";
+    public const string OperatorBootstrap = "operator.bootstrap";
 }
