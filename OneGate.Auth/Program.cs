@@ -1,6 +1,20 @@
 using OneGate.Auth;
+using OneGate.Auth.Audit;
 using OneGate.Auth.Extensions;
+using OneGate.Auth.Operators;
 using OneGate.ServiceDefaults.OpenApi;
+
+// `OneGate.Auth audit verify` checks the audit trail's hash chain and exits.
+if (args is ["audit", ..])
+{
+    return await AuditCommand.RunAsync(args, AuditCommand.CommandConfiguration(), Console.Out, Console.Error);
+}
+
+// `OneGate.Auth operators bootstrap <username>` creates the first ADMIN operator and exits.
+if (args is ["operators", ..])
+{
+    return await OperatorsCommand.RunAsync(args, AuditCommand.CommandConfiguration(), Console.In, Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,4 +33,5 @@ app.MapDefaultEndpoints();
 // Every operation documents the problems any request can get (OpenApiDefaults).
 app.MapGroup("").WithProblemResponses().MapAuthApi();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,27 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using OneGate.Auth.Data;
+
 namespace OneGate.Auth.Audit;
 
 /// <summary>
-/// Security-relevant events as structured logs (category <c>OneGate.Auth.Audit</c>). They carry ids,
-/// never passwords, tokens or the login identifier someone typed (people type passwords into it).
+/// Users' security events, as rows of the audit trail (<see cref="AuditTrail"/>) and as structured logs (category
+/// <c>OneGate.Auth.Audit</c>). They carry ids, never passwords, tokens or the login identifier someone typed (people
+/// type passwords into it). Events of a change are appended inside the change's transaction; refusals (a failed or
+/// throttled login) are their own transaction and are not cancelled with the request, so aborting the request does
+/// not erase the record of the attempt.
 /// </summary>
-public sealed partial class AuthAudit(ILoggerFactory loggerFactory)
+public sealed partial class AuthAudit(ILoggerFactory loggerFactory, AuthDbContext db, AuditTrail trail, IHttpContextAccessor http)
 {
+    private const string UserTarget = "user";
+    private const string SessionTarget = "session";
+
     private readonly ILogger logger = loggerFactory.CreateLogger("OneGate.Auth.Audit");
 
-    public void Registered(int userId) => LogRegistered(logger, userId);
+    private string? ClientAddress => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
-    public void LoginSucceeded(int userId, Guid sessionId, string? ip) => LogLoginSucceeded(logger, userId, sessionId, ip);
+    /// <summary>In the transaction that inserts the user.</summary>
+    public async Task RegisteredAsync(User user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var id = Id(user.Id);
+        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserRegister, AuditActorType.User)
+        {
+            ActorId = id, TargetType = UserTarget, TargetId = id, ClientAddress = ClientAddress,
+            After = JsonSerializer.Serialize(new { userId = user.Id, username = user.Username, status = user.IsActive ? "ACTIVE" : "INACTIVE" }),
+        }, cancellationToken);
+        LogRegistered(logger, user.Id);
+    }
 
-    public void LoginFailed(int? userId, string? ip) => LogLoginFailed(logger, userId, ip);
+    /// <summary>In the transaction that stores the session's first refresh token.</summary>
+    public async Task LoginSucceededAsync(int userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginSuccess, AuditActorType.User)
+        {
+            ActorId = Id(userId), TargetType = SessionTarget, TargetId = sessionId.ToString(), ClientAddress = ClientAddress,
+        }, cancellationToken);
+        LogLoginSucceeded(logger, userId, sessionId, ClientAddress);
+    }
+
+    public async Task LoginFailedAsync(int? userId)
+    {
+        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginFailure, AuditActorType.Anonymous)
+        {
+            TargetType = userId is null ? null : UserTarget, TargetId = userId is { } id ? Id(id) : null, ClientAddress = ClientAddress,
+        }, CancellationToken.None);
+        LogLoginFailed(logger, userId, ClientAddress);
+    }
 
     /// <summary>A refused attempt; the identifier as its (hashed) throttle key, so operators see which one is attacked without the raw text.</summary>
-    public void LoginThrottled(string identifierKey, string? ip, int retryAfterSeconds) => LogLoginThrottled(logger, identifierKey, ip, retryAfterSeconds);
+    public async Task LoginThrottledAsync(string identifierKey, int retryAfterSeconds)
+    {
+        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginThrottled, AuditActorType.Anonymous)
+        {
+            TargetType = "login-identifier", TargetId = identifierKey, ClientAddress = ClientAddress,
+        }, CancellationToken.None);
+        LogLoginThrottled(logger, identifierKey, ClientAddress, retryAfterSeconds);
+    }
 
     public void Refreshed(int userId, Guid sessionId) => LogRefreshed(logger, userId, sessionId);
 
-    public void RefreshReuseDetected(int userId, Guid sessionId, int sessionsRevoked) => LogReuse(logger, userId, sessionId, sessionsRevoked);
+    /// <summary>In the transaction that revokes the user's refresh tokens.</summary>
+    public async Task RefreshReuseDetectedAsync(int userId, Guid sessionId, int sessionsRevoked, CancellationToken cancellationToken)
+    {
+        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserRefreshReuse, AuditActorType.User)
+        {
+            ActorId = Id(userId), TargetType = SessionTarget, TargetId = sessionId.ToString(), ClientAddress = ClientAddress,
+            After = JsonSerializer.Serialize(new { sessionsRevoked }),
+        }, cancellationToken);
+        LogReuse(logger, userId, sessionId, sessionsRevoked);
+    }
 
-    public void LoggedOut(int userId, Guid sessionId) => LogLoggedOut(logger, userId, sessionId);
+    /// <summary>In the transaction that revokes the session's refresh tokens.</summary>
+    public async Task LoggedOutAsync(int userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLogout, AuditActorType.User)
+        {
+            ActorId = Id(userId), TargetType = SessionTarget, TargetId = sessionId.ToString(), ClientAddress = ClientAddress,
+        }, cancellationToken);
+        LogLoggedOut(logger, userId, sessionId);
+    }
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 
     [LoggerMessage(1001, LogLevel.Information, "audit register user={UserId}")]
     private static partial void LogRegistered(ILogger logger, int userId);

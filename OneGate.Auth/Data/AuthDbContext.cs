@@ -16,6 +16,11 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    /// <summary>Append-only: written by <see cref="Audit.AuditTrail"/> alone.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<Operator> Operators => Set<Operator>();
+
     /// <summary>
     /// Npgsql settings every registration of this context must apply (host and design-time factory).
     /// Three services share one database, so each keeps its own migrations history table.
@@ -31,5 +36,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
         modelBuilder.ApplyConfiguration(new UserConfiguration());
         modelBuilder.ApplyConfiguration(new AuthenticationConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
+        modelBuilder.ApplyConfiguration(new OperatorConfiguration());
     }
 }

@@ -44,7 +44,9 @@ internal static class Extensions
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RegistrationThrottle>();
-        builder.Services.AddSingleton<AuthAudit>();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AuthAudit>();
         builder.Services.AddScoped<SessionRegistry>();
 
         // The Auth service validates its own tokens with its own keys, not by calling itself over HTTP.

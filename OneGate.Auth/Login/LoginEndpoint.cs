@@ -61,7 +61,7 @@ public static class LoginEndpoint
         var reservation = await throttle.TryReserveAsync(identifier, client);
         if (reservation.Refused)
         {
-            audit.LoginThrottled(LoginThrottle.IdentifierKey(identifier), ip, reservation.RetryAfter);
+            await audit.LoginThrottledAsync(LoginThrottle.IdentifierKey(identifier), reservation.RetryAfter);
             http.Response.Headers.RetryAfter = reservation.RetryAfter.ToString(CultureInfo.InvariantCulture);
             return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many failed attempts",
                 $"Too many failed login attempts. Try again in {reservation.RetryAfter} seconds.");
@@ -78,7 +78,7 @@ public static class LoginEndpoint
         if (passwordOk is false || user is null || !user.IsActive)
         {
             await throttle.FailedAsync(reservation);
-            audit.LoginFailed(user?.Id, ip);
+            await audit.LoginFailedAsync(user?.Id);
             return Problems.Of(StatusCodes.Status401Unauthorized, "INVALID_CREDENTIALS", "Invalid credentials",
                 "The username or password is incorrect.");
         }
@@ -91,8 +91,8 @@ public static class LoginEndpoint
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, rehashed).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), cancellationToken);
         }
 
-        var (tokens, sessionId) = await sessions.StartAsync(user.Id, http.Request.Headers.UserAgent.ToString(), ip, cancellationToken);
-        audit.LoginSucceeded(user.Id, sessionId, ip);
+        // The session's start records the login in the audit trail, in the same transaction.
+        var tokens = await sessions.StartAsync(user.Id, http.Request.Headers.UserAgent.ToString(), ip, cancellationToken);
         return TypedResults.Ok(tokens);
     }
 

@@ -75,29 +75,41 @@ public static class RegisterEndpoint
             return Busy(http);
         }
 
-        var now = time.GetUtcNow();
-        var user = new User
-        {
-            Username = account.Username,
-            Email = account.Email,
-            Phone = account.Phone,
-            PasswordHash = passwordHash,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Users.Add(user);
+        User user;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            user = await CreateAsync(db, audit, account, passwordHash, time.GetUtcNow(), cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
             return Conflict(unique.ConstraintName);
         }
 
-        audit.Registered(user.Id);
         return TypedResults.Created("/api/auth/me", UserResponse.From(user));
     }
+
+    /// <summary>Inserts the user and its audit event in one transaction; the strategy retries the whole unit on a transient failure.</summary>
+    private static async Task<User> CreateAsync(AuthDbContext db, AuthAudit audit, RegistrationRules.NewAccount account, string passwordHash,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var user = new User
+            {
+                Username = account.Username,
+                Email = account.Email,
+                Phone = account.Phone,
+                PasswordHash = passwordHash,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(ct);
+            await audit.RegisteredAsync(user, ct);
+            await transaction.CommitAsync(ct);
+            return user;
+        }, cancellationToken);
 
     /// <summary>Argon2 is busy with logins and a full line of registrations: refuse now rather than queue without bound.</summary>
     private static ProblemHttpResult Busy(HttpContext http)

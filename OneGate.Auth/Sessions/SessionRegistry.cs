@@ -16,14 +16,23 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
     // The first key of the two-key advisory locks: the user's session lock is (this, user id).
     private const int SessionLockSpace = 0x5E55_1075;
 
-    public async Task<(TokenPair Tokens, Guid SessionId)> StartAsync(int userId, string? userAgent, string? ip, CancellationToken cancellationToken)
+    /// <summary>Starts a session: its first refresh token and the login's audit event commit together.</summary>
+    public async Task<TokenPair> StartAsync(int userId, string? userAgent, string? ip, CancellationToken cancellationToken)
     {
         var sessionId = Guid.NewGuid();
         var refreshToken = TokenIssuer.NewRefreshToken();
-        db.Authentications.Add(NewRow(refreshToken, userId, sessionId, familyId: Guid.NewGuid(), userAgent, ip));
-        await db.SaveChangesAsync(cancellationToken);
+        var familyId = Guid.NewGuid();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Authentications.Add(NewRow(refreshToken, userId, sessionId, familyId, userAgent, ip));
+            await db.SaveChangesAsync(ct);
+            await audit.LoginSucceededAsync(userId, sessionId, ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
         await redis.GetDatabase().StringSetAsync(SessionKeys.For(sessionId.ToString()), userId, issuer.RefreshTokenLifetime);
-        return (issuer.Issue(userId, sessionId, refreshToken), sessionId);
+        return issuer.Issue(userId, sessionId, refreshToken);
     }
 
     /// <summary>Exchanges a refresh token for a new pair; the presented token stops working.</summary>
@@ -122,9 +131,9 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             await db.Authentications
                 .Where(a => a.UserId == userId && a.SessionId == sessionId && a.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), ct);
+            await audit.LoggedOutAsync(userId, sessionId, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
-        audit.LoggedOut(userId, sessionId);
     }
 
     /// <summary>The session a refresh token belongs to, if it is this user's.</summary>
@@ -147,6 +156,7 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             await db.Authentications
                 .Where(a => a.UserId == row.UserId && a.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, now), ct);
+            await audit.RefreshReuseDetectedAsync(row.UserId, row.SessionId, live.Count, ct);
             await transaction.CommitAsync(ct);
             return live;
         }, cancellationToken);
@@ -155,7 +165,6 @@ public sealed class SessionRegistry(AuthDbContext db, IConnectionMultiplexer red
             await redis.GetDatabase().KeyDeleteAsync(sessions.Select(s => (RedisKey)SessionKeys.For(s.ToString())).ToArray());
         }
 
-        audit.RefreshReuseDetected(row.UserId, row.SessionId, sessions.Count);
         return RotationResult.Reused;
     }
 

@@ -12,10 +12,11 @@ public static partial class RegulatorKeys
     public static Task<(int ExitCode, string Output, string Error)> RunAsync(OneGateAppFixture fixture, params string[] args) =>
         RunCommandAsync(fixture, ["keys", .. args]);
 
-    /// <summary>Runs the Transaction binary as a command against the app's database and Kafka.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(OneGateAppFixture fixture, string[] args)
+    /// <summary>Runs a service binary (by default Transaction's) as a command against the app's database and Kafka.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(OneGateAppFixture fixture, string[] args,
+        string project = "OneGate.Transaction")
     {
-        var start = new ProcessStartInfo(DotnetHost(), [TransactionDll(), .. args])
+        var start = new ProcessStartInfo(DotnetHost(), [ServiceDll(project), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,7 +51,10 @@ public static partial class RegulatorKeys
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>The Transaction service's build output, same configuration as this test assembly.</summary>
-    internal static string TransactionDll()
+    internal static string TransactionDll() => ServiceDll("OneGate.Transaction");
+
+    /// <summary>A service's build output, same configuration as this test assembly.</summary>
+    internal static string ServiceDll(string project)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testBin.Parent!.Name;
@@ -60,7 +64,7 @@ public static partial class RegulatorKeys
             root = root.Parent;
         }
 
-        var dll = Path.Combine(root!.FullName, "OneGate.Transaction", "bin", configuration, testBin.Name, "OneGate.Transaction.dll");
+        var dll = Path.Combine(root!.FullName, project, "bin", configuration, testBin.Name, project + ".dll");
         Assert.True(File.Exists(dll), $"{dll} not built");
         return dll;
     }

@@ -135,3 +135,13 @@ BEGIN
   END LOOP;
 END
 $adopt$;
+
+-- Append-only tables (docs/backoffice.md): the grants above give their service UPDATE and DELETE again at every
+-- start, so take them back here. Auth's migration revokes them too, for the first start, when the table is new.
+DO $append_only$
+BEGIN
+  IF to_regclass('public.audit_events') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE ON public.audit_events FROM onegate_auth;
+  END IF;
+END
+$append_only$;

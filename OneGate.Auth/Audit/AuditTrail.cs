@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using OneGate.Auth.Data;
+
+namespace OneGate.Auth.Audit;
+
+/// <summary>
+/// Appends to <c>audit_events</c>. Appends are serialised by a transaction-scoped advisory lock, so the chain never
+/// forks: each append reads the last row, chains to it, and inserts the next id while no other append can. Inside
+/// the caller's transaction the event commits or rolls back with the change it records (and the lock is held until
+/// then: append last, just before committing); without one, the append is its own transaction.
+/// </summary>
+public sealed class AuditTrail(TimeProvider time)
+{
+    // The advisory lock every append takes ("AUDIT" in the first key space, the chain number in the second).
+    private const int ChainLockSpace = 0x0A0D_1700;
+    private const int ChainNumber = 1;
+
+    public async Task AppendAsync(AuthDbContext db, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(entry);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await AppendInTransactionAsync(db, entry, cancellationToken);
+            return;
+        }
+
+        // The execution strategy retries the whole unit on a transient failure (Aspire enables retries).
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await AppendInTransactionAsync(db, entry, ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+    }
+
+    private async Task AppendInTransactionAsync(AuthDbContext db, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockSpace}, {ChainNumber})", cancellationToken);
+        var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id)
+            .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        // The time is taken under the lock, so the chain's order is also the order of its times.
+        var row = new AuditEvent
+        {
+            Id = (last?.Id ?? 0) + 1,
+            OccurredAt = AuditChain.ToMicroseconds(time.GetUtcNow()),
+            ActorType = entry.ActorType,
+            ActorId = entry.ActorId,
+            ActorName = entry.ActorName,
+            ActorRole = entry.ActorRole,
+            Action = entry.Action,
+            TargetType = entry.TargetType,
+            TargetId = entry.TargetId,
+            Before = entry.Before,
+            After = entry.After,
+            Reason = entry.Reason,
+            ClientAddress = entry.ClientAddress,
+            TraceId = Activity.Current?.TraceId.ToHexString(),
+            Hash = [],
+        };
+        row.Hash = AuditChain.Hash(last?.Hash ?? AuditChain.Genesis, row);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO audit_events (id, occurred_at, actor_type, actor_id, actor_name, actor_role, action, target_type, target_id,
+                                      before, after, reason, client_address, trace_id, hash)
+            VALUES ({row.Id}, {row.OccurredAt}, {row.ActorType}, {row.ActorId}, {row.ActorName}, {row.ActorRole}, {row.Action},
+                    {row.TargetType}, {row.TargetId}, {row.Before}::json, {row.After}::json, {row.Reason}, {row.ClientAddress},
+                    {row.TraceId}, {row.Hash})
+            """, cancellationToken);
+    }
+}
