@@ -64,4 +64,8 @@ if (infra.Mode == InfrastructureMode.Containers)
     builder.AddKong("kong", SigningKeyId, signingKey, infra.Redis, auth, payment, transaction);
 }
 
+// Prometheus scrapes every service above and evaluates the alert rules the manifests deploy; Alertmanager receives
+// what fires. Development and tests only: deployments have manifests/observability.
+builder.AddMetricsAndAlerts(infra.Mode);
+
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,13 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
+    private const string MetricsEndpointPath = "/metrics";
+
+    /// <summary>
+    /// Serve the metrics at <c>/metrics</c> for a Prometheus scraping this process (the AppHost sets it in run mode);
+    /// deployments export OTLP to the collector, whose Prometheus exporter gives the same names.
+    /// </summary>
+    private const string PrometheusEndpointSetting = "OneGate:Metrics:PrometheusEndpoint";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -53,13 +61,21 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        var prometheus = builder.Configuration.GetValue<bool>(PrometheusEndpointSetting);
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                // Every OneGate meter: OneGate.Kafka here, and a service's own (e.g. OneGate.Payment).
-                .AddMeter("OneGate.*"))
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    // Every OneGate meter: OneGate.Kafka here, and a service's own (e.g. OneGate.Payment).
+                    .AddMeter("OneGate.*");
+                if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            })
             .WithTracing(tracing => tracing
                 // Every OneGate activity source: the service's own, OneGate.Kafka, and feature sources such as
                 // OneGate.Payment.Outbox (the relay's span, which was not recorded under exact names).
@@ -67,7 +83,8 @@ public static class Extensions
                 // Probes would drown the traces that matter.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                    && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                    && !context.Request.Path.StartsWithSegments(MetricsEndpointPath))
                 .AddHttpClientInstrumentation());
 
         // Export only when an OTLP endpoint is configured (the AppHost sets it for the dashboard;
@@ -90,12 +107,19 @@ public static class Extensions
     /// <summary>
     /// Maps <c>/health</c> (ready: every registered check, i.e. the service's dependencies answer) and
     /// <c>/alive</c> (live: the process itself). Both are mapped in every environment because the
-    /// orchestrator's probes need them; they reveal only a status word.
+    /// orchestrator's probes need them; they reveal only a status word. <c>/metrics</c> only where
+    /// <see cref="PrometheusEndpointSetting"/> asks for it, and its scrapes are not counted as requests: the
+    /// request metrics stay what a deployment (without the endpoint) reports.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        if (app.Configuration.GetValue<bool>(PrometheusEndpointSetting))
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).DisableHttpMetrics();
+        }
+
         return app;
     }
 }

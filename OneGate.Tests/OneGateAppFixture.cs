@@ -16,7 +16,7 @@ namespace OneGate.Tests;
 /// </summary>
 public class OneGateAppFixture : IAsyncLifetime
 {
-    public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka"];
+    public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka", "prometheus", "alertmanager"];
     public static readonly string[] ServiceResources = ["auth", "payment", "transaction", "provider-sandbox"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -82,6 +82,10 @@ public class OneGateAppFixture : IAsyncLifetime
             [
                 "--OneGate:Infrastructure=Local",
                 $"--OneGate:DataDirectory={dataDirectory}",
+                // Prometheus scrapes and evaluates every 2 s and holds alerts 2 s, so an alert reaches Alertmanager
+                // within a test (Observability/LiveAlertTests).
+                "--OneGate:Monitoring:Interval=00:00:02",
+                "--OneGate:Monitoring:MaxAlertHold=00:00:02",
             ],
             (options, _) =>
             {

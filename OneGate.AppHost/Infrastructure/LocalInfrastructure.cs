@@ -58,7 +58,7 @@ internal static class LocalInfrastructure
     /// the machine's CPU under load), which no deployment has. Tests randomise ports: there Aspire allocates a
     /// free one (null), so a test run never collides with a developer's running stack.
     /// </summary>
-    private static int? Port(IDistributedApplicationBuilder builder, int developmentPort) =>
+    internal static int? Port(IDistributedApplicationBuilder builder, int developmentPort) =>
         builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts") ? null : developmentPort;
 
     /// <summary>
@@ -67,8 +67,7 @@ internal static class LocalInfrastructure
     /// </summary>
     private static string DataDirectory(IDistributedApplicationBuilder builder)
     {
-        var configured = builder.Configuration["OneGate:DataDirectory"];
-        var directory = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "/var/tmp/onegate-local" : configured);
+        var directory = DataDirectoryPath(builder);
         if (builder.Configuration.GetValue<bool>("OneGate:ResetData") && Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
@@ -76,6 +75,13 @@ internal static class LocalInfrastructure
 
         Directory.CreateDirectory(directory);
         return directory;
+    }
+
+    /// <summary>Where the local servers (and the monitoring tools, MonitoringExtensions) keep their data.</summary>
+    internal static string DataDirectoryPath(IDistributedApplicationBuilder builder)
+    {
+        var configured = builder.Configuration["OneGate:DataDirectory"];
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "/var/tmp/onegate-local" : configured);
     }
 
     /// <summary>The broker project is referenced by the AppHost, so it is built with the same configuration.</summary>
