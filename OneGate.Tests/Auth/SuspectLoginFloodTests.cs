@@ -9,7 +9,7 @@ namespace OneGate.Tests.Auth;
 /// A flood of failing logins from many clients, through the running Auth service: the attempts of clients that have
 /// failed wait in their own bounded line behind clean logins, and beyond it are refused without being counted.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class SuspectLoginFloodTests(OneGateAppFixture fixture)
 {
     private const int Clients = 8;
