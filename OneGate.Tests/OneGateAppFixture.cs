@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using OneGate.Tests.Support;
 using OneGate.Tests.Support.Conformance;
 
+[assembly: OneGate.Tests.Support.AssemblyFixture(typeof(OneGate.Tests.OneGateAppFixture))]
+
 namespace OneGate.Tests;
 
 /// <summary>
@@ -260,11 +262,11 @@ public class OneGateAppFixture : IAsyncLifetime
         }
 
         // Any test's exchange that contradicts a published OpenAPI document fails the run here (xunit reports a
-        // collection cleanup failure), so no test can quietly break the documents.
+        // cleanup failure), so no test can quietly break the documents.
         var violations = Conformance.Violations.Since(0);
         if (violations.Count > 0)
         {
-            // Also in a file: a collection cleanup failure's message is not printed at every logger verbosity.
+            // Also in a file: a cleanup failure's message is not printed at every logger verbosity.
             var report = $"{violations.Count} exchanges contradicted the services' OpenAPI documents:\n{ContractViolations.Describe(violations)}";
             var reportFile = Path.Combine(AppContext.BaseDirectory, $"openapi-violations-{Path.GetFileName(dataDirectory)}.txt");
             await File.WriteAllTextAsync(reportFile, report);
@@ -273,6 +275,7 @@ public class OneGateAppFixture : IAsyncLifetime
     }
 }
 
+/// <summary>Tests of the shared app (an assembly fixture: <see cref="AssemblyFixtureFramework"/>), one at a time.</summary>
 [CollectionDefinition(Name)]
 public sealed class OneGateAppCollection : ICollectionFixture<OneGateAppFixture>
 {

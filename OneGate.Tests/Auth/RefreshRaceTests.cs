@@ -11,7 +11,7 @@ namespace OneGate.Tests.Auth;
 /// Refresh answers that must not be taken for token theft: a retried refresh whose answer was lost, concurrent
 /// refreshes with one token, and a refresh racing the logout of its own session.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class RefreshRaceTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

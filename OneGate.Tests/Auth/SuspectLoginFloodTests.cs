@@ -11,7 +11,7 @@ namespace OneGate.Tests.Auth;
 /// identifier and of clients that have failed wait in bounded lines behind the logins of clients known to their
 /// identifier, and beyond them are refused without being counted or spending a token of an identifier's bucket.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class SuspectLoginFloodTests(OneGateAppFixture fixture)
 {
     private const int Clients = 8;

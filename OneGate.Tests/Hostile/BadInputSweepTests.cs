@@ -21,7 +21,7 @@ namespace OneGate.Tests.Hostile;
 /// as it was. The base request of every operation is sent once before the sweep (and accepted), so each case's
 /// refusal comes from its one change.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestOutputHelper output)
 {
     private static readonly string[] Services = ["auth", "payment", "transaction"];

@@ -1,5 +1,6 @@
 using System.Net;
 using Npgsql;
+using OneGate.Tests.Regulators;
 using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Hostile;
@@ -9,10 +10,11 @@ namespace OneGate.Tests.Hostile;
 /// request that hits a dead pooled connection is a dependency outage — 503 SERVICE_UNAVAILABLE with Retry-After,
 /// which clients retry — never a 500 that reads as a bug. Npgsql clears the whole pool when a session breaks this way,
 /// so an instance's other dead sessions cost nothing more: Payment answers one 503 per cut however many of its
-/// sessions died. It runs on an app of its own: the sessions it terminates would fail other tests' requests.
+/// sessions died. It runs on the app of the other tests that cut sessions (<see cref="AccessLogFaultsApp"/>): the
+/// sessions it terminates would fail other tests' requests.
 /// </summary>
-[Collection(DatabaseConnectionLossCollection.Name)]
-public sealed class DatabaseConnectionLossTests(OneGateAppFixture fixture)
+[Collection(AccessLogFaultsCollection.Name)]
+public sealed class DatabaseConnectionLossTests(AccessLogFaultsApp fixture)
 {
     [Fact]
     public async Task Terminated_database_sessions_answer_503_then_recover()
@@ -92,11 +94,4 @@ public sealed class DatabaseConnectionLossTests(OneGateAppFixture fixture)
         terminate.Parameters.AddWithValue("tests", OneGateAppFixture.TestSessionName);
         return (int)(await terminate.ExecuteScalarAsync())!;
     }
-}
-
-/// <summary>A separate app for <see cref="DatabaseConnectionLossTests"/>, run alone like the chaos run (two apps at once starve 2 cores).</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DatabaseConnectionLossCollection : ICollectionFixture<OneGateAppFixture>
-{
-    public const string Name = "Database connection loss";
 }

@@ -11,7 +11,7 @@ namespace OneGate.Tests.Payment;
 /// its own key, then the ledger's invariants checked exactly in the database, and the outbox's events
 /// checked in Kafka.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class LedgerInvariantTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

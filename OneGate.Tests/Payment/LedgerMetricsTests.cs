@@ -9,7 +9,7 @@ namespace OneGate.Tests.Payment;
 /// exporter at <see cref="OtlpMetricsReceiver"/>): committed movements counted once with their amounts,
 /// refusals and replays not at all, and the outbox gauges reported by the relaying replica only.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class LedgerMetricsTests(OneGateAppFixture fixture)
 {
     private const string Transactions = "onegate.payment.transactions";

@@ -10,7 +10,7 @@ namespace OneGate.Tests.Payment;
 /// advisory lock, so another replica can lead. Failures are injected as rows of an account of their own: an
 /// event larger than the producer's message.max.bytes (refused before it reaches the broker, every time).
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class OutboxRelayFailureTests(OneGateAppFixture fixture)
 {
     private const long RelayLockKey = 0x0_6F75_7462_6F78; // OutboxRelay's advisory lock

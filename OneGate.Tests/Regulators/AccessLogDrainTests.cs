@@ -9,7 +9,7 @@ namespace OneGate.Tests.Regulators;
 /// replica) are written before the processes exit. The test fixture makes rows wait up to 5 s for their batch,
 /// so at the stop they are provably still in memory.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class AccessLogDrainTests(OneGateAppFixture fixture)
 {
     private readonly RegulatorClient regulator = new(fixture.CreateClient("transaction"));

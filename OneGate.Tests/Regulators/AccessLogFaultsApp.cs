@@ -1,8 +1,9 @@
 namespace OneGate.Tests.Regulators;
 
 /// <summary>
-/// An app of its own for <see cref="AccessLogFaultTests"/>, which terminates the Transaction service's database
-/// sessions (a later test in the shared app would meet the dead pooled ones). Batches of 4 keep the access-log
+/// An app of its own for the tests that terminate the services' database sessions (a later test in the shared app
+/// would meet the dead pooled ones): <see cref="AccessLogFaultTests"/> and
+/// <see cref="Hostile.DatabaseConnectionLossTests"/>, one boot for both. Batches of 4 keep the access-log
 /// writer busy under load, so a cut lands in every phase of a write; a queue of 300 entries per replica is quick to
 /// fill.
 /// </summary>

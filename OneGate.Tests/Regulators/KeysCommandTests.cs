@@ -1,7 +1,7 @@
 namespace OneGate.Tests.Regulators;
 
 /// <summary>The <c>keys</c> command of the Transaction binary: usage errors, and a listing that never shows a secret.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class KeysCommandTests(OneGateAppFixture fixture)
 {
     [Fact]

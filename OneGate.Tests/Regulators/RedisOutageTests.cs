@@ -8,7 +8,7 @@ namespace OneGate.Tests.Regulators;
 /// unmetered), users get a 503 problem (their sessions live in Redis) — never a 500 — and everything works
 /// again once Redis is back, sessions included (Redis keeps an append-only file).
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class RedisOutageTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

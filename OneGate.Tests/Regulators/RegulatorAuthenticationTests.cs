@@ -6,7 +6,7 @@ using OneGate.Tests.Support;
 namespace OneGate.Tests.Regulators;
 
 /// <summary>X-API-Key on /api/external: unknown, missing, revoked, expired keys and permissions.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class RegulatorAuthenticationTests(OneGateAppFixture fixture)
 {
     private readonly RegulatorClient regulator = new(fixture.CreateClient("transaction"));

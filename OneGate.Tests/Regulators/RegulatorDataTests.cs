@@ -7,7 +7,7 @@ using OneGate.Tests.Support;
 namespace OneGate.Tests.Regulators;
 
 /// <summary>What regulators read: only externally accessible rows, no personal data, stable pseudonyms, paging, the daily report.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class RegulatorDataTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

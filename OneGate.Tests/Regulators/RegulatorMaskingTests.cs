@@ -10,7 +10,7 @@ namespace OneGate.Tests.Regulators;
 /// Regulators' rows are masked from what Auth publishes on <c>onegate.users.v1</c>, which Transaction applies
 /// idempotently into <c>masked_users</c>: newer versions only, each event once, never null.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class RegulatorMaskingTests(OneGateAppFixture fixture)
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);

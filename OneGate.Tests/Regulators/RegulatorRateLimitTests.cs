@@ -5,7 +5,7 @@ using OneGate.Tests.Support;
 namespace OneGate.Tests.Regulators;
 
 /// <summary>Per-key limits enforced in Redis: exact counts, headers, Retry-After, access logs of every outcome.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class RegulatorRateLimitTests(OneGateAppFixture fixture)
 {
     private readonly RegulatorClient regulator = new(fixture.CreateClient("transaction"));

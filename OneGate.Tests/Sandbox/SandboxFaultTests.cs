@@ -6,7 +6,7 @@ using static OneGate.Tests.Sandbox.SandboxAccessTokenTests;
 namespace OneGate.Tests.Sandbox;
 
 /// <summary>Fault windows: injected failures answer as a failing SNAP provider would, forged notifications do not verify.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class SandboxFaultTests(OneGateAppFixture fixture)
 {
     [Fact]

@@ -6,7 +6,7 @@ using OneGate.Tests.Support;
 namespace OneGate.Tests.Transactions;
 
 /// <summary>The <c>dead-letters</c> command of the Transaction binary: a dead letter is listed, and replaying it sends it through the consumer again.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class DeadLettersCommandTests(OneGateAppFixture fixture)
 {
     [Fact]

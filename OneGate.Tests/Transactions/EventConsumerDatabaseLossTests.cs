@@ -11,7 +11,7 @@ namespace OneGate.Tests.Transactions;
 /// committing, so events keep arriving): the inbox table is locked and every session that queues for it, which
 /// only the consumers do, is terminated, as a failover or an operator's kill would.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class EventConsumerDatabaseLossTests(OneGateAppFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(8);

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace OneGate.Tests.Transactions;
 
 /// <summary>Payment's events applied by the Transaction service's consumer group: once each, poison set aside.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class EventConsumerTests(OneGateAppFixture fixture, ITestOutputHelper output)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");
