@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using OneGate.Auth.Data;
+using StackExchange.Redis;
 
 namespace OneGate.Auth.Audit;
 
@@ -11,7 +13,8 @@ namespace OneGate.Auth.Audit;
 /// throttled login) are their own transaction and are not cancelled with the request, so aborting the request does
 /// not erase the record of the attempt.
 /// </summary>
-public sealed partial class AuthAudit(ILoggerFactory loggerFactory, AuthDbContext db, AuditTrail trail, IHttpContextAccessor http)
+public sealed partial class AuthAudit(
+    ILoggerFactory loggerFactory, AuthDbContext db, AuditTrail trail, IHttpContextAccessor http, IConnectionMultiplexer redis)
 {
     private const string UserTarget = "user";
     private const string SessionTarget = "session";
@@ -52,14 +55,32 @@ public sealed partial class AuthAudit(ILoggerFactory loggerFactory, AuthDbContex
         LogLoginFailed(logger, userId, ClientAddress);
     }
 
-    /// <summary>A refused attempt; the identifier as its (hashed) throttle key, so operators see which one is attacked without the raw text.</summary>
+    /// <summary>
+    /// A refused attempt; the identifier as its (hashed) throttle key, so operators see which one is attacked without
+    /// the raw text. Recorded once per client and identifier while the refusal lasts: a flood of refusals is cheap
+    /// Redis work and must not become one serialised trail append each. A refusal is the safe answer, so failing to
+    /// record it (database down) is logged and the client still gets its 429.
+    /// </summary>
     public async Task LoginThrottledAsync(string identifierKey, int retryAfterSeconds)
     {
-        await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginThrottled, AuditActorType.Anonymous)
-        {
-            TargetType = "login-identifier", TargetId = identifierKey, ClientAddress = ClientAddress,
-        }, CancellationToken.None);
         LogLoginThrottled(logger, identifierKey, ClientAddress, retryAfterSeconds);
+        try
+        {
+            var firstOfItsWindow = await redis.GetDatabase().StringSetAsync(
+                $"onegate:login-attempts:audited:{identifierKey}:{ClientAddress}", 1,
+                TimeSpan.FromSeconds(Math.Max(1, retryAfterSeconds)), When.NotExists);
+            if (firstOfItsWindow)
+            {
+                await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginThrottled, AuditActorType.Anonymous)
+                {
+                    TargetType = "login-identifier", TargetId = identifierKey, ClientAddress = ClientAddress,
+                }, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is RedisException or DbException or TimeoutException or InvalidOperationException)
+        {
+            LogThrottleNotRecorded(logger, e, identifierKey);
+        }
     }
 
     public void Refreshed(int userId, Guid sessionId) => LogRefreshed(logger, userId, sessionId);
@@ -98,6 +119,9 @@ public sealed partial class AuthAudit(ILoggerFactory loggerFactory, AuthDbContex
 
     [LoggerMessage(1004, LogLevel.Warning, "audit login.throttled identifier={IdentifierKey} ip={Ip} retryAfter={RetryAfterSeconds}s")]
     private static partial void LogLoginThrottled(ILogger logger, string identifierKey, string? ip, int retryAfterSeconds);
+
+    [LoggerMessage(1020, LogLevel.Error, "audit login.throttled for identifier={IdentifierKey} not recorded in the trail")]
+    private static partial void LogThrottleNotRecorded(ILogger logger, Exception exception, string identifierKey);
 
     [LoggerMessage(1005, LogLevel.Information, "audit refresh user={UserId} session={SessionId}")]
     private static partial void LogRefreshed(ILogger logger, int userId, Guid sessionId);

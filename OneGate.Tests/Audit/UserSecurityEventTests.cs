@@ -56,6 +56,13 @@ public sealed class UserSecurityEventTests(OneGateAppFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        // A flood of refusals is one record per client and identifier while the refusal lasts, not one each.
+        var flood = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "flood " + i });
+            return response.StatusCode;
+        }));
+        Assert.All(flood, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
         var throttled = await AuditRow.ReadAsync(fixture, "action = 'user.login.throttled' AND target_id = $1 AND client_address = $2",
             LoginThrottle.IdentifierKey(user.Username), address.ToString());
         Assert.Single(throttled);

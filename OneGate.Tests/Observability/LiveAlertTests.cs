@@ -12,7 +12,7 @@ namespace OneGate.Tests.Observability;
 /// (OneGate:Monitoring:MaxAlertHold) instead of the rules' 5-10 min; the holds themselves are promtool's to test
 /// (AlertRuleTests).
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppAloneCollection.Name)]
 public sealed class LiveAlertTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");
