@@ -43,7 +43,8 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
-// Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
+// Transaction reads Payment's payment.historical_transactions (and its enum types), so it waits for Payment, which
+// waits for its migrate step.
 // Two replicas in every run (dev and tests): rate limits, the cache, the key seed and the consumer group are
 // shared through Redis, Postgres and Kafka, and running two is what keeps that honest.
 var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction")

@@ -1,6 +1,14 @@
 using OneGate.Auth;
+using OneGate.Auth.Data;
 using OneGate.Auth.Extensions;
+using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.OpenApi;
+
+// `OneGate.Auth migrate` applies the migrations as Auth's migrator and exits (the running service never does).
+if (args is [MigrateCommand.Name])
+{
+    return await MigrateCommand.RunAsync<AuthDbContext>(AuthDbContext.Schema, AuthDbContext.ConfigureNpgsql);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,4 +27,5 @@ app.MapDefaultEndpoints();
 // Every operation documents the problems any request can get (OpenApiDefaults).
 app.MapGroup("").WithProblemResponses().MapAuthApi();
 
-app.Run();
+await app.RunAsync();
+return 0;

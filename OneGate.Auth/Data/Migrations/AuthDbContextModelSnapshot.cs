@@ -17,6 +17,7 @@ namespace OneGate.Auth.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasDefaultSchema("auth")
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
@@ -82,7 +83,7 @@ namespace OneGate.Auth.Data.Migrations
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_authentications_user_id");
 
-                    b.ToTable("authentications", null, t =>
+                    b.ToTable("authentications", "auth", t =>
                         {
                             t.HasCheckConstraint("ck_authentications_expiry_after_creation", "expires_at > created_at");
                         });
@@ -163,7 +164,7 @@ namespace OneGate.Auth.Data.Migrations
                         .HasDatabaseName("ix_auth_outbox_messages_failed")
                         .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
 
-                    b.ToTable("auth_outbox_messages", (string)null);
+                    b.ToTable("auth_outbox_messages", "auth");
                 });
 
             modelBuilder.Entity("OneGate.Auth.Data.User", b =>
@@ -229,7 +230,7 @@ namespace OneGate.Auth.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_users_phone");
 
-                    b.ToTable("users", null, t =>
+                    b.ToTable("users", "auth", t =>
                         {
                             t.HasCheckConstraint("ck_users_phone_normalised", "phone ~ '^\\+628[0-9]+$'");
 
