@@ -18,6 +18,9 @@ public class OneGateAppFixture : IAsyncLifetime
 {
     public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka"];
     public static readonly string[] ServiceResources = ["auth", "payment", "transaction", "provider-sandbox"];
+
+    /// <summary>Each service's migrate step: runs to completion before its service starts (logged and described, not health-checked).</summary>
+    public static readonly string[] MigrateResources = ["auth-migrate", "payment-migrate", "transaction-migrate"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> logs = new();
@@ -154,7 +157,7 @@ public class OneGateAppFixture : IAsyncLifetime
     private async Task<string> DescribeStatesAsync()
     {
         var text = new StringBuilder();
-        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources))
         {
             using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             try
@@ -208,7 +211,7 @@ public class OneGateAppFixture : IAsyncLifetime
     private void CaptureLogs(DistributedApplication application)
     {
         var loggerService = application.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources))
         {
             var queue = logs.GetOrAdd(resource, _ => new ConcurrentQueue<string>());
             _ = Task.Run(async () =>

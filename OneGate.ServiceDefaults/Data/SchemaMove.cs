@@ -21,11 +21,11 @@ public static class SchemaMove
               item record;
             BEGIN
               FOR item IN SELECT kind, name FROM (VALUES {{values}}) AS o(kind, name) LOOP
-                IF CASE item.kind
-                     WHEN 'TABLE' THEN to_regclass(format('%I.%I', '{{from}}', item.name)) IS NOT NULL
-                     WHEN 'TYPE' THEN to_regtype(format('%I.%I', '{{from}}', item.name)) IS NOT NULL
-                     ELSE to_regprocedure(format('%I.%I()', '{{from}}', item.name)) IS NOT NULL
-                   END THEN
+                IF (CASE item.kind
+                      WHEN 'TABLE' THEN to_regclass(format('%I.%I', '{{from}}', item.name)) IS NOT NULL
+                      WHEN 'TYPE' THEN to_regtype(format('%I.%I', '{{from}}', item.name)) IS NOT NULL
+                      ELSE to_regprocedure(format('%I.%I()', '{{from}}', item.name)) IS NOT NULL
+                    END) THEN
                   EXECUTE format('ALTER %s %I.%I%s SET SCHEMA %I', item.kind, '{{from}}', item.name,
                     CASE item.kind WHEN 'FUNCTION' THEN '()' ELSE '' END, '{{to}}');
                 END IF;
