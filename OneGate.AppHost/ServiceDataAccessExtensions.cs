@@ -16,11 +16,14 @@ internal static class ServiceDataAccessExtensions
     /// <summary>The command-line argument that makes a service binary migrate and exit.</summary>
     public const string MigrateCommand = "migrate";
 
-    public static IResourceBuilder<ProjectResource> WithDataAccess(this IResourceBuilder<ProjectResource> service, InfrastructureHandles infra)
+    /// <typeparam name="TProject">The service's project again, for its migrate step: the generated metadata lets the
+    /// step run the build the AppHost's own build made (a project added by path would build itself when it starts).</typeparam>
+    public static IResourceBuilder<ProjectResource> WithDataAccess<TProject>(this IResourceBuilder<ProjectResource> service, InfrastructureHandles infra)
+        where TProject : IProjectMetadata, new()
     {
         var credentials = infra.Credentials.For(service.Resource.Name);
         var migrate = service.ApplicationBuilder
-            .AddProject($"{service.Resource.Name}-{MigrateCommand}", service.Resource.GetProjectMetadata().ProjectPath, o => o.ExcludeLaunchProfile = true)
+            .AddProject<TProject>($"{service.Resource.Name}-{MigrateCommand}", o => o.ExcludeLaunchProfile = true)
             .WithArgs(MigrateCommand)
             // A command that exits, not a service: it exports no telemetry (the manifests' Job sets none either).
             .WithEnvironment(context =>
