@@ -38,6 +38,7 @@ public static class MigrationExtensions
                     {
                         await db.Database.OpenConnectionAsync(cancellationToken);
                         await npgsql.ReloadTypesAsync(cancellationToken);
+                        await db.Database.CloseConnectionAsync();
                     }
 
                     return;
