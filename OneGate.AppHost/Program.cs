@@ -16,7 +16,7 @@ var signingKey = builder.AddParameter("auth-signing-key", new GeneratedSigningKe
 var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithEnvironment("Auth__Signing__Keys__0__KeyId", SigningKeyId)
     .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
-    .WithDataAccess(infra)
+    .WithDataAccess<Projects.OneGate_Auth>(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka) // users' changes: the outbox relay to onegate.users.v1
     .WithHttpHealthCheck("/health")
     .WithReferenceAndHealthUrls()
@@ -34,7 +34,7 @@ if (infra.Mode == InfrastructureMode.Local)
 }
 
 var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
-    .WithDataAccess(infra)
+    .WithDataAccess<Projects.OneGate_Payment>(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(auth)
     .WithProviderSandbox()
@@ -43,13 +43,14 @@ var payment = builder.AddProject<Projects.OneGate_Payment>("payment")
     .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
-// Transaction reads Payment's historical_transactions (and its enum types), so Payment migrates first.
+// Transaction reads Payment's payment.historical_transactions (and its enum types), so it waits for Payment, which
+// waits for its migrate step.
 // Two replicas in every run (dev and tests): rate limits, the cache, the key seed and the consumer group are
 // shared through Redis, Postgres and Kafka, and running two is what keeps that honest.
 var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction")
     .WithReplicas(2)
     .WithDevelopmentRegulatorKeys()
-    .WithDataAccess(infra)
+    .WithDataAccess<Projects.OneGate_Transaction>(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(auth)
     .WaitFor(payment)

@@ -1,8 +1,16 @@
 using OneGate.Auth;
 using OneGate.Auth.Audit;
+using OneGate.Auth.Data;
 using OneGate.Auth.Extensions;
 using OneGate.Auth.Operators;
+using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.OpenApi;
+
+// `OneGate.Auth migrate` applies the migrations as Auth's migrator and exits (the running service never does).
+if (args is [MigrateCommand.Name])
+{
+    return await MigrateCommand.RunAsync<AuthDbContext>(AuthDbContext.Schema, AuthDbContext.ConfigureNpgsql);
+}
 
 // `OneGate.Auth audit verify` checks the audit trail's hash chain and exits.
 if (args is ["audit", ..])

@@ -67,8 +67,9 @@ public sealed class BenchmarkStack : IAsyncDisposable
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
 
-        var postgres = await app.GetConnectionStringAsync("postgres", timeout.Token)
-            ?? throw new InvalidOperationException("postgres has no connection string");
+        // Every service's schema (table names are unique across them), so the benchmarks' SQL names tables unqualified.
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("postgres", timeout.Token)
+            ?? throw new InvalidOperationException("postgres has no connection string")) { SearchPath = "payment,transaction,auth" }.ConnectionString;
         return new BenchmarkStack(app, dataDirectory, postgres, transactionProject);
     }
 

@@ -1,8 +1,16 @@
 using OneGate.Payment;
+using OneGate.Payment.Data;
 using OneGate.Payment.Diagnostics;
 using OneGate.Payment.Extensions;
 using OneGate.Payment.TopUps;
+using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.OpenApi;
+
+// `OneGate.Payment migrate` applies the migrations as Payment's migrator and exits (the running service never does).
+if (args is [MigrateCommand.Name])
+{
+    return await MigrateCommand.RunAsync<PaymentDbContext>(PaymentDbContext.Schema, PaymentDbContext.ConfigureNpgsql);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,4 +35,5 @@ if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
     app.MapKafkaPingApi();
 }
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -20,6 +20,9 @@ public class OneGateAppFixture : IAsyncLifetime
 {
     public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka", "prometheus", "alertmanager"];
     public static readonly string[] ServiceResources = ["auth", "payment", "transaction", "provider-sandbox"];
+
+    /// <summary>Each service's migrate step: runs to completion before its service starts (logged and described, not health-checked).</summary>
+    public static readonly string[] MigrateResources = ["auth-migrate", "payment-migrate", "transaction-migrate"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> logs = new();
@@ -37,24 +40,32 @@ public class OneGateAppFixture : IAsyncLifetime
 
     /// <summary>
     /// The bootstrap superuser's connection, for tests only (inspecting any table, terminating sessions). No service
-    /// gets it: each connects with its own login (<see cref="ServiceConnectionStringAsync"/>).
+    /// gets it: each connects with its own login (<see cref="ServiceConnectionStringAsync"/>). It searches every
+    /// service's schema (table names are unique across them), so tests name tables unqualified.
     /// </summary>
     public async Task<string> DatabaseConnectionStringAsync() =>
-        new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres")) { ApplicationName = TestSessionName }.ConnectionString;
+        new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres"))
+        {
+            ApplicationName = TestSessionName,
+            SearchPath = "payment,transaction,auth",
+        }.ConnectionString;
 
     /// <summary>
-    /// A connection string exactly as the AppHost gives it to a service, e.g. ("payment", "onegate"),
-    /// ("payment", "onegate-migrator") or ("transaction", "redis"): the least-privilege tests use the services' own logins.
+    /// A connection string exactly as the AppHost gives it to a process, e.g. ("payment", "onegate"),
+    /// ("payment-migrate", "onegate-migrator") or ("transaction", "redis"): the least-privilege tests use the services' own logins.
     /// </summary>
-    public async Task<string> ServiceConnectionStringAsync(string service, string name)
+    public async Task<string> ServiceConnectionStringAsync(string resource, string name) =>
+        (await ResourceEnvironmentAsync(resource))[$"ConnectionStrings__{name}"];
+
+    /// <summary>The environment the AppHost gives a project resource's process (a service, or its migrate step).</summary>
+    public async Task<Dictionary<string, string>> ResourceEnvironmentAsync(string name)
     {
-        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == service);
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == name);
         // The test-only shortcut to what the orchestrator passes the process (its replacement needs the orchestrator's
         // execution pipeline).
 #pragma warning disable CS0618
-        var environment = await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+        return await resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
 #pragma warning restore CS0618
-        return environment[$"ConnectionStrings__{name}"];
     }
 
     /// <summary>The value of one of the AppHost's parameters (e.g. a generated password).</summary>
@@ -159,7 +170,7 @@ public class OneGateAppFixture : IAsyncLifetime
     private async Task<string> DescribeStatesAsync()
     {
         var text = new StringBuilder();
-        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources))
         {
             using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             try
@@ -213,7 +224,7 @@ public class OneGateAppFixture : IAsyncLifetime
     private void CaptureLogs(DistributedApplication application)
     {
         var loggerService = application.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources))
         {
             var queue = logs.GetOrAdd(resource, _ => new ConcurrentQueue<string>());
             _ = Task.Run(async () =>

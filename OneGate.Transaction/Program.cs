@@ -1,11 +1,19 @@
 using OneGate.ServiceDefaults.Auth;
+using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.OpenApi;
 using OneGate.Transaction;
+using OneGate.Transaction.Data;
 using OneGate.Transaction.Diagnostics;
 using OneGate.Transaction.Events;
 using OneGate.Transaction.Extensions;
 using OneGate.Transaction.Regulators;
 using OneGate.Transaction.Regulators.Endpoints;
+
+// `OneGate.Transaction migrate` applies the migrations as Transaction's migrator and exits (the running service never does).
+if (args is [MigrateCommand.Name])
+{
+    return await MigrateCommand.RunAsync<TransactionDbContext>(TransactionDbContext.Schema, TransactionDbContext.ConfigureNpgsql);
+}
 
 // `OneGate.Transaction keys create|list|revoke|rotate ...` manages regulator API keys and exits.
 if (await RegulatorAccess.TryRunCommandAsync(args) is { } exitCode)

@@ -20,8 +20,9 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<AuthDbContext>("onegate",
+            configureSettings: settings => settings.ConnectionString = SearchPath.Pin(settings.ConnectionString, AuthDbContext.Schema),
             configureDbContextOptions: options => options.UseNpgsql(AuthDbContext.ConfigureNpgsql));
-        builder.Services.AddMigration<AuthDbContext>();
+        builder.Services.AddSchemaCheck<AuthDbContext>();
 
         // Sessions and login throttling live in Redis.
         builder.AddOneGateRedisClient();

@@ -4,11 +4,14 @@ using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Payment.Data;
 
-/// <summary>The Payment service's tables in the shared <c>onegate</c> database.</summary>
+/// <summary>The Payment service's tables: schema <c>payment</c> of the shared <c>onegate</c> database.</summary>
 public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options) : DbContext(options)
 {
     /// <summary>Migrations history table of this service alone.</summary>
     public const string MigrationsHistoryTable = "__ef_migrations_payment";
+
+    /// <summary>The schema this service's migrator owns; the only one in this service's search path.</summary>
+    public const string Schema = "payment";
 
     public DbSet<Account> Accounts => Set<Account>();
 
@@ -37,16 +40,17 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
     public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql)
     {
         ArgumentNullException.ThrowIfNull(npgsql);
-        npgsql.MapEnum<TransactionType>("transaction_type");
-        npgsql.MapEnum<TransactionStatus>("transaction_status");
-        npgsql.MapEnum<TransactionDirection>("transaction_direction");
-        npgsql.MapEnum<PaymentMethod>("payment_method");
-        npgsql.MapEnum<AccountStatus>("account_status");
-        npgsql.MigrationsHistoryTable(MigrationsHistoryTable);
+        npgsql.MapEnum<TransactionType>("transaction_type", Schema);
+        npgsql.MapEnum<TransactionStatus>("transaction_status", Schema);
+        npgsql.MapEnum<TransactionDirection>("transaction_direction", Schema);
+        npgsql.MapEnum<PaymentMethod>("payment_method", Schema);
+        npgsql.MapEnum<AccountStatus>("account_status", Schema);
+        npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.ApplyConfiguration(new AccountConfiguration());
         modelBuilder.ApplyConfiguration(new HistoricalTransactionConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());

@@ -29,6 +29,7 @@ internal static class Extensions
                 // them on the server once per connection instead of parsing and planning each time.
                 settings.ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString)
                 {
+                    SearchPath = PaymentDbContext.Schema,
                     MaxAutoPrepare = 64,
                     AutoPrepareMinUsages = 2,
                     // A money movement holds its accounts' row locks across round trips: sessions beyond what the
@@ -38,7 +39,7 @@ internal static class Extensions
                 }.ConnectionString;
             },
             configureDbContextOptions: options => options.UseNpgsql(PaymentDbContext.ConfigureNpgsql));
-        builder.Services.AddMigration<PaymentDbContext>();
+        builder.Services.AddSchemaCheck<PaymentDbContext>();
         // After each ledger commit: invalidate the owners' history cache in Redis before answering (read-your-writes).
         builder.Services.AddSingleton<HistoryCacheInvalidation>();
         builder.Services.ConfigureDbContext<PaymentDbContext>((services, options) =>

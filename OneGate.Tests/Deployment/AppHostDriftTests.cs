@@ -30,9 +30,10 @@ public sealed partial class AppHostDriftTests(ContainersModeManifestTests.Manife
         foreach (var (name, resource) in workloads)
         {
             var rendered = DevOnly.Contains(name) ? RenderedManifests.Overlay("dev") : RenderedManifests.Of("base");
-            var pod = rendered.PodTemplates().Where(p => p.Workload is V1Deployment or V1StatefulSet)
+            // A service's migrate step runs to completion: a Job; everything else keeps running.
+            var pod = rendered.PodTemplates().Where(p => IsMigrateStep(name) ? p.Workload is V1Job : p.Workload is V1Deployment or V1StatefulSet)
                 .SingleOrDefault(p => p.Workload.Metadata.Name == name).Pod;
-            Assert.True(pod is not null, $"AppHost resource '{name}' has no Deployment/StatefulSet in manifests/");
+            Assert.True(pod is not null, $"AppHost resource '{name}' has no {(IsMigrateStep(name) ? "Job" : "Deployment/StatefulSet")} in manifests/");
 
             if (resource.TryGetProperty("image", out var image))
             {
@@ -106,6 +107,8 @@ public sealed partial class AppHostDriftTests(ContainersModeManifestTests.Manife
         resources.EnumerateObject()
             .Where(r => typePrefixes.Any(t => r.Value.GetProperty("type").GetString()!.StartsWith(t, StringComparison.Ordinal)))
             .Select(r => (r.Name, r.Value));
+
+    private static bool IsMigrateStep(string resource) => resource.EndsWith("-migrate", StringComparison.Ordinal);
 
     private static string Normalize(string image) => image.Replace("docker.io/library/", "", StringComparison.Ordinal).Replace("docker.io/", "", StringComparison.Ordinal);
 

@@ -23,12 +23,32 @@ public sealed partial class LeastPrivilegeManifestTests
         {
             var env = rendered.EnvironmentOf(rendered.PodOf(service).Spec.Containers.Single());
             Assert.Contains($"Username=onegate_{service};Password=secret:{service}-credentials/postgres-password;", env["ConnectionStrings__onegate"], StringComparison.Ordinal);
-            Assert.Contains($"Username=onegate_{service}_migrator;Password=secret:{service}-credentials/postgres-migrator-password;",
-                env["ConnectionStrings__onegate-migrator"], StringComparison.Ordinal);
             Assert.Equal($"redis:6379,user=onegate-{service},password=secret:{service}-credentials/redis-password", env["ConnectionStrings__redis"]);
-            // The admin Secrets, directly or inside a connection string.
+            // The admin Secrets, directly or inside a connection string; nor the migrator's (only its migrate Job has it).
             Assert.DoesNotContain(env.Values, v => v.Contains("secret:postgres-credentials/", StringComparison.Ordinal)
-                || v.Contains("secret:redis-credentials/", StringComparison.Ordinal));
+                || v.Contains("secret:redis-credentials/", StringComparison.Ordinal)
+                || v.Contains("postgres-migrator-password", StringComparison.Ordinal) || v.Contains("_migrator", StringComparison.Ordinal));
+
+            var migrate = rendered.EnvironmentOf(rendered.Get<V1Job>($"{service}-migrate").Spec.Template.Spec.Containers.Single());
+            Assert.Contains($"Username=onegate_{service}_migrator;Password=secret:{service}-credentials/postgres-migrator-password;",
+                migrate["ConnectionStrings__onegate-migrator"], StringComparison.Ordinal);
+            Assert.DoesNotContain("ConnectionStrings__onegate", migrate.Keys);
+        }
+    }
+
+    /// <summary>Each service's migrate Job runs the service's own image with the migrate command.</summary>
+    [Theory]
+    [MemberData(nameof(AllOverlays))]
+    public void Each_services_migrations_run_in_a_job_of_its_own_image(string overlay)
+    {
+        var rendered = RenderedManifests.Overlay(overlay);
+        foreach (var service in Services)
+        {
+            var job = rendered.Get<V1Job>($"{service}-migrate").Spec.Template.Spec;
+            var container = job.Containers.Single();
+            Assert.Equal(rendered.PodOf(service).Spec.Containers.Single().Image, container.Image);
+            Assert.Equal(["migrate"], container.Args);
+            Assert.Equal($"{service}-migrate", job.ServiceAccountName);
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class NetworkPolicyTests
     [InlineData("production", "auth", 8080, new[] { "kong", "payment", "transaction" })]
     [InlineData("production", "payment", 8080, new[] { "kong" })]
     [InlineData("production", "transaction", 8080, new[] { "kong" })]
-    [InlineData("production", "postgres", 5432, new[] { "auth", "payment", "transaction", "postgres-backup", "postgres-roles" })]
+    [InlineData("production", "postgres", 5432, new[] { "auth", "payment", "transaction", "auth-migrate", "payment-migrate", "transaction-migrate", "postgres-backup", "postgres-roles" })]
     [InlineData("production", "redis", 6379, new[] { "auth", "payment", "transaction", "kong" })]
     [InlineData("production", "kafka", 9092, new[] { "auth", "payment", "transaction", "kafka-topics", "kafka-exporter" })]
     [InlineData("production", "kong", 8000, new string[0])]
@@ -22,7 +22,7 @@ public sealed class NetworkPolicyTests
     [InlineData("dev", "payment", 8080, new[] { "kong", "provider-sandbox" })]
     [InlineData("dev", "provider-sandbox", 8080, new[] { "payment" })]
     [InlineData("dev", "kafka", 9092, new[] { "auth", "payment", "transaction", "kafka-topics", "kafka-exporter", "kafka-ui" })]
-    [InlineData("dev", "postgres", 5432, new[] { "auth", "payment", "transaction", "postgres-backup", "postgres-roles" })]
+    [InlineData("dev", "postgres", 5432, new[] { "auth", "payment", "transaction", "auth-migrate", "payment-migrate", "transaction-migrate", "postgres-backup", "postgres-roles" })]
     public void Only_the_intended_workloads_reach_a_port(string overlay, string target, int port, string[] expected)
     {
         var rendered = RenderedManifests.Overlay(overlay);

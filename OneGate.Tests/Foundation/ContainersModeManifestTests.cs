@@ -111,8 +111,13 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
         // Its own logins (docs/operations.md, "Least privilege"), never the admin ones.
         Assert.Contains($"Username=onegate_{service};Password={{postgres-{service}-password.value}}",
             env.GetProperty("ConnectionStrings__onegate").GetString(), StringComparison.Ordinal);
+        // Its migrations run before it, in a resource of their own: only that one gets the migrator's login.
+        Assert.False(env.TryGetProperty("ConnectionStrings__onegate-migrator", out _));
+        var migrate = resources.GetProperty($"{service}-migrate");
+        Assert.Equal(["migrate"], migrate.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(resource.GetProperty("path").GetString(), migrate.GetProperty("path").GetString());
         Assert.Contains($"Username=onegate_{service}_migrator;Password={{postgres-{service}-migrator-password.value}}",
-            env.GetProperty("ConnectionStrings__onegate-migrator").GetString(), StringComparison.Ordinal);
+            migrate.GetProperty("env").GetProperty("ConnectionStrings__onegate-migrator").GetString(), StringComparison.Ordinal);
         Assert.Contains($",user=onegate-{service},password={{redis-{service}-password.value}}",
             env.GetProperty("ConnectionStrings__redis").GetString(), StringComparison.Ordinal);
         Assert.Equal("{kafka.connectionString}", env.GetProperty("ConnectionStrings__kafka").GetString());

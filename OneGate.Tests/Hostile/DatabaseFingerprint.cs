@@ -35,7 +35,7 @@ public static class DatabaseFingerprint
         await using (var list = new NpgsqlCommand("""
             SELECT c.table_name, c.column_name FROM information_schema.columns c
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-            WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+            WHERE c.table_schema IN ('auth', 'payment', 'transaction') AND t.table_type = 'BASE TABLE'
             ORDER BY c.table_name, c.ordinal_position
             """, db))
         await using (var reader = await list.ExecuteReaderAsync())

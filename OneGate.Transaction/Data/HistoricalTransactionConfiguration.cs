@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace OneGate.Transaction.Data;
 
 /// <summary>
-/// Maps the read-only <see cref="HistoricalTransaction"/> onto Payment's <c>historical_transactions</c>.
+/// Maps the read-only <see cref="HistoricalTransaction"/> onto Payment's <c>payment.historical_transactions</c>.
 /// Excluded from this context's migrations: Payment creates and evolves the table (its indexes and
 /// checks are declared there), so only columns are mapped here.
 /// </summary>
@@ -12,7 +12,7 @@ internal sealed class HistoricalTransactionConfiguration : IEntityTypeConfigurat
 {
     public void Configure(EntityTypeBuilder<HistoricalTransaction> builder)
     {
-        builder.ToTable("historical_transactions", t => t.ExcludeFromMigrations());
+        builder.ToTable("historical_transactions", TransactionDbContext.LedgerSchema, t => t.ExcludeFromMigrations());
 
         builder.HasKey(h => h.Id);
         builder.Property(h => h.Id).HasColumnName("id").ValueGeneratedNever();

@@ -4,13 +4,22 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 namespace OneGate.Transaction.Data;
 
 /// <summary>
-/// The Transaction service's tables in the shared <c>onegate</c> database, plus a read-only
-/// mapping of Payment's <c>historical_transactions</c>.
+/// The Transaction service's tables (schema <c>transaction</c> of the shared <c>onegate</c> database), plus a read-only
+/// mapping of Payment's <c>payment.historical_transactions</c>.
 /// </summary>
 public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> options) : DbContext(options)
 {
     /// <summary>Migrations history table of this service alone.</summary>
     public const string MigrationsHistoryTable = "__ef_migrations_transaction";
+
+    /// <summary>The schema this service's migrator owns; the only one in this service's search path.</summary>
+    public const string Schema = "transaction";
+
+    /// <summary>
+    /// Payment's schema: its ledger and enums, read here by schema-qualified name (the schema is in no search path
+    /// of this service, so nothing in it can shadow what this service's own SQL means).
+    /// </summary>
+    public const string LedgerSchema = "payment";
 
     /// <summary>This service's sessions in <c>pg_stat_activity</c> (the database is shared by three services).</summary>
     public const string ApplicationName = "onegate-transaction";
@@ -43,13 +52,13 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
     public static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql)
     {
         ArgumentNullException.ThrowIfNull(npgsql);
-        npgsql.MapEnum<ApiPermission>("api_permission");
-        npgsql.MapEnum<RateLimitUnit>("rate_limit_unit");
-        npgsql.MapEnum<TransactionType>("transaction_type");
-        npgsql.MapEnum<TransactionStatus>("transaction_status");
-        npgsql.MapEnum<TransactionDirection>("transaction_direction");
-        npgsql.MapEnum<PaymentMethod>("payment_method");
-        npgsql.MigrationsHistoryTable(MigrationsHistoryTable);
+        npgsql.MapEnum<ApiPermission>("api_permission", Schema);
+        npgsql.MapEnum<RateLimitUnit>("rate_limit_unit", Schema);
+        npgsql.MapEnum<TransactionType>("transaction_type", LedgerSchema);
+        npgsql.MapEnum<TransactionStatus>("transaction_status", LedgerSchema);
+        npgsql.MapEnum<TransactionDirection>("transaction_direction", LedgerSchema);
+        npgsql.MapEnum<PaymentMethod>("payment_method", LedgerSchema);
+        npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema);
     }
 
     /// <summary>The connection string with <see cref="ApplicationName"/>, unless it already names an application.</summary>
@@ -79,6 +88,7 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.ApplyConfiguration(new ExternalServiceConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ApiAccessLogConfiguration());

@@ -19,10 +19,10 @@ internal static class Extensions
             configureSettings: settings =>
             {
                 settings.DisableRetry = true;
-                settings.ConnectionString = TransactionDbContext.WithApplicationName(settings.ConnectionString);
+                settings.ConnectionString = SearchPath.Pin(TransactionDbContext.WithApplicationName(settings.ConnectionString), TransactionDbContext.Schema);
             },
             configureDbContextOptions: options => options.UseNpgsql(TransactionDbContext.ConfigureNpgsql));
-        builder.Services.AddMigration<TransactionDbContext>();
+        builder.Services.AddSchemaCheck<TransactionDbContext>();
 
         // Redis: regulator rate limits and read caches. Kafka: Payment's events feed the read models.
         builder.AddOneGateRedisClient();

@@ -18,6 +18,7 @@ namespace OneGate.Auth.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasDefaultSchema("auth")
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
@@ -107,7 +108,7 @@ namespace OneGate.Auth.Data.Migrations
                     b.HasIndex("TargetType", "TargetId", "Id")
                         .HasDatabaseName("ix_audit_events_target");
 
-                    b.ToTable("audit_events", null, t =>
+                    b.ToTable("audit_events", "auth", t =>
                         {
                             t.HasCheckConstraint("ck_audit_events_hash_length", "octet_length(hash) = 32");
 
@@ -175,7 +176,7 @@ namespace OneGate.Auth.Data.Migrations
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_authentications_user_id");
 
-                    b.ToTable("authentications", null, t =>
+                    b.ToTable("authentications", "auth", t =>
                         {
                             t.HasCheckConstraint("ck_authentications_expiry_after_creation", "expires_at > created_at");
                         });
@@ -240,7 +241,7 @@ namespace OneGate.Auth.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_operators_username");
 
-                    b.ToTable("operators", null, t =>
+                    b.ToTable("operators", "auth", t =>
                         {
                             t.HasCheckConstraint("ck_operators_roles", "cardinality(roles) >= 1 AND roles <@ ARRAY['SUPPORT','OPERATIONS','COMPLIANCE','ADMIN']::varchar(20)[]");
 
@@ -323,7 +324,7 @@ namespace OneGate.Auth.Data.Migrations
                         .HasDatabaseName("ix_auth_outbox_messages_failed")
                         .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
 
-                    b.ToTable("auth_outbox_messages", (string)null);
+                    b.ToTable("auth_outbox_messages", "auth");
                 });
 
             modelBuilder.Entity("OneGate.Auth.Data.User", b =>
@@ -389,7 +390,7 @@ namespace OneGate.Auth.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_users_phone");
 
-                    b.ToTable("users", null, t =>
+                    b.ToTable("users", "auth", t =>
                         {
                             t.HasCheckConstraint("ck_users_phone_normalised", "phone ~ '^\\+628[0-9]+$'");
 

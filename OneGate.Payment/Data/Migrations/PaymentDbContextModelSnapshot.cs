@@ -17,14 +17,15 @@ namespace OneGate.Payment.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasDefaultSchema("payment")
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "account_status", new[] { "ACTIVE", "CLOSED", "SUSPENDED" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment_method", new[] { "GOPAY", "SHOPEE_PAY" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction_direction", new[] { "CREDIT", "DEBIT" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction_status", new[] { "CANCELLED", "FAILED", "PENDING", "SUCCESS" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction_type", new[] { "PAYMENT", "REFUND", "TOPUP", "TRANSFER" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "account_status", new[] { "ACTIVE", "CLOSED", "SUSPENDED" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "payment_method", new[] { "GOPAY", "SHOPEE_PAY" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "transaction_direction", new[] { "CREDIT", "DEBIT" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "transaction_status", new[] { "CANCELLED", "FAILED", "PENDING", "SUCCESS" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "transaction_type", new[] { "PAYMENT", "REFUND", "TOPUP", "TRANSFER" });
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("OneGate.Payment.Data.Account", b =>
@@ -66,7 +67,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasColumnName("pending_top_ups");
 
                     b.Property<AccountStatus>("Status")
-                        .HasColumnType("account_status")
+                        .HasColumnType("payment.account_status")
                         .HasDefaultValue(AccountStatus.Active)
                         .HasColumnName("status");
 
@@ -93,7 +94,7 @@ namespace OneGate.Payment.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_accounts_user_id");
 
-                    b.ToTable("accounts", null, t =>
+                    b.ToTable("accounts", "payment", t =>
                         {
                             t.HasCheckConstraint("ck_accounts_balance_non_negative", "balance >= 0");
 
@@ -146,7 +147,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasColumnName("description");
 
                     b.Property<TransactionDirection>("Direction")
-                        .HasColumnType("transaction_direction")
+                        .HasColumnType("payment.transaction_direction")
                         .HasColumnName("direction");
 
                     b.Property<string>("ExternalReference")
@@ -173,7 +174,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasColumnName("metadata");
 
                     b.Property<PaymentMethod?>("PaymentMethod")
-                        .HasColumnType("payment_method")
+                        .HasColumnType("payment.payment_method")
                         .HasColumnName("payment_method");
 
                     b.Property<string>("RelatedTransactionId")
@@ -182,7 +183,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasColumnName("related_transaction_id");
 
                     b.Property<TransactionStatus>("Status")
-                        .HasColumnType("transaction_status")
+                        .HasColumnType("payment.transaction_status")
                         .HasColumnName("status");
 
                     b.Property<string>("TransactionId")
@@ -197,7 +198,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasColumnName("transfer_reference");
 
                     b.Property<TransactionType>("Type")
-                        .HasColumnType("transaction_type")
+                        .HasColumnType("payment.transaction_type")
                         .HasColumnName("type");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -251,7 +252,7 @@ namespace OneGate.Payment.Data.Migrations
                         .IsDescending(false, false, false, true)
                         .HasDatabaseName("ix_historical_transactions_user_id_type_status_created_at");
 
-                    b.ToTable("historical_transactions", null, t =>
+                    b.ToTable("historical_transactions", "payment", t =>
                         {
                             t.HasCheckConstraint("ck_historical_transactions_amount_positive", "amount > 0");
 
@@ -347,7 +348,7 @@ namespace OneGate.Payment.Data.Migrations
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_idempotency_keys_expires_at");
 
-                    b.ToTable("idempotency_keys", null, t =>
+                    b.ToTable("idempotency_keys", "payment", t =>
                         {
                             t.HasCheckConstraint("ck_idempotency_keys_completed_has_response", "status <> 'COMPLETED' OR response_status IS NOT NULL");
 
@@ -434,7 +435,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasDatabaseName("ix_outbox_messages_failed")
                         .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
 
-                    b.ToTable("outbox_messages", (string)null);
+                    b.ToTable("outbox_messages", "payment");
                 });
 
             modelBuilder.Entity("OneGate.Payment.Data.TopUpCharge", b =>
@@ -473,7 +474,7 @@ namespace OneGate.Payment.Data.Migrations
                         .HasDatabaseName("ix_top_up_charges_next_inquiry_at")
                         .HasFilter("next_inquiry_at IS NOT NULL");
 
-                    b.ToTable("top_up_charges", (string)null);
+                    b.ToTable("top_up_charges", "payment");
                 });
 
             modelBuilder.Entity("OneGate.Payment.Data.TopUpRefund", b =>
@@ -548,7 +549,7 @@ namespace OneGate.Payment.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_top_up_refunds_refund_no");
 
-                    b.ToTable("top_up_refunds", null, t =>
+                    b.ToTable("top_up_refunds", "payment", t =>
                         {
                             t.HasCheckConstraint("ck_top_up_refunds_amount_positive", "amount > 0");
 

@@ -18,15 +18,16 @@ namespace OneGate.Transaction.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
+                .HasDefaultSchema("transaction")
                 .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "api_permission", new[] { "READ_REPORTS", "READ_TRANSACTIONS" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment_method", new[] { "GOPAY", "SHOPEE_PAY" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "rate_limit_unit", new[] { "DAY", "HOUR", "MINUTE" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction_direction", new[] { "CREDIT", "DEBIT" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction_status", new[] { "CANCELLED", "FAILED", "PENDING", "SUCCESS" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction_type", new[] { "PAYMENT", "REFUND", "TOPUP", "TRANSFER" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "payment_method", new[] { "GOPAY", "SHOPEE_PAY" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "transaction_direction", new[] { "CREDIT", "DEBIT" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "transaction_status", new[] { "CANCELLED", "FAILED", "PENDING", "SUCCESS" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment", "transaction_type", new[] { "PAYMENT", "REFUND", "TOPUP", "TRANSFER" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction", "api_permission", new[] { "READ_REPORTS", "READ_TRANSACTIONS" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction", "rate_limit_unit", new[] { "DAY", "HOUR", "MINUTE" });
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("OneGate.Transaction.Data.ApiAccessLog", b =>
@@ -90,7 +91,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_api_access_logs_api_key_id_created_at");
 
-                    b.ToTable("api_access_logs", (string)null);
+                    b.ToTable("api_access_logs", "transaction");
                 });
 
             modelBuilder.Entity("OneGate.Transaction.Data.ApiKey", b =>
@@ -144,7 +145,7 @@ namespace OneGate.Transaction.Data.Migrations
 
                     b.PrimitiveCollection<ApiPermission[]>("Permissions")
                         .IsRequired()
-                        .HasColumnType("api_permission[]")
+                        .HasColumnType("transaction.api_permission[]")
                         .HasColumnName("permissions");
 
                     b.Property<int>("RateLimitCount")
@@ -152,7 +153,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnName("rate_limit_count");
 
                     b.Property<RateLimitUnit>("RateLimitUnit")
-                        .HasColumnType("rate_limit_unit")
+                        .HasColumnType("transaction.rate_limit_unit")
                         .HasColumnName("rate_limit_unit");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
@@ -198,7 +199,7 @@ namespace OneGate.Transaction.Data.Migrations
                     b.HasIndex("RotatedFromId")
                         .HasDatabaseName("ix_api_keys_rotated_from_id");
 
-                    b.ToTable("api_keys", null, t =>
+                    b.ToTable("api_keys", "transaction", t =>
                         {
                             t.HasCheckConstraint("ck_api_keys_permissions_not_empty", "cardinality(permissions) > 0");
 
@@ -240,7 +241,7 @@ namespace OneGate.Transaction.Data.Migrations
                     b.HasKey("ReportDate", "Type", "Status", "PaymentMethod")
                         .HasName("pk_daily_report_totals");
 
-                    b.ToTable("daily_report_totals", null, t =>
+                    b.ToTable("daily_report_totals", "transaction", t =>
                         {
                             t.HasCheckConstraint("ck_daily_report_totals_non_negative", "count >= 0 AND amount >= 0");
                         });
@@ -293,7 +294,7 @@ namespace OneGate.Transaction.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_dead_letter_events");
 
-                    b.ToTable("dead_letter_events", (string)null);
+                    b.ToTable("dead_letter_events", "transaction");
                 });
 
             modelBuilder.Entity("OneGate.Transaction.Data.ExternalService", b =>
@@ -355,7 +356,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_external_services_name");
 
-                    b.ToTable("external_services", (string)null);
+                    b.ToTable("external_services", "transaction");
                 });
 
             modelBuilder.Entity("OneGate.Transaction.Data.HistoricalTransaction", b =>
@@ -397,7 +398,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnName("description");
 
                     b.Property<TransactionDirection>("Direction")
-                        .HasColumnType("transaction_direction")
+                        .HasColumnType("payment.transaction_direction")
                         .HasColumnName("direction");
 
                     b.Property<string>("ExternalReference")
@@ -419,7 +420,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnName("metadata");
 
                     b.Property<PaymentMethod?>("PaymentMethod")
-                        .HasColumnType("payment_method")
+                        .HasColumnType("payment.payment_method")
                         .HasColumnName("payment_method");
 
                     b.Property<string>("RelatedTransactionId")
@@ -428,7 +429,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnName("related_transaction_id");
 
                     b.Property<TransactionStatus>("Status")
-                        .HasColumnType("transaction_status")
+                        .HasColumnType("payment.transaction_status")
                         .HasColumnName("status");
 
                     b.Property<string>("TransactionId")
@@ -443,7 +444,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnName("transfer_reference");
 
                     b.Property<TransactionType>("Type")
-                        .HasColumnType("transaction_type")
+                        .HasColumnType("payment.transaction_type")
                         .HasColumnName("type");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -456,7 +457,7 @@ namespace OneGate.Transaction.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("historical_transactions", null, t =>
+                    b.ToTable("historical_transactions", "payment", t =>
                         {
                             t.ExcludeFromMigrations();
                         });
@@ -499,7 +500,7 @@ namespace OneGate.Transaction.Data.Migrations
                     b.HasKey("UserId")
                         .HasName("pk_masked_users");
 
-                    b.ToTable("masked_users", null, t =>
+                    b.ToTable("masked_users", "transaction", t =>
                         {
                             t.HasCheckConstraint("ck_masked_users_version_positive", "version >= 1");
                         });
@@ -535,7 +536,7 @@ namespace OneGate.Transaction.Data.Migrations
                     b.HasKey("EventId")
                         .HasName("pk_processed_events");
 
-                    b.ToTable("processed_events", (string)null);
+                    b.ToTable("processed_events", "transaction");
                 });
 
             modelBuilder.Entity("OneGate.Transaction.Data.ReportTransaction", b =>
@@ -582,7 +583,7 @@ namespace OneGate.Transaction.Data.Migrations
                     b.HasKey("TransactionId")
                         .HasName("pk_report_transactions");
 
-                    b.ToTable("report_transactions", (string)null);
+                    b.ToTable("report_transactions", "transaction");
                 });
 
             modelBuilder.Entity("OneGate.Transaction.Data.ApiAccessLog", b =>

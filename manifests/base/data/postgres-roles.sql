@@ -7,11 +7,14 @@
 --   SELECT set_config('onegate.password_<role>', '<password>', false);
 -- for every login role below. A missing one fails the script (current_setting without missing_ok).
 --
--- Per service: <service>_migrator owns the service's schema objects (it runs the migrations, so only it can
--- ALTER or DROP them); <service> is the running service's login, with DML only on what its migrator creates
--- (default privileges, so tables added by later migrations are covered without editing this file).
--- onegate_ledger_reader is granted SELECT on historical_transactions by Payment's own migration (the owner
--- decides who reads its ledger); Transaction's login is its only member. onegate_backup reads everything.
+-- Per service: a schema (auth, payment, transaction) owned by <service>_migrator, the only place it may create
+-- anything (it runs the migrations, so only it can ALTER or DROP the service's objects); <service> is the running
+-- service's login, with DML only on what its migrator creates (default privileges, so tables added by later
+-- migrations are covered without editing this file). Nobody may create in public. Each login's search_path is its
+-- own schema alone, so no other migrator can put a function or table in front of what its SQL names.
+-- onegate_ledger_reader is granted USAGE on schema payment and SELECT on payment.historical_transactions by
+-- Payment's own migrations (the owner decides who reads its ledger); Transaction's login is its only member and
+-- names the ledger schema-qualified. onegate_backup reads everything.
 
 DO $roles$
 DECLARE
@@ -41,34 +44,46 @@ BEGIN
 END
 $roles$;
 
--- Nobody but the migrators creates objects in the shared schema (PUBLIC lost CREATE in PostgreSQL 15; older
--- clusters and restored dumps may still grant it).
+-- Nobody creates objects in public (PUBLIC lost CREATE in PostgreSQL 15; older clusters and restored dumps may still
+-- grant it, and this script's earlier versions granted it to the migrators). Only what a superuser puts there can
+-- be in it, and it is in no service's search_path.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO onegate_auth, onegate_payment, onegate_transaction, onegate_backup;
-GRANT USAGE, CREATE ON SCHEMA public TO onegate_auth_migrator, onegate_payment_migrator, onegate_transaction_migrator;
+REVOKE CREATE ON SCHEMA public FROM onegate_auth_migrator, onegate_payment_migrator, onegate_transaction_migrator;
 
--- Whatever a migrator creates from now on: DML for its service's login, nothing for anyone else.
-ALTER DEFAULT PRIVILEGES FOR ROLE onegate_auth_migrator IN SCHEMA public
-  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO onegate_auth;
-ALTER DEFAULT PRIVILEGES FOR ROLE onegate_auth_migrator IN SCHEMA public
-  GRANT USAGE, SELECT ON SEQUENCES TO onegate_auth;
-ALTER DEFAULT PRIVILEGES FOR ROLE onegate_payment_migrator IN SCHEMA public
-  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO onegate_payment;
-ALTER DEFAULT PRIVILEGES FOR ROLE onegate_payment_migrator IN SCHEMA public
-  GRANT USAGE, SELECT ON SEQUENCES TO onegate_payment;
-ALTER DEFAULT PRIVILEGES FOR ROLE onegate_transaction_migrator IN SCHEMA public
-  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO onegate_transaction;
-ALTER DEFAULT PRIVILEGES FOR ROLE onegate_transaction_migrator IN SCHEMA public
-  GRANT USAGE, SELECT ON SEQUENCES TO onegate_transaction;
+-- A schema per service, owned by its migrator; its login may look in it, and nobody else (the ledger reader's USAGE
+-- on payment is Payment's grant). Whatever a migrator creates there: DML for its service's login, nothing for
+-- anyone else. Each login, and its migrator, searches its own schema only.
+DO $schemas$
+DECLARE
+  app text;
+BEGIN
+  FOREACH app IN ARRAY ARRAY['auth', 'payment', 'transaction'] LOOP
+    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', app, 'onegate_' || app || '_migrator');
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', app, 'onegate_' || app || '_migrator');
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', app, 'onegate_' || app);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %I',
+      'onegate_' || app || '_migrator', app, 'onegate_' || app);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT USAGE, SELECT ON SEQUENCES TO %I',
+      'onegate_' || app || '_migrator', app, 'onegate_' || app);
+    -- The defaults of this script's earlier versions, for the shared schema.
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public REVOKE ALL ON TABLES FROM %I',
+      'onegate_' || app || '_migrator', 'onegate_' || app);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public REVOKE ALL ON SEQUENCES FROM %I',
+      'onegate_' || app || '_migrator', 'onegate_' || app);
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = %I', 'onegate_' || app, current_database(), app);
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = %I', 'onegate_' || app || '_migrator', current_database(), app);
+  END LOOP;
+END
+$schemas$;
 
 GRANT onegate_ledger_reader TO onegate_transaction;
 -- pg_dump needs SELECT on every table and sequence, whoever owns them, and nothing else.
 GRANT pg_read_all_data TO onegate_backup;
 
--- Databases created before these roles existed: their objects belong to the bootstrap superuser. Hand each one
--- to its service's migrator (a fixed list on purpose: it only ever names objects that predate the roles; every
+-- Databases created before these roles existed: their objects belong to the bootstrap superuser, in public. Hand each
+-- one to its service's migrator (a fixed list on purpose: it only ever names objects that predate the roles; every
 -- later object is created by a migrator and owned by it from the start). Then give each login what the default
--- privileges give it on new objects.
+-- privileges give it on new objects. The service's ServiceSchemas migration moves them into its schema.
 DO $adopt$
 DECLARE
   item record;
@@ -140,6 +155,10 @@ $adopt$;
 -- start, so take them back here. Auth's migration revokes them too, for the first start, when the table is new.
 DO $append_only$
 BEGIN
+  IF to_regclass('auth.audit_events') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE ON auth.audit_events FROM onegate_auth;
+  END IF;
+  -- A database upgraded from the shared-schema layout before Auth's ServiceSchemas migration has run.
   IF to_regclass('public.audit_events') IS NOT NULL THEN
     REVOKE UPDATE, DELETE, TRUNCATE ON public.audit_events FROM onegate_auth;
   END IF;

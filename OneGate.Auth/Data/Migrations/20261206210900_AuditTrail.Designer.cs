@@ -12,7 +12,7 @@ using OneGate.Auth.Data;
 namespace OneGate.Auth.Data.Migrations
 {
     [DbContext(typeof(AuthDbContext))]
-    [Migration("20261206210521_AuditTrail")]
+    [Migration("20261206210900_AuditTrail")]
     partial class AuditTrail
     {
         /// <inheritdoc />
