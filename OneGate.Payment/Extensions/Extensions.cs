@@ -4,6 +4,7 @@ using OneGate.Payment.Events;
 using OneGate.Payment.HistoryCache;
 using OneGate.Payment.Idempotency;
 using OneGate.Payment.Ledger;
+using OneGate.Payment.Money;
 using OneGate.Payment.Providers;
 using OneGate.Payment.TopUps;
 using OneGate.Payment.Transfers;
@@ -52,7 +53,11 @@ internal static class Extensions
 
         builder.Services.AddOptions<PaymentLimits>().BindConfiguration(PaymentLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScoped<Ledger.Ledger>();
+        builder.Services.AddScoped<Postings>();
+        builder.Services.AddOptions<PostingOptions>().BindConfiguration(PostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<PostingBatch>();
+        builder.Services.AddSingleton<PostingEngine>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PostingEngine>());
         builder.Services.AddScoped<IdempotencyKeys>();
         builder.Services.AddScoped<MoneyRequests>();
         builder.Services.AddSingleton<OutboxSignal>();

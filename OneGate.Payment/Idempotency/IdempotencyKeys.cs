@@ -95,12 +95,12 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
     }
 
     /// <summary>
-    /// The key with its final answer, as a new row for the caller to insert in the same round trip and database
-    /// transaction as the money movement it answers (<see cref="Ledger.Ledger.Stage(IdempotencyKey)"/>). The insert
+    /// The key with its final answer (<see cref="Result"/>), as a new row for the caller to insert in the same round trip and database
+    /// transaction as the money movement it answers (<see cref="Ledger.Postings.Stage(IdempotencyKey)"/>). The insert
     /// fails with <see cref="IsTaken"/> when another request stored the key first (the database waits for that one to
     /// commit or roll back, so none runs twice).
     /// </summary>
-    public (IResult Answer, IdempotencyKey Key) Completed(IdempotentRequest request, int status, object body, string? transactionId)
+    public IdempotencyKey Completed(IdempotentRequest request, int status, object body, string? transactionId)
     {
         var (contentType, serialized) = Serialize(body);
         var now = time.GetUtcNow();
@@ -120,8 +120,12 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
             CompletedAt = now,
             ExpiresAt = now + Retention,
         };
-        return (TypedResults.Text(serialized, contentType, Encoding.UTF8, status), key);
+        return key;
     }
+
+    /// <summary>The first answer to a request, as stored under its key (<see cref="Completed"/>).</summary>
+    public static IResult Result(IdempotencyKey stored) =>
+        TypedResults.Text(stored.ResponseBody, stored.ResponseContentType, Encoding.UTF8, stored.ResponseStatus);
 
     /// <summary>Whether an insert failed because the key was stored by another request first.</summary>
     public static bool IsTaken(Exception ex) =>

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace OneGate.Payment.Ledger;
 
-/// <summary>Input rules for amounts and texts, and the problems a refused movement answers with.</summary>
+/// <summary>Input rules for amounts and texts (the problems a refusal answers with are <c>Money.MoneyProblems</c>).</summary>
 public static class MoneyRules
 {
     public const decimal MaxAmount = 9_999_999_999_999.99m;
@@ -35,32 +33,4 @@ public static class MoneyRules
             errors[field] = [$"At most {maxLength} characters, no control characters."];
         }
     }
-
-    public static ProblemDetails Problem(HttpContext http, int status, string code, string title, string detail, IDictionary<string, object?>? extra = null)
-    {
-        var problem = new ProblemDetails
-        {
-            Status = status,
-            Title = title,
-            Detail = detail,
-            Type = $"https://onegate.skynux.fun/problems/{code.ToLowerInvariant().Replace('_', '-')}",
-            Extensions = { ["code"] = code, ["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier },
-        };
-        foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
-        {
-            problem.Extensions[key] = value;
-        }
-
-        return problem;
-    }
-
-    public static ProblemDetails Refused(HttpContext http, LedgerFailure failure, bool counterparty = false) => failure switch
-    {
-        LedgerFailure.AccountNotActive => Problem(http, StatusCodes.Status423Locked, "ACCOUNT_NOT_ACTIVE", "Account not active",
-            counterparty ? "The recipient's account cannot receive money." : "Your account is suspended or closed and cannot move money."),
-        LedgerFailure.InsufficientFunds => Problem(http, StatusCodes.Status422UnprocessableEntity, "INSUFFICIENT_FUNDS", "Insufficient funds",
-            "The balance is lower than the amount."),
-        _ => Problem(http, StatusCodes.Status422UnprocessableEntity, "BALANCE_LIMIT_EXCEEDED", "Balance limit exceeded",
-            counterparty ? "The recipient's balance would exceed the maximum allowed balance." : "Your balance would exceed the maximum allowed balance."),
-    };
 }

@@ -1,4 +1,5 @@
 using OneGate.Payment.Ledger;
+using OneGate.Payment.Money;
 
 namespace OneGate.Payment.Payments;
 
@@ -21,7 +22,7 @@ public static class PayEndpoint
         return group;
     }
 
-    private static async Task<IResult> Pay(PayRequest request, HttpContext http, MoneyRequests money, Ledger.Ledger ledger, CancellationToken ct)
+    private static async Task<IResult> Pay(PayRequest request, HttpContext http, MoneyRequests money, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         MoneyRules.Amount(request.Amount, errors);
@@ -33,10 +34,7 @@ public static class PayEndpoint
             return Problems.Validation(errors);
         }
 
-        return await money.ExecuteAsync(http, request, async (userId, token) =>
-        {
-            var (row, failure) = await ledger.PayAsync(userId, request.Amount!.Value, request.Merchant!.Trim(), request.Description, request.ExternalReference, token);
-            return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure)) : MoneyOutcome.Done(row);
-        }, ct);
+        return await money.ExecuteAsync(http, request, (userId, _) => Task.FromResult<PostingRequest>(
+            new PostingRequest.Pay(userId, request.Amount!.Value, request.Merchant!.Trim(), request.Description, request.ExternalReference)), ct);
     }
 }

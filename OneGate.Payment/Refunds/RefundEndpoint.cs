@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
-using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
+using OneGate.Payment.Money;
 
 namespace OneGate.Payment.Refunds;
 
@@ -25,7 +24,7 @@ public static partial class RefundEndpoint
         return group;
     }
 
-    private static async Task<IResult> Refund(RefundRequest request, HttpContext http, MoneyRequests money, Ledger.Ledger ledger, PaymentDbContext db, CancellationToken ct)
+    private static async Task<IResult> Refund(RefundRequest request, HttpContext http, MoneyRequests money, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         MoneyRules.Text(request.TransactionId, 50, errors, "transactionId", required: true);
@@ -47,38 +46,8 @@ public static partial class RefundEndpoint
             return Problems.Validation(errors);
         }
 
-        return await money.ExecuteAsync(http, request, async (userId, token) =>
-        {
-            // Locks the payment row: two refunds of one payment run one after the other.
-            var payment = await db.HistoricalTransactions
-                .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {request.TransactionId} AND user_id = {userId} FOR UPDATE")
-                .SingleOrDefaultAsync(token);
-            if (payment is null)
-            {
-                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status404NotFound, "TRANSACTION_NOT_FOUND", "Transaction not found",
-                    "No transaction with that id belongs to you."));
-            }
-
-            var refunded = await db.HistoricalTransactions
-                .Where(t => t.RelatedTransactionId == payment.TransactionId && t.Type == TransactionType.Refund && t.Status == TransactionStatus.Success)
-                .SumAsync(t => t.Amount, token);
-            var refundable = payment.Amount - refunded;
-            if (payment.Type != TransactionType.Payment || payment.Status != TransactionStatus.Success || refundable <= 0)
-            {
-                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status422UnprocessableEntity, "NOT_REFUNDABLE", "Not refundable",
-                    "Only a successful payment with an amount not yet refunded can be refunded."));
-            }
-
-            var amount = request.Amount ?? refundable;
-            if (amount > refundable)
-            {
-                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status422UnprocessableEntity, "REFUND_EXCEEDS_PAYMENT", "Refund exceeds payment",
-                    $"At most {refundable:0.00} of this payment can still be refunded.", new Dictionary<string, object?> { ["refundable"] = refundable }));
-            }
-
-            var (row, failure) = await ledger.RefundAsync(userId, payment, amount, request.Reason, token);
-            return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure)) : MoneyOutcome.Done(row);
-        }, ct);
+        return await money.ExecuteAsync(http, request, (userId, _) => Task.FromResult<PostingRequest>(
+            new PostingRequest.Refund(userId, request.TransactionId!, request.Amount, request.Reason)), ct);
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,50}$")]

@@ -5,6 +5,7 @@ using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 using OneGate.Payment.Idempotency;
 using OneGate.Payment.Ledger;
+using OneGate.Payment.Money;
 using OneGate.Payment.Providers;
 using OneGate.Payment.Transactions;
 using OneGate.ServiceDefaults.Auth;
@@ -37,7 +38,7 @@ public static class TopUpEndpoint
     }
 
     private static async Task<IResult> TopUp(TopUpRequest request, HttpContext http, PaymentDbContext db, IdempotencyKeys keys,
-        Ledger.Ledger ledger, EWalletProviders providers, TopUpSettlement settlement, OutboxSignal outbox,
+        Postings ledger, EWalletProviders providers, TopUpSettlement settlement, OutboxSignal outbox,
         IOptions<PaymentLimits> limits, IOptions<ReconciliationOptions> reconciliation, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -75,12 +76,14 @@ public static class TopUpEndpoint
             topUp = proceed.ResumeTransactionId is { } resume ? await settlement.FindAsync(resume, ct) : null;
             if (topUp is null)
             {
-                (topUp, var failure) = await RecordAsync(db, keys, ledger, proceed, request, method!.Value, time.GetUtcNow() + reconciliation.Value.PendingFor, ct);
-                if (topUp is null)
+                var recorded = await RecordAsync(db, keys, ledger, proceed, request, method!.Value, time.GetUtcNow() + reconciliation.Value.PendingFor, ct);
+                if (recorded is PostingOutcome.Refused refused)
                 {
-                    var status = failure == LedgerFailure.AccountNotActive ? StatusCodes.Status423Locked : StatusCodes.Status422UnprocessableEntity;
-                    return await keys.CompleteAsync(proceed, status, MoneyRules.Refused(http, failure), null, ct);
+                    var problem = MoneyProblems.Refused(http, refused);
+                    return await keys.CompleteAsync(proceed, problem.Status!.Value, problem, null, ct);
                 }
+
+                topUp = ((PostingOutcome.Posted)recorded).Row;
 
                 outbox.Notify();
             }
@@ -111,24 +114,23 @@ public static class TopUpEndpoint
     /// Records the PENDING top-up, reserving its cap headroom, and ties it to the idempotency key before the provider
     /// is asked: whatever happens next, it is found again by the key, the notification and reconciliation.
     /// </summary>
-    private static async Task<(HistoricalTransaction? TopUp, LedgerFailure Failure)> RecordAsync(PaymentDbContext db, IdempotencyKeys keys,
-        Ledger.Ledger ledger, IdempotencyClaim.Proceed proceed, TopUpRequest request, PaymentMethod method, DateTimeOffset firstInquiryAt,
+    private static async Task<PostingOutcome> RecordAsync(PaymentDbContext db, IdempotencyKeys keys,
+        Postings ledger, IdempotencyClaim.Proceed proceed, TopUpRequest request, PaymentMethod method, DateTimeOffset firstInquiryAt,
         CancellationToken ct)
     {
         await AccountOpening.OpenOrGetAsync(db, proceed.UserId, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (topUp, failure) = await ledger.RecordPendingTopUpAsync(proceed.UserId, request.Amount!.Value, method, request.Description,
-            firstInquiryAt, ct);
-        if (topUp is null)
+        var outcome = await ledger.RecordPendingTopUpAsync(proceed.UserId, request.Amount!.Value, method, request.Description, firstInquiryAt, ct);
+        if (outcome is not PostingOutcome.Posted { Row: var topUp })
         {
-            return (null, failure);
+            return outcome;
         }
 
         await keys.AttachTransactionAsync(proceed, topUp.TransactionId, ct);
         await transaction.CommitAsync(ct);
         LedgerMetrics.Committed(topUp);
         db.ChangeTracker.Clear();
-        return (topUp, LedgerFailure.None);
+        return outcome;
     }
 
     /// <summary>Service 54 with the persisted <c>X-EXTERNAL-ID</c>; the answer is applied even if our caller has gone meanwhile.</summary>
@@ -155,7 +157,7 @@ public static class TopUpEndpoint
             (TransactionStatus.Success, _) => keys.CompleteAsync(claim, StatusCodes.Status201Created, TransactionResponse.From(topUp), topUp.TransactionId, ct),
             (TransactionStatus.Pending, _) => keys.CompleteAsync(claim, StatusCodes.Status202Accepted, TransactionResponse.From(topUp), topUp.TransactionId, ct),
             // We stopped waiting, but the e-wallet may still report that it took the money: not a decline.
-            (TransactionStatus.Failed, Ledger.Ledger.GaveUpReason) => UnresolvedAsync(keys, claim, topUp.TransactionId),
+            (TransactionStatus.Failed, Postings.GaveUpReason) => UnresolvedAsync(keys, claim, topUp.TransactionId),
             (TransactionStatus.Failed, _) => Refused(http, keys, claim, topUp, StatusCodes.Status402PaymentRequired, "PROVIDER_DECLINED", "Top-up declined",
                 "The e-wallet declined the payment. Nothing was taken and nothing was credited.", ct),
             (TransactionStatus.Cancelled, "ACCOUNT_NOT_ACTIVE") => Refused(http, keys, claim, topUp, StatusCodes.Status423Locked, "ACCOUNT_NOT_ACTIVE",
@@ -166,6 +168,6 @@ public static class TopUpEndpoint
 
     private static Task<IResult> Refused(HttpContext http, IdempotencyKeys keys, IdempotencyClaim.Proceed claim, HistoricalTransaction topUp, int status,
         string code, string title, string detail, CancellationToken ct) =>
-        keys.CompleteAsync(claim, status, MoneyRules.Problem(http, status, code, title, detail,
+        keys.CompleteAsync(claim, status, MoneyProblems.Problem(http, status, code, title, detail,
             new Dictionary<string, object?> { ["transactionId"] = topUp.TransactionId }), topUp.TransactionId, ct);
 }

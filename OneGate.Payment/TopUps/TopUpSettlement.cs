@@ -10,7 +10,7 @@ namespace OneGate.Payment.TopUps;
 /// and any number of times — each in its own database transaction. Money the provider took is always either
 /// credited or refunded (CANCELLED); the rules are the ledger's, this class only runs them and tells the others.
 /// </summary>
-public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Ledger ledger, OutboxSignal outbox, ILogger<TopUpSettlement> logger)
+public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Postings ledger, OutboxSignal outbox, ILogger<TopUpSettlement> logger)
 {
     /// <summary>Returns the top-up as it stands afterwards (null: no such top-up).</summary>
     public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, CancellationToken ct)

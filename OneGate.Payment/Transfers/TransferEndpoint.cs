@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OneGate.Payment.Ledger;
+using OneGate.Payment.Money;
 
 namespace OneGate.Payment.Transfers;
 
@@ -26,7 +27,7 @@ public static partial class TransferEndpoint
         return group;
     }
 
-    private static async Task<IResult> Transfer(TransferRequest request, HttpContext http, MoneyRequests money, Ledger.Ledger ledger,
+    private static async Task<IResult> Transfer(TransferRequest request, HttpContext http, MoneyRequests money,
         UserDirectory directory, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -58,20 +59,7 @@ public static partial class TransferEndpoint
         return await money.ExecuteAsync(http, request, async (senderId, token) =>
         {
             var recipient = await directory.FindAsync(request.ToUsername?.Trim(), request.ToPhone?.Trim(), http.Request.Headers.Authorization.ToString(), token);
-            if (recipient is null)
-            {
-                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status404NotFound, "RECIPIENT_NOT_FOUND", "Recipient not found",
-                    "No user with that username or phone number."));
-            }
-
-            if (recipient.Id == senderId)
-            {
-                return MoneyOutcome.Refused(MoneyRules.Problem(http, StatusCodes.Status422UnprocessableEntity, "SELF_TRANSFER", "Self transfer",
-                    "You cannot transfer money to yourself."));
-            }
-
-            var (row, failure, recipientFailed) = await ledger.TransferAsync(senderId, recipient.Id, request.Amount!.Value, request.Description, token);
-            return row is null ? MoneyOutcome.Refused(MoneyRules.Refused(http, failure, recipientFailed)) : MoneyOutcome.Done(row);
+            return new PostingRequest.Transfer(senderId, recipient?.Id, request.Amount!.Value, request.Description);
         }, ct);
     }
 

@@ -14,32 +14,39 @@ namespace OneGate.Payment.Ledger;
 /// and a balance can never go negative or above the cap), writes the history row with its before/after
 /// balances and movement number, and writes the outbox event. Commit or roll back is the caller's.
 /// Pay, transfer and refund only stage their rows: the caller saves them with <see cref="SaveAsync"/> in the
-/// same round trip as the stored idempotent answer (see <see cref="MoneyRequests"/>).
+/// same round trip as the stored idempotent answer (see <c>Money.MoneyRequests</c>). Knows nothing of HTTP: it
+/// answers with a <see cref="PostingOutcome"/> and the endpoints translate it.
 /// New rows are not tracked by EF (see <see cref="RowInserts"/>); a changed top-up row is.
 /// </summary>
-public sealed partial class Ledger(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
+public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
 {
-    private sealed record Movement(decimal BalanceAfter, long LedgerSequence);
-
     // New rows (history, outbox events, the stored answer) waiting for SaveAsync, in insertion order.
     private readonly List<object> staged = [];
 
     public decimal BalanceCap => limits.Value.BalanceCap;
 
-    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> PayAsync(int userId, decimal amount, string merchant,
-        string? description, string? externalReference, CancellationToken ct)
+    /// <summary>Posts one request in the caller's transaction (the path without the <see cref="PostingEngine"/>).</summary>
+    public Task<PostingOutcome> PostAsync(PostingRequest request, CancellationToken ct) => request switch
     {
-        var (moved, failure) = await MoveAsync(userId, -amount, ct);
+        PostingRequest.Pay pay => PayAsync(pay.UserId, pay.Amount, pay.Merchant, pay.Description, pay.ExternalReference, ct),
+        PostingRequest.Transfer { RecipientUserId: null } => Task.FromResult<PostingOutcome>(new PostingOutcome.Refused(Refusal.RecipientNotFound)),
+        PostingRequest.Transfer transfer => TransferAsync(transfer.UserId, transfer.RecipientUserId.Value, transfer.Amount, transfer.Description, ct),
+        PostingRequest.Refund refund => RefundAsync(refund.UserId, refund.PaymentTransactionId, refund.Amount, refund.Reason, ct),
+        _ => throw new ArgumentOutOfRangeException(nameof(request)),
+    };
+
+    public async Task<PostingOutcome> PayAsync(int userId, decimal amount, string merchant, string? description, string? externalReference,
+        CancellationToken ct)
+    {
+        var (moved, refusal) = await MoveAsync(userId, -amount, ct);
         if (moved is not { } m)
         {
-            return (null, failure);
+            return refusal!;
         }
 
-        var row = NewRow(m.Account, TransactionType.Payment, TransactionDirection.Debit, amount, m.Movement, description ?? $"Payment to {merchant}");
-        row.Merchant = merchant;
-        row.ExternalReference = externalReference;
+        var row = LedgerRows.Payment(m.Account, m.Movement, amount, merchant, description, externalReference, time.GetUtcNow());
         Stage(row);
-        return (row, LedgerFailure.None);
+        return new PostingOutcome.Posted(row);
     }
 
     /// <summary>
@@ -47,56 +54,68 @@ public sealed partial class Ledger(PaymentDbContext db, IOptions<PaymentLimits> 
     /// balances move in one round trip: the two conditional updates run in ascending user-id order, so
     /// opposite transfers between the same pair wait for each other instead of deadlocking.
     /// </summary>
-    public async Task<(HistoricalTransaction? SenderRow, LedgerFailure Failure, bool RecipientFailed)> TransferAsync(
-        int senderUserId, int recipientUserId, decimal amount, string? description, CancellationToken ct)
+    public async Task<PostingOutcome> TransferAsync(int senderUserId, int recipientUserId, decimal amount, string? description, CancellationToken ct)
     {
+        if (senderUserId == recipientUserId)
+        {
+            return new PostingOutcome.Refused(Refusal.SelfTransfer);
+        }
+
         var moved = await ApplyAsync(senderUserId < recipientUserId
             ? [(senderUserId, -amount, 0m), (recipientUserId, amount, 0m)]
             : [(recipientUserId, amount, 0m), (senderUserId, -amount, 0m)], ct);
         if (!moved.TryGetValue(senderUserId, out var debit))
         {
             // The caller rolls back whatever half was applied; the sender's own problem is reported first.
-            return (null, await WhyRefusedAsync(senderUserId, -amount, ct), false);
+            return new PostingOutcome.Refused(await WhyRefusedAsync(senderUserId, -amount, ct));
         }
 
         if (!moved.TryGetValue(recipientUserId, out var credit))
         {
-            return (null, await WhyRefusedAsync(recipientUserId, amount, ct), true);
+            return new PostingOutcome.Refused(await WhyRefusedAsync(recipientUserId, amount, ct), Counterparty: true);
         }
 
-        var reference = TransactionIds.NewTransferReference(time.GetUtcNow());
-        var senderRow = NewRow(debit.Account, TransactionType.Transfer, TransactionDirection.Debit, amount, debit.Movement, description ?? "Transfer");
-        var recipientRow = NewRow(credit.Account, TransactionType.Transfer, TransactionDirection.Credit, amount, credit.Movement, description ?? "Transfer");
-        senderRow.TransferReference = recipientRow.TransferReference = reference;
-        senderRow.RelatedTransactionId = recipientRow.TransactionId;
-        recipientRow.RelatedTransactionId = senderRow.TransactionId;
+        var (senderRow, recipientRow) = LedgerRows.Transfer(debit.Account, debit.Movement, credit.Account, credit.Movement, amount, description, time.GetUtcNow());
         Stage(recipientRow);
         Stage(senderRow);
-        return (senderRow, LedgerFailure.None, false);
+        return new PostingOutcome.Posted(senderRow);
     }
 
-    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> RefundAsync(int userId, HistoricalTransaction payment, decimal amount,
-        string? reason, CancellationToken ct)
+    /// <summary>
+    /// Refunds (part of) one of the user's payments. Locks the payment row first, so two refunds of one payment are
+    /// judged one after the other (<see cref="RefundEligibility"/>).
+    /// </summary>
+    public async Task<PostingOutcome> RefundAsync(int userId, string paymentTransactionId, decimal? amount, string? reason, CancellationToken ct)
     {
-        var (moved, failure) = await MoveAsync(userId, amount, ct);
-        if (moved is not { } m)
+        var payment = await db.HistoricalTransactions
+            .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {paymentTransactionId} AND user_id = {userId} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        var refunded = payment is null ? 0m : await db.HistoricalTransactions
+            .Where(t => t.RelatedTransactionId == payment.TransactionId && t.Type == TransactionType.Refund && t.Status == TransactionStatus.Success)
+            .SumAsync(t => t.Amount, ct);
+        var (refund, refused) = RefundEligibility.Check(payment, refunded, amount);
+        if (refused is not null)
         {
-            return (null, failure);
+            return refused;
         }
 
-        var row = NewRow(m.Account, TransactionType.Refund, TransactionDirection.Credit, amount, m.Movement, reason ?? $"Refund of {payment.TransactionId}");
-        row.RelatedTransactionId = payment.TransactionId;
-        row.Merchant = payment.Merchant;
+        var (moved, refusal) = await MoveAsync(userId, refund, ct);
+        if (moved is not { } m)
+        {
+            return refusal!;
+        }
+
+        var row = LedgerRows.Refund(m.Account, m.Movement, payment!.TransactionId, payment.Merchant, refund, reason, time.GetUtcNow());
         Stage(row);
-        return (row, LedgerFailure.None);
+        return new PostingOutcome.Posted(row);
     }
 
     /// <summary><see cref="MoveCommand"/> for one account (opened first if new), with the reason when it was refused.</summary>
-    private async Task<((Account Account, Movement Movement)? Moved, LedgerFailure Failure)> MoveAsync(int userId, decimal delta, CancellationToken ct,
-        decimal releasedTopUps = 0)
+    private async Task<((Account Account, Movement Movement)? Moved, PostingOutcome.Refused? Refusal)> MoveAsync(int userId, decimal delta,
+        CancellationToken ct, decimal releasedTopUps = 0)
     {
         var moved = await ApplyAsync([(userId, delta, releasedTopUps)], ct);
-        return moved.TryGetValue(userId, out var m) ? (m, LedgerFailure.None) : (null, await WhyRefusedAsync(userId, delta, ct));
+        return moved.TryGetValue(userId, out var m) ? (m, null) : (null, new PostingOutcome.Refused(await WhyRefusedAsync(userId, delta, ct)));
     }
 
     /// <summary>
@@ -160,45 +179,10 @@ public sealed partial class Ledger(PaymentDbContext db, IOptions<PaymentLimits> 
     }
 
     /// <summary>Why a conditional update matched no row (read only on the refusal path).</summary>
-    private async Task<LedgerFailure> WhyRefusedAsync(int userId, decimal delta, CancellationToken ct)
+    private async Task<Refusal> WhyRefusedAsync(int userId, decimal delta, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.UserId == userId, ct);
-        return account.Status != AccountStatus.Active ? LedgerFailure.AccountNotActive
-            : delta < 0 ? LedgerFailure.InsufficientFunds
-            : LedgerFailure.BalanceLimitExceeded;
-    }
-
-    private HistoricalTransaction NewRow(Account account, TransactionType type, TransactionDirection direction, decimal amount, Movement? movement, string description)
-    {
-        var now = time.GetUtcNow();
-        var after = movement?.BalanceAfter;
-        var before = after is null ? (decimal?)null : direction == TransactionDirection.Credit ? after - amount : after + amount;
-        return new HistoricalTransaction
-        {
-            TransactionId = TransactionIds.NewTransactionId(now),
-            AccountId = account.Id,
-            UserId = account.UserId,
-            Type = type,
-            Status = TransactionStatus.Success,
-            Direction = direction,
-            // With two decimals like the stored row, so the answer echoes 1000.00 for a request of 1000.
-            Amount = MoneyRules.TwoDecimals(amount),
-            // A pending row shows the balance at the time it was recorded, before equal to after.
-            BalanceBefore = MoneyRules.TwoDecimals(before ?? account.Balance),
-            BalanceAfter = MoneyRules.TwoDecimals(after ?? account.Balance),
-            LedgerSequence = movement?.LedgerSequence,
-            Currency = "IDR",
-            Description = description,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-    }
-
-    private async Task<HistoricalTransaction> AddAsync(HistoricalTransaction row, CancellationToken ct)
-    {
-        Stage(row);
-        await SaveAsync(ct);
-        return row;
+        return BalanceRules.WhyRefused(account.Status, delta);
     }
 
     private void Stage(HistoricalTransaction row)

@@ -1,20 +1,13 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 using OneGate.Payment.Idempotency;
+using OneGate.Payment.Ledger;
 using OneGate.Payment.Transactions;
 using OneGate.ServiceDefaults.Auth;
 
-namespace OneGate.Payment.Ledger;
-
-/// <summary>The result of one money request: the caller's transaction, or a refusal that changed nothing.</summary>
-public sealed record MoneyOutcome(HistoricalTransaction? Row, ProblemDetails? Refusal)
-{
-    public static MoneyOutcome Done(HistoricalTransaction row) => new(row, null);
-
-    public static MoneyOutcome Refused(ProblemDetails problem) => new(null, problem);
-}
+namespace OneGate.Payment.Money;
 
 /// <summary>
 /// Runs a money-moving request (pay, transfer, refund): the movement and its answer stored under the caller's
@@ -22,9 +15,11 @@ public sealed record MoneyOutcome(HistoricalTransaction? Row, ProblemDetails? Re
 /// the deferred BEGIN), one batch inserting the history rows, outbox events and key, and the commit. A refusal rolls
 /// the movement back and is stored alone (a retry gets the same answer). When the key turns out to be taken,
 /// nothing of this attempt remains and the stored answer decides (replay, 422, 409); an exception leaves nothing
-/// behind either.
+/// behind either. With <see cref="PostingOptions.Batched"/> (the default) the request is posted by the
+/// <see cref="PostingEngine"/> instead, in a batch with others, with the same answers.
 /// </summary>
-public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, IdempotencyKeys keys, OutboxSignal outbox)
+public sealed class MoneyRequests(PaymentDbContext db, Postings ledger, PostingEngine engine, IOptions<PostingOptions> options, IdempotencyKeys keys,
+    OutboxSignal outbox)
 {
     /// <summary>The idempotency rules of these endpoints, for their OpenAPI descriptions.</summary>
     public const string IdempotencyRules = "Requires Idempotency-Key: a retry with it replays the first answer (Idempotent-Replayed: true); " +
@@ -32,8 +27,8 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
                                            "whitespace and number form such as 100 or 100.00 do not count); another body with it is " +
                                            "422 IDEMPOTENCY_KEY_REUSED. ";
 
-    public async Task<IResult> ExecuteAsync(HttpContext http, object request,
-        Func<int, CancellationToken, Task<MoneyOutcome>> move, CancellationToken ct)
+    /// <param name="describe">The request to post for the caller's user id (a transfer looks its recipient up here).</param>
+    public async Task<IResult> ExecuteAsync(HttpContext http, object request, Func<int, CancellationToken, Task<PostingRequest>> describe, CancellationToken ct)
     {
         var (idempotent, problem) = keys.Read(http, http.User.UserId(), request);
         if (idempotent is null)
@@ -41,11 +36,20 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
             return problem!.Problem;
         }
 
+        var posting = await describe(idempotent.UserId, ct);
+        var traceId = MoneyProblems.TraceId(http);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
-                if (await RunAsync(idempotent, move, ct) is { } answer)
+                var answer = options.Value.Batched
+                    ? await engine.PostAsync(posting, idempotent.Key, outcome => Stored(idempotent, traceId, outcome)) switch
+                    {
+                        PostingAnswer.Answered answered => IdempotencyKeys.Result(answered.Stored),
+                        _ => null,
+                    }
+                    : await RunAsync(idempotent, traceId, posting, ct);
+                if (answer is not null)
                 {
                     return answer;
                 }
@@ -70,15 +74,15 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
     }
 
     /// <summary>The answer, or null when the key was stored by another request first (this attempt left nothing).</summary>
-    private async Task<IResult?> RunAsync(IdempotentRequest idempotent, Func<int, CancellationToken, Task<MoneyOutcome>> move, CancellationToken ct)
+    private async Task<IResult?> RunAsync(IdempotentRequest idempotent, string traceId, PostingRequest posting, CancellationToken ct)
     {
-        MoneyOutcome outcome;
+        PostingOutcome outcome;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            outcome = await move(idempotent.UserId, ct);
-            if (outcome.Row is { } row)
+            outcome = await ledger.PostAsync(posting, ct);
+            if (outcome is PostingOutcome.Posted { Row: var row })
             {
-                var (answer, key) = keys.Completed(idempotent, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId);
+                var key = Stored(idempotent, traceId, outcome);
                 ledger.Stage(key);
                 if (!await TrySaveAsync(ct))
                 {
@@ -88,16 +92,28 @@ public sealed class MoneyRequests(PaymentDbContext db, Ledger ledger, Idempotenc
                 await transaction.CommitAsync(ct);
                 LedgerMetrics.Committed(row);
                 outbox.Notify();
-                return answer;
+                return IdempotencyKeys.Result(key);
             }
 
             await transaction.RollbackAsync(ct);
         }
 
         db.ChangeTracker.Clear();
-        var (refusal, refusalKey) = keys.Completed(idempotent, outcome.Refusal!.Status!.Value, outcome.Refusal, null);
-        ledger.Stage(refusalKey);
-        return await TrySaveAsync(ct) ? refusal : null;
+        var refusal = Stored(idempotent, traceId, outcome);
+        ledger.Stage(refusal);
+        return await TrySaveAsync(ct) ? IdempotencyKeys.Result(refusal) : null;
+    }
+
+    /// <summary>The answer to an outcome, as the row stored under the request's key: 201 with the caller's transaction, or the refusal's problem.</summary>
+    private IdempotencyKey Stored(IdempotentRequest idempotent, string traceId, PostingOutcome outcome)
+    {
+        if (outcome is PostingOutcome.Posted { Row: var row })
+        {
+            return keys.Completed(idempotent, StatusCodes.Status201Created, TransactionResponse.From(row), row.TransactionId);
+        }
+
+        var problem = MoneyProblems.Refused(traceId, (PostingOutcome.Refused)outcome);
+        return keys.Completed(idempotent, problem.Status!.Value, problem, null);
     }
 
     private async Task<bool> TrySaveAsync(CancellationToken ct)

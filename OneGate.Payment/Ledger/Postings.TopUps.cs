@@ -12,7 +12,7 @@ namespace OneGate.Payment.Ledger;
 //   PENDING -> FAILED     the provider did not take it (or we stopped waiting: then it is still asked about)
 //   PENDING|FAILED -> CANCELLED   the provider took money we cannot credit: it is refunded (top_up_refunds)
 //   FAILED -> SUCCESS     a late success after we stopped waiting, credited if the account can take it
-public sealed partial class Ledger
+public sealed partial class Postings
 {
     /// <summary>The <c>failureReason</c> of a top-up FAILED because the provider gave no final answer in time.</summary>
     public const string GaveUpReason = "NO_ANSWER_FROM_PROVIDER";
@@ -21,7 +21,7 @@ public sealed partial class Ledger
     /// Records a PENDING top-up and reserves its cap headroom in one conditional update, so concurrent top-ups cannot
     /// both pass the cap check. Also records the charge's <c>X-EXTERNAL-ID</c> and when reconciliation first asks.
     /// </summary>
-    public async Task<(HistoricalTransaction? Row, LedgerFailure Failure)> RecordPendingTopUpAsync(int userId, decimal amount, PaymentMethod method,
+    public async Task<PostingOutcome> RecordPendingTopUpAsync(int userId, decimal amount, PaymentMethod method,
         string? description, DateTimeOffset firstInquiryAt, CancellationToken ct)
     {
         var account = await db.Accounts.FromSqlInterpolated($"""
@@ -31,10 +31,11 @@ public sealed partial class Ledger
             """).AsNoTracking().AsAsyncEnumerable().SingleOrDefaultAsync(ct);
         if (account is null)
         {
-            return (null, await WhyRefusedAsync(userId, amount, ct));
+            return new PostingOutcome.Refused(await WhyRefusedAsync(userId, amount, ct));
         }
 
-        var row = NewRow(account, TransactionType.Topup, TransactionDirection.Credit, amount, movement: null, description ?? $"Top-up via {WalletName(method)}");
+        var row = LedgerRows.New(account, TransactionType.Topup, TransactionDirection.Credit, amount, movement: null,
+            description ?? $"Top-up via {WalletName(method)}", time.GetUtcNow());
         row.Status = TransactionStatus.Pending;
         row.PaymentMethod = method;
         Stage(row);
@@ -43,7 +44,7 @@ public sealed partial class Ledger
             TransactionId = row.TransactionId, ExternalId = SnapExternalIds.New(row.CreatedAt), NextInquiryAt = firstInquiryAt, CreatedAt = row.CreatedAt,
         });
         await SaveAsync(ct);
-        return (row, LedgerFailure.None);
+        return new PostingOutcome.Posted(row);
     }
 
     /// <summary>
@@ -66,10 +67,10 @@ public sealed partial class Ledger
             return await CancelAsync(row, held, taken, "AMOUNT_MISMATCH", providerReference, ct);
         }
 
-        var (moved, failure) = await MoveAsync(row.UserId, row.Amount, ct, held);
+        var (moved, refusal) = await MoveAsync(row.UserId, row.Amount, ct, held);
         if (moved is not { Movement: var movement })
         {
-            return await CancelAsync(row, held, taken, Label(failure), providerReference, ct);
+            return await CancelAsync(row, held, taken, Label(refusal!.Reason), providerReference, ct);
         }
 
         row.Status = TransactionStatus.Success;
@@ -212,5 +213,5 @@ public sealed partial class Ledger
 
     private static string WalletName(PaymentMethod? method) => method == PaymentMethod.Gopay ? "GoPay" : "ShopeePay";
 
-    private static string Label(LedgerFailure failure) => JsonNamingPolicy.SnakeCaseUpper.ConvertName(failure.ToString());
+    private static string Label(Refusal refusal) => JsonNamingPolicy.SnakeCaseUpper.ConvertName(refusal.ToString());
 }

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using OneGate.Payment.Data;
+using OneGate.Payment.Events;
+
+namespace OneGate.Payment.Ledger;
+
+/// <summary>
+/// One batch of the <see cref="PostingEngine"/> in one database transaction, three round trips whatever its size:
+/// (1) open new accounts and lock every account the batch touches, in ascending user id — the one global order
+/// every batch of every replica follows, so batches wait for each other but never deadlock — then read the payments
+/// being refunded and what was refunded of them; (2) after the requests were posted one after the
+/// other in <see cref="LockedBalances"/>, write the new balances, history rows, outbox events and stored answers with
+/// one multi-row statement each; (3) commit. A key another request stored first (or one used twice in the batch)
+/// takes its request out: the transaction is rolled back and the rest posted again without it, so nothing of it
+/// remains. Any failure rolls the whole transaction back.
+/// </summary>
+public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
+{
+    public async Task<List<(QueuedPosting Queued, PostingAnswer Answer)>> PostAsync(IReadOnlyList<QueuedPosting> batch, CancellationToken ct)
+    {
+        var answers = new List<(QueuedPosting, PostingAnswer)>();
+        var pending = new List<QueuedPosting>();
+        var seen = new HashSet<(int, string)>();
+        foreach (var queued in batch)
+        {
+            if (seen.Add((queued.Request.UserId, queued.IdempotencyKey)))
+            {
+                pending.Add(queued);
+            }
+            else
+            {
+                answers.Add((queued, new PostingAnswer.KeyTaken()));
+            }
+        }
+
+        while (pending.Count > 0)
+        {
+            var (posted, taken) = await TryPostAsync(pending, ct);
+            if (taken.Count == 0)
+            {
+                answers.AddRange(posted);
+                return answers;
+            }
+
+            answers.AddRange(taken.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())));
+            pending = [.. pending.Except(taken)];
+        }
+
+        return answers;
+    }
+
+    /// <summary>Posts the requests and commits, or, when some keys turn out to be taken, rolls back and names those requests.</summary>
+    private async Task<(List<(QueuedPosting, PostingAnswer)> Posted, List<QueuedPosting> Taken)> TryPostAsync(List<QueuedPosting> pending,
+        CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var npgsql = (NpgsqlTransaction)transaction.GetDbTransaction();
+        var locked = await LockAsync(npgsql, pending, ct);
+
+        var now = time.GetUtcNow();
+        var rows = new List<HistoricalTransaction>();
+        var events = new List<OutboxMessage>();
+        var posted = new List<(QueuedPosting, PostingAnswer)>();
+        var keys = new List<(IdempotencyKey Key, QueuedPosting Queued)>();
+        var caller = Activity.Current;
+        try
+        {
+            foreach (var queued in pending)
+            {
+                // The request's own trace, so its events carry it on to Kafka.
+                Activity.Current = queued.Trace;
+                var first = rows.Count;
+                var outcome = locked.Post(queued.Request, now, rows);
+                events.AddRange(rows.Skip(first).Select(r => Outbox.Event(r, "transaction.committed")));
+                var key = queued.Answer(outcome);
+                keys.Add((key, queued));
+                posted.Add((queued, new PostingAnswer.Answered(outcome, key)));
+            }
+        }
+        finally
+        {
+            Activity.Current = caller;
+        }
+
+        var stored = await WriteAsync(npgsql, locked, rows, events, [.. keys.Select(k => k.Key).OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
+        var taken = keys.Where(k => !stored.Contains((k.Key.UserId, k.Key.Key))).Select(k => k.Queued).ToList();
+        if (taken.Count > 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return ([], taken);
+        }
+
+        db.LedgerRowOwners.UnionWith(rows.Select(r => r.UserId));
+        await transaction.CommitAsync(ct);
+        return (posted, []);
+    }
+
+    private async Task<LockedBalances> LockAsync(NpgsqlTransaction transaction, List<QueuedPosting> pending, CancellationToken ct)
+    {
+        var users = pending.SelectMany(q => q.Request.Accounts()).Distinct().Order().ToArray();
+        var payments = pending.Select(q => q.Request).OfType<PostingRequest.Refund>().Select(r => r.PaymentTransactionId).Distinct()
+            .Order(StringComparer.Ordinal).ToArray();
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        batch.BatchCommands.Add(Command("INSERT INTO accounts (user_id) SELECT u FROM unnest($1) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING", users));
+        batch.BatchCommands.Add(Command("""
+            SELECT user_id, id, status::text, balance, pending_top_ups, ledger_sequence
+              FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE
+            """, users));
+        if (payments.Length > 0)
+        {
+            // Read once the accounts are locked, unlocked themselves: a refund names a payment of its own user, whose account
+            // lock this batch holds, so refunds of one payment are judged one after the other. (Locking the row could
+            // deadlock with a top-up settlement, which locks its top-up row and then the account, should a refund name it.)
+            batch.BatchCommands.Add(Command("""
+                SELECT transaction_id, user_id, type::text, status::text, amount, merchant
+                  FROM historical_transactions WHERE transaction_id = ANY($1)
+                """, payments));
+            batch.BatchCommands.Add(Command("""
+                SELECT related_transaction_id, sum(amount) FROM historical_transactions
+                 WHERE related_transaction_id = ANY($1) AND type = 'REFUND' AND status = 'SUCCESS' GROUP BY related_transaction_id
+                """, payments));
+        }
+
+        var locked = new LockedBalances(limits.Value.BalanceCap);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await RowsAsync(reader, ct); // past the accounts opened
+        while (await reader.ReadAsync(ct))
+        {
+            locked.Accounts[reader.GetInt32(0)] = new LockedBalances.AccountState
+            {
+                UserId = reader.GetInt32(0), Id = reader.GetGuid(1), Status = Enum.Parse<AccountStatus>(reader.GetString(2), ignoreCase: true),
+                Balance = reader.GetDecimal(3), PendingTopUps = reader.GetDecimal(4), LedgerSequence = reader.GetInt64(5),
+            };
+        }
+
+        if (payments.Length > 0)
+        {
+            await ReadPaymentsAsync(reader, locked, ct);
+        }
+
+        return locked;
+    }
+
+    private static async Task ReadPaymentsAsync(NpgsqlDataReader reader, LockedBalances locked, CancellationToken ct)
+    {
+        await reader.NextResultAsync(ct);
+        await RowsAsync(reader, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var payment = new HistoricalTransaction
+            {
+                TransactionId = reader.GetString(0), UserId = reader.GetInt32(1),
+                Type = Enum.Parse<TransactionType>(reader.GetString(2), ignoreCase: true),
+                Status = Enum.Parse<TransactionStatus>(reader.GetString(3), ignoreCase: true),
+                Amount = reader.GetDecimal(4), Merchant = reader.IsDBNull(5) ? null : reader.GetString(5),
+            };
+            locked.Payments[payment.TransactionId] = new LockedBalances.PaymentState { Payment = payment, Refunded = 0 };
+        }
+
+        await reader.NextResultAsync(ct);
+        await RowsAsync(reader, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            locked.Payments[reader.GetString(0)].Refunded = reader.GetDecimal(1);
+        }
+    }
+
+    /// <summary>Writes everything in one round trip; returns the keys stored (a key missing was taken by another request).</summary>
+    private async Task<HashSet<(int, string)>> WriteAsync(NpgsqlTransaction transaction, LockedBalances locked, List<HistoricalTransaction> rows,
+        List<OutboxMessage> events, List<IdempotencyKey> keys, CancellationToken ct)
+    {
+        var changed = locked.Accounts.Values.Where(a => a.Changed).OrderBy(a => a.UserId).ToArray();
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        if (changed.Length > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                UPDATE accounts AS a SET balance = v.balance, ledger_sequence = v.ledger_sequence, updated_at = now()
+                  FROM unnest($1, $2, $3) AS v(user_id, balance, ledger_sequence)
+                 WHERE a.user_id = v.user_id
+                """)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<int[]> { TypedValue = [.. changed.Select(a => a.UserId)] },
+                    new NpgsqlParameter<decimal[]> { TypedValue = [.. changed.Select(a => a.Balance)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric },
+                    new NpgsqlParameter<long[]> { TypedValue = [.. changed.Select(a => a.LedgerSequence)] },
+                },
+            });
+            batch.BatchCommands.Add(RowInserts.Command(db, rows));
+            batch.BatchCommands.Add(RowInserts.Command(db, events));
+        }
+
+        batch.BatchCommands.Add(RowInserts.Command(db, keys, "ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING user_id, idempotency_key"));
+        var stored = new HashSet<(int, string)>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
+        {
+            while (reader.FieldCount == 2 && await reader.ReadAsync(ct))
+            {
+                stored.Add((reader.GetInt32(0), reader.GetString(1)));
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+        return stored;
+    }
+
+    /// <summary>On to the next statement that returns rows, past any that return none (an INSERT without RETURNING).</summary>
+    private static async Task RowsAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        while (reader.FieldCount == 0 && await reader.NextResultAsync(ct))
+        {
+        }
+    }
+
+    private static NpgsqlBatchCommand Command<T>(string sql, T[] values) => new(sql) { Parameters = { new NpgsqlParameter<T[]> { TypedValue = values } } };
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OneGate.Payment.Ledger;
+
+/// <summary>How money requests are posted (section <c>Payment:Posting</c>).</summary>
+public sealed class PostingOptions
+{
+    public const string Section = "Payment:Posting";
+
+    /// <summary>
+    /// True: through the <see cref="PostingEngine"/> (batches, one writer per replica). False: one database transaction
+    /// per request, as before the engine, kept only to measure both in one benchmark report.
+    /// </summary>
+    public bool Batched { get; set; } = true;
+
+    /// <summary>At most this many requests in one batch (one transaction; also bounds the statements' parameter count).</summary>
+    [Range(1, 500)]
+    public int MaxBatch { get; set; } = 200;
+
+    /// <summary>A batch whose transaction failed is tried this many times in all before it is split.</summary>
+    [Range(1, 10)]
+    public int Attempts { get; set; } = 2;
+}

@@ -1,0 +1,10 @@
+using System.Diagnostics;
+using OneGate.Payment.Data;
+
+namespace OneGate.Payment.Ledger;
+
+/// <summary>A request waiting in the <see cref="PostingEngine"/>'s queue, with its caller's trace (its events carry it on).</summary>
+public sealed record QueuedPosting(PostingRequest Request, string IdempotencyKey, Func<PostingOutcome, IdempotencyKey> Answer, Activity? Trace)
+{
+    public TaskCompletionSource<PostingAnswer> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,163 @@
+using Npgsql;
+using OneGate.Payment.Ledger;
+using OneGate.Tests.Support;
+
+namespace OneGate.Tests.Payment.Posting;
+
+/// <summary>
+/// What batching adds to the ledger's guarantees: each request in a batch gets its own outcome, batches of several
+/// replicas on the same accounts never deadlock, and a batch cut off mid-way leaves nothing and is answered by its retry.
+/// </summary>
+[Collection(OneGateAppCollection.Name)]
+public sealed class PostingEngineTests(OneGateAppFixture fixture)
+{
+    private readonly HttpClient auth = fixture.CreateClient("auth");
+    private readonly PaymentApi payment = new(fixture.CreateClient("payment"));
+
+    [Fact]
+    public async Task A_batch_with_refused_requests_posts_the_others_and_leaves_exact_balances()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var poor = await payment.FundedUserAsync(auth, 10_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-one-batch");
+        QueuedPosting[] batch =
+        [
+            PostingReplica.Queued(new PostingRequest.Pay(payer.Id, 10_000m, "Shop", null, null)),
+            PostingReplica.Queued(new PostingRequest.Pay(poor.Id, 50_000m, "Shop", null, null)),
+            PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 20_000m, null)),
+            PostingReplica.Queued(new PostingRequest.Transfer(poor.Id, poor.Id, 1_000m, null)),
+            PostingReplica.Queued(new PostingRequest.Transfer(poor.Id, shop.Id, 4_000m, null)),
+            PostingReplica.Queued(new PostingRequest.Pay(payer.Id, 80_000m, "Shop", null, null)),
+            PostingReplica.Queued(new PostingRequest.Pay(payer.Id, 70_000m, "Shop", null, null)),
+        ];
+
+        var answers = await replica.PostOneBatchAsync(batch);
+
+        Assert.Equal(["Posted", "InsufficientFunds", "Posted", "SelfTransfer", "Posted", "InsufficientFunds", "Posted"], answers.Select(Describe));
+        Assert.Equal(100_000m - 10_000m - 20_000m - 70_000m, await payment.BalanceAsync(payer));
+        Assert.Equal(10_000m - 4_000m, await payment.BalanceAsync(poor));
+        Assert.Equal(10_000m + 20_000m + 4_000m, await payment.BalanceAsync(shop));
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, payer, poor, shop))).Breaks);
+        Assert.Empty(await LedgerChecks.RowsWithoutExactlyOneKeyAsync(db, [payer.Id, poor.Id, shop.Id]));
+        Assert.Equal(batch.Length, await KeysStoredAsync(db, batch));
+    }
+
+    [Fact]
+    public async Task Batches_of_two_replicas_and_the_app_on_the_same_accounts_never_deadlock()
+    {
+        var users = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => payment.FundedUserAsync(auth, 1_000_000m)));
+        await using var first = await PostingReplica.StartAsync(fixture, "posting-replica-1");
+        await using var second = await PostingReplica.StartAsync(fixture, "posting-replica-2");
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        var deadlocksBefore = await DeadlocksAsync(db);
+
+        // Every pair of the three accounts, in both directions, from two engines and the app at once.
+        var transfers = Enumerable.Range(0, 120).Select(i => (From: users[i % 3], To: users[(i + 1 + i / 3 % 2) % 3], Amount: 1_000m + i)).ToList();
+        var posted = await Task.WhenAll(transfers.Select((t, i) => (i % 3) switch
+        {
+            0 => PostAsync(first.Engine, new PostingRequest.Transfer(t.From.Id, t.To.Id, t.Amount, null)),
+            1 => PostAsync(second.Engine, new PostingRequest.Transfer(t.From.Id, t.To.Id, t.Amount, null)),
+            _ => payment.TransferAsync(t.From, t.To, t.Amount).ContinueWith(r => r.Result.Status == System.Net.HttpStatusCode.Created ? "Posted" : r.Result.Body),
+        }));
+
+        Assert.All(posted, p => Assert.Equal("Posted", p));
+        foreach (var user in users)
+        {
+            var expected = 1_000_000m - transfers.Where(t => t.From == user).Sum(t => t.Amount) + transfers.Where(t => t.To == user).Sum(t => t.Amount);
+            Assert.Equal(expected, await payment.BalanceAsync(user));
+        }
+
+        Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, users))).Breaks);
+        Assert.Equal(deadlocksBefore, await DeadlocksAsync(db));
+    }
+
+    [Fact]
+    public async Task A_batch_whose_session_is_terminated_mid_way_leaves_nothing_and_its_retry_answers_once()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-cut");
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        var requests = Enumerable.Range(0, 5).Select(i => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m * (i + 1), null))).ToArray();
+
+        // Hold the shop's row: the batch waits for it mid-transaction (after opening and locking what comes first) and is cut off there.
+        // Another session holds it: pg_stat_activity reads as a snapshot within a transaction.
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        await using (var holder = await holding.BeginTransactionAsync())
+        {
+            await using (var hold = new NpgsqlCommand("SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE", holding, holder) { Parameters = { new() { Value = shop.Id } } })
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            var answers = requests.Select(q => replica.Engine.PostAsync(q.Request, q.IdempotencyKey, q.Answer)).ToArray();
+            await Eventually.HoldsAsync(async () => await TerminateWaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "the batch waits for the held account");
+            Assert.Equal(0, await KeysStoredAsync(db, requests));
+            await holder.RollbackAsync();
+
+            Assert.All(await Task.WhenAll(answers), a => Assert.Equal("Posted", Describe(a)));
+        }
+
+        Assert.Equal(100_000m - 15_000m, await payment.BalanceAsync(payer));
+        Assert.Equal(10_000m + 15_000m, await payment.BalanceAsync(shop));
+        Assert.Equal(requests.Length, await KeysStoredAsync(db, requests));
+        Assert.Empty(await LedgerChecks.RowsWithoutExactlyOneKeyAsync(db, [payer.Id, shop.Id]));
+        Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, payer, shop))).Breaks);
+    }
+
+    private static async Task<string> PostAsync(PostingEngine engine, PostingRequest request)
+    {
+        var key = Guid.NewGuid().ToString();
+        return Describe(await engine.PostAsync(request, key, outcome => PostingReplica.StoredAnswer(request.UserId, key, outcome)));
+    }
+
+    private static string Describe(PostingAnswer answer) => answer switch
+    {
+        PostingAnswer.Answered { Outcome: PostingOutcome.Posted } => "Posted",
+        PostingAnswer.Answered { Outcome: PostingOutcome.Refused refused } => refused.Reason.ToString(),
+        _ => "KeyTaken",
+    };
+
+    private static async Task<int> TerminateWaitingAsync(NpgsqlConnection db, string applicationName)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'
+            """, db) { Parameters = { new() { Value = applicationName } } };
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<int> KeysStoredAsync(NpgsqlConnection db, IEnumerable<QueuedPosting> requests)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = ANY($1)", db)
+        {
+            Parameters = { new() { Value = requests.Select(q => q.IdempotencyKey).ToArray() } },
+        };
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> DeadlocksAsync(NpgsqlConnection db)
+    {
+        await using var command = new NpgsqlCommand("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", db);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<Guid[]> AccountIdsAsync(NpgsqlConnection db, params TestUser[] users)
+    {
+        await using var command = new NpgsqlCommand("SELECT id FROM accounts WHERE user_id = ANY($1)", db) { Parameters = { new() { Value = users.Select(u => u.Id).ToArray() } } };
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return [.. ids];
+    }
+}
