@@ -46,7 +46,9 @@ public sealed class AuditPrivilegeTests(OneGateAppFixture fixture)
 
     private async Task<NpgsqlConnection> OpenAsync(string name)
     {
-        var db = new NpgsqlConnection(await fixture.ServiceConnectionStringAsync("auth", name));
+        // The migrator's login is given only to the migrate step, never to the running service.
+        var resource = name == "onegate-migrator" ? "auth-migrate" : "auth";
+        var db = new NpgsqlConnection(await fixture.ServiceConnectionStringAsync(resource, name));
         await db.OpenAsync();
         return db;
     }
