@@ -6,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
+using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Payment.Ledger;
 
