@@ -12,10 +12,13 @@ var infra = builder.AddInfrastructure();
 // against its public half, found by this key id (the token header's kid).
 const string SigningKeyId = "onegate-dev-1";
 var signingKey = builder.AddParameter("auth-signing-key", new GeneratedSigningKeyDefault(), secret: true, persist: true);
+// Encrypts back-office operators' TOTP secrets at rest (docs/backoffice.md).
+var totpKey = builder.AddParameter("auth-operator-totp-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 var auth = builder.AddProject<Projects.OneGate_Auth>("auth")
     .WithEnvironment("Auth__Signing__Keys__0__KeyId", SigningKeyId)
     .WithEnvironment("Auth__Signing__Keys__0__PrivateKeyPem", signingKey)
+    .WithEnvironment("Auth__Operators__TotpKey", totpKey)
     .WithDataAccess<Projects.OneGate_Auth>(infra)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka) // users' changes: the outbox relay to onegate.users.v1
     .WithHttpHealthCheck("/health")

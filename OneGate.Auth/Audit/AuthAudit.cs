@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using OneGate.Auth.Clients;
 using OneGate.Auth.Data;
 using StackExchange.Redis;
 
@@ -56,24 +57,26 @@ public sealed partial class AuthAudit(
     }
 
     /// <summary>
-    /// A refused attempt; the identifier as its (hashed) throttle key, so operators see which one is attacked without
-    /// the raw text. Recorded once per client and identifier while the refusal lasts: a flood of refusals is cheap
-    /// Redis work and must not become one serialised trail append each. A refusal is the safe answer, so failing to
-    /// record it (database down) is logged and the client still gets its 429.
+    /// A refused attempt. The row names the client (its throttle key: the address, or an IPv6 /64), not the
+    /// identifier: even hashed, an identifier is guessable (phone numbers are few), and this store cannot forget; the
+    /// log line names the identifier's hashed key for the operators following an attack. Recorded once per client
+    /// while the refusal lasts: a flood of refusals, whatever identifiers it names, stays cheap Redis work instead of
+    /// one serialised trail append each. Refusing is the safe answer, so failing to record it (database down) is
+    /// logged and the client still gets its 429.
     /// </summary>
     public async Task LoginThrottledAsync(string identifierKey, int retryAfterSeconds)
     {
         LogLoginThrottled(logger, identifierKey, ClientAddress, retryAfterSeconds);
+        var client = ClientKey.Of(http.HttpContext?.Connection.RemoteIpAddress);
         try
         {
-            var firstOfItsWindow = await redis.GetDatabase().StringSetAsync(
-                $"onegate:login-attempts:audited:{identifierKey}:{ClientAddress}", 1,
+            var firstOfItsWindow = await redis.GetDatabase().StringSetAsync($"onegate:login-attempts:audited:{client}", 1,
                 TimeSpan.FromSeconds(Math.Max(1, retryAfterSeconds)), When.NotExists);
             if (firstOfItsWindow)
             {
                 await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginThrottled, AuditActorType.Anonymous)
                 {
-                    TargetType = "login-identifier", TargetId = identifierKey, ClientAddress = ClientAddress,
+                    TargetType = "login-client", TargetId = client, ClientAddress = ClientAddress,
                 }, CancellationToken.None);
             }
         }

@@ -3,6 +3,7 @@ using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
 using OneGate.Auth.Events;
 using OneGate.Auth.Login;
+using OneGate.Auth.Operators;
 using OneGate.Auth.Passwords;
 using OneGate.Auth.Registration;
 using OneGate.Auth.Sessions;
@@ -33,6 +34,7 @@ internal static class Extensions
         builder.Services.AddHostedService<UserOutboxRelay>();
         builder.Services.AddOptions<OutboxRetentionOptions>().BindConfiguration(OutboxRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
+        builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 
@@ -17,15 +18,21 @@ namespace OneGate.Payment.Ledger;
 public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingOptions> options, OutboxSignal outbox, ILogger<PostingEngine> logger)
     : BackgroundService
 {
-    private readonly Channel<QueuedPosting> queue = Channel.CreateUnbounded<QueuedPosting>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded: under overload a request is refused at once (503, retry with the same key) instead of waiting in an
+    // ever longer line that holds its request scope and outlives its client.
+    private readonly Channel<QueuedPosting> queue = Channel.CreateBounded<QueuedPosting>(
+        new BoundedChannelOptions(options.Value.MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     /// <param name="answer">The row to store under the request's key for an outcome (called on the writer, maybe more than once).</param>
-    public Task<PostingAnswer> PostAsync(PostingRequest request, string idempotencyKey, Func<PostingOutcome, IdempotencyKey> answer)
+    /// <param name="ct">The caller's: cancelled before its batch starts, the request is dropped with nothing written.</param>
+    public Task<PostingAnswer> PostAsync(PostingRequest request, string idempotencyKey, Func<PostingOutcome, IdempotencyKey> answer,
+        CancellationToken ct = default)
     {
-        var queued = new QueuedPosting(request, idempotencyKey, answer, Activity.Current);
+        var queued = new QueuedPosting(request, idempotencyKey, answer, Activity.Current, ct);
         if (!queue.Writer.TryWrite(queued))
         {
-            throw new InvalidOperationException("The posting engine has stopped.");
+            // Full or stopping: either way a temporary condition the client retries with its key (503 + Retry-After).
+            throw new TimeoutException("The posting queue is full or the engine is stopping.");
         }
 
         return queued.Done.Task;
@@ -40,10 +47,20 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
             {
                 while (batch.Count < options.Value.MaxBatch && queue.Reader.TryRead(out var next))
                 {
+                    if (next.Cancellation.IsCancellationRequested)
+                    {
+                        next.Done.TrySetCanceled(next.Cancellation);
+                        continue;
+                    }
+
                     batch.Add(next);
                 }
 
-                await PostAsync(batch, stoppingToken);
+                if (batch.Count > 0)
+                {
+                    await PostAsync(batch, stoppingToken);
+                }
+
                 batch.Clear();
             }
         }
@@ -96,9 +113,15 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                     continue;
                 }
 
-                if (batch.Count == 1)
+                // The database being unreachable says nothing about any one request: splitting would only retry
+                // every request alone against a dead server. Fail the batch fast (503: retry with the same key).
+                if (batch.Count == 1 || IsUnavailable(ex))
                 {
-                    batch[0].Done.TrySetException(ex);
+                    foreach (var queued in batch)
+                    {
+                        queued.Done.TrySetException(ex);
+                    }
+
                     return;
                 }
 
@@ -109,5 +132,18 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 return;
             }
         }
+    }
+
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or NpgsqlException { IsTransient: true } or PostgresException { SqlState: "57P01" or "57P02" or "57P03" or ['0', '8', ..] })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

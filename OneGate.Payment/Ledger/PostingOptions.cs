@@ -20,4 +20,11 @@ public sealed class PostingOptions
     /// <summary>A batch whose transaction failed is tried this many times in all before it is split.</summary>
     [Range(1, 10)]
     public int Attempts { get; set; } = 2;
+
+    /// <summary>
+    /// At most this many requests wait for a batch per replica; beyond it a request is answered 503 with Retry-After
+    /// at once (nothing written; the client retries with its Idempotency-Key).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxQueued { get; set; } = 5_000;
 }

@@ -82,14 +82,16 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
     }
 
     /// <summary>
-    /// Refunds (part of) one of the user's payments. Locks the payment row first, so two refunds of one payment are
-    /// judged one after the other (<see cref="RefundEligibility"/>).
+    /// Refunds (part of) one of the user's payments. Locks the payer's account first — the lock the posting engine
+    /// judges refunds under too — so two refunds of one payment are judged one after the other whichever path posts
+    /// them (<see cref="RefundEligibility"/>); each later statement reads what the earlier refund committed.
     /// </summary>
     public async Task<PostingOutcome> RefundAsync(int userId, string paymentTransactionId, decimal? amount, string? reason, CancellationToken ct)
     {
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM accounts WHERE user_id = {userId} FOR UPDATE", ct);
         var payment = await db.HistoricalTransactions
-            .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {paymentTransactionId} AND user_id = {userId} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+            .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {paymentTransactionId} AND user_id = {userId}")
+            .AsNoTracking().SingleOrDefaultAsync(ct);
         var refunded = payment is null ? 0m : await db.HistoricalTransactions
             .Where(t => t.RelatedTransactionId == payment.TransactionId && t.Type == TransactionType.Refund && t.Status == TransactionStatus.Success)
             .SumAsync(t => t.Amount, ct);

@@ -4,7 +4,7 @@ namespace OneGate.Payment.Ledger;
 
 /// <summary>
 /// Which refunds a payment allows: only a SUCCESS payment, and all its SUCCESS refunds together never more than it.
-/// The caller holds the payment row's lock while it decides, so concurrent refunds of one payment are judged one
+/// The caller holds the payer's account lock while it decides, so concurrent refunds of one payment are judged one
 /// after the other.
 /// </summary>
 public static class RefundEligibility

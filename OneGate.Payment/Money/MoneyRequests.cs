@@ -43,7 +43,7 @@ public sealed class MoneyRequests(PaymentDbContext db, Postings ledger, PostingE
             try
             {
                 var answer = options.Value.Batched
-                    ? await engine.PostAsync(posting, idempotent.Key, outcome => Stored(idempotent, traceId, outcome)) switch
+                    ? await engine.PostAsync(posting, idempotent.Key, outcome => Stored(idempotent, traceId, outcome), ct) switch
                     {
                         PostingAnswer.Answered answered => IdempotencyKeys.Result(answered.Stored),
                         _ => null,

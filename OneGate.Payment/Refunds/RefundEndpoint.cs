@@ -15,7 +15,7 @@ public static partial class RefundEndpoint
             .WithName("Refund")
             .WithSummary("Refund (part of) one of the caller's successful payments")
             .WithDescription(MoneyRequests.IdempotencyRules + "Refunds of one payment never total more than the payment: concurrent refunds " +
-                             "are serialised on the payment row. 404 TRANSACTION_NOT_FOUND; 422 REFUND_EXCEEDS_PAYMENT, NOT_REFUNDABLE.")
+                             "are serialised on the payer's account. 404 TRANSACTION_NOT_FOUND; 422 REFUND_EXCEEDS_PAYMENT, NOT_REFUNDABLE.")
             .Produces<Transactions.TransactionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

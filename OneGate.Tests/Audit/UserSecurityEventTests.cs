@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using OneGate.Auth.Login;
 using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Audit;
@@ -43,7 +42,7 @@ public sealed class UserSecurityEventTests(OneGateAppFixture fixture)
     }
 
     [Fact]
-    public async Task A_throttled_login_is_recorded_with_the_hashed_identifier_and_the_client()
+    public async Task A_throttled_client_is_recorded_once_while_its_refusal_lasts_without_the_identifier()
     {
         var user = await TestUsers.RegisterAsync(auth);
         var address = DirectClients.NewAddress();
@@ -56,15 +55,15 @@ public sealed class UserSecurityEventTests(OneGateAppFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        // A flood of refusals is one record per client and identifier while the refusal lasts, not one each.
+        // A flood of refusals is one record per client while the refusal lasts, not one each.
         var flood = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
         {
             using var response = await client.PostAsJsonAsync("/api/auth/login", new { username = user.Username, password = "flood " + i });
             return response.StatusCode;
         }));
         Assert.All(flood, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
-        var throttled = await AuditRow.ReadAsync(fixture, "action = 'user.login.throttled' AND target_id = $1 AND client_address = $2",
-            LoginThrottle.IdentifierKey(user.Username), address.ToString());
+        var throttled = await AuditRow.ReadAsync(fixture, "action = 'user.login.throttled' AND target_type = 'login-client' AND target_id = $1 AND client_address = $1",
+            address.ToString());
         Assert.Single(throttled);
         Assert.Equal(5, (await AuditRow.ReadAsync(fixture, "action = 'user.login.failure' AND target_id = $1", Id(user.Id))).Count);
     }

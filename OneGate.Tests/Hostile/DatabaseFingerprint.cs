@@ -3,16 +3,18 @@ using Npgsql;
 namespace OneGate.Tests.Hostile;
 
 /// <summary>
-/// Row count and MD5 of the ordered rows of every table of the <c>public</c> schema, so a table added by a
+/// Row count and MD5 of the ordered rows of every table of the services' schemas, so a table added by a
 /// migration is covered without listing it. Left out, each for a reason:
 /// <c>api_access_logs</c> grows by design (every request naming a known regulator key, refused or not, is logged),
-/// and <c>api_keys.last_used_at</c> moves forward with those logs.
+/// <c>api_keys.last_used_at</c> moves forward with those logs, and <c>audit_events</c> grows by design (a failed or
+/// throttled login is a security event, recorded whatever the input).
 /// </summary>
 public static class DatabaseFingerprint
 {
     public static readonly IReadOnlyDictionary<string, string> ExcludedTables = new Dictionary<string, string>
     {
         ["api_access_logs"] = "grows by design: refused regulator requests are logged too",
+        ["audit_events"] = "grows by design: failed and throttled logins are recorded in the audit trail",
     };
 
     public static readonly IReadOnlyDictionary<string, string[]> ExcludedColumns = new Dictionary<string, string[]>

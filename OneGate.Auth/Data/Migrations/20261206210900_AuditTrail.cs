@@ -1,7 +1,8 @@
 // The audit trail (docs/backoffice.md): audit_events is append-only. The service's login may INSERT and SELECT
 // it, nothing else (revoked here, and again by postgres-roles.sql, whose start-up grants would give UPDATE and
 // DELETE back); a trigger refuses UPDATE, DELETE and TRUNCATE for everyone, the owner included, so a change needs
-// a deliberate DROP TRIGGER by the migrator or a superuser, and then breaks the hash chain that `audit verify` checks.
+// a deliberate DISABLE/DROP TRIGGER by the migrator or a superuser (who could also recompute the unkeyed hash chain:
+// docs/backoffice.md, "What the chain does not prove").
 using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 

@@ -112,6 +112,70 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, payer, shop))).Breaks);
     }
 
+    [Fact]
+    public async Task A_full_queue_refuses_at_once_and_a_request_whose_client_left_before_its_batch_is_never_posted()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-bounded", o => { o.MaxBatch = 1; o.MaxQueued = 4; });
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        var requests = Enumerable.Range(0, 12).Select(i => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m + i, null))).ToArray();
+        using var left = new CancellationTokenSource();
+        (QueuedPosting Request, Task<PostingAnswer>? Answer)[] attempts;
+        await using (var holder = await holding.BeginTransactionAsync())
+        {
+            await using (var hold = new NpgsqlCommand("SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE", holding, holder) { Parameters = { new() { Value = shop.Id } } })
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            // The first batch waits for the held row; one request joins the line (its client will leave), then ten
+            // more arrive at once for the line's three other places.
+            var first = replica.Engine.PostAsync(requests[0].Request, requests[0].IdempotencyKey, requests[0].Answer);
+            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "the first batch waits for the held account");
+            var leaving = replica.Engine.PostAsync(requests[1].Request, requests[1].IdempotencyKey, requests[1].Answer, left.Token);
+            var rest = await Task.WhenAll(requests[2..].Select(q => Task.Run(() =>
+            {
+                try
+                {
+                    return (q, replica.Engine.PostAsync(q.Request, q.IdempotencyKey, q.Answer));
+                }
+                catch (TimeoutException)
+                {
+                    return (q, (Task<PostingAnswer>?)null);
+                }
+            })));
+            attempts = [(requests[0], first), (requests[1], leaving), .. rest];
+            Assert.Equal(1 + 4, attempts.Count(a => a.Answer is not null));
+            Assert.All(attempts.Where(a => a.Answer is not null), a => Assert.False(a.Answer!.IsCompleted));
+            await left.CancelAsync();
+            await holder.RollbackAsync();
+        }
+
+        var outcomes = new Dictionary<QueuedPosting, string>();
+        foreach (var (request, answer) in attempts.Where(a => a.Answer is not null))
+        {
+            try
+            {
+                outcomes[request] = Describe(await answer!);
+            }
+            catch (OperationCanceledException)
+            {
+                outcomes[request] = "Cancelled";
+            }
+        }
+
+        Assert.Equal("Cancelled", outcomes[requests[1]]);
+        Assert.Equal(4, outcomes.Values.Count(o => o == "Posted"));
+        Assert.Equal(4, await KeysStoredAsync(db, requests));
+        var moved = outcomes.Where(o => o.Value == "Posted").Sum(o => ((PostingRequest.Transfer)o.Key.Request).Amount);
+        Assert.Equal(100_000m - moved, await payment.BalanceAsync(payer));
+    }
+
     private static async Task<string> PostAsync(PostingEngine engine, PostingRequest request)
     {
         var key = Guid.NewGuid().ToString();
@@ -124,6 +188,13 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         PostingAnswer.Answered { Outcome: PostingOutcome.Refused refused } => refused.Reason.ToString(),
         _ => "KeyTaken",
     };
+
+    private static async Task<int> WaitingAsync(NpgsqlConnection db, string applicationName)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", db) { Parameters = { new() { Value = applicationName } } };
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
 
     private static async Task<int> TerminateWaitingAsync(NpgsqlConnection db, string applicationName)
     {

@@ -27,7 +27,7 @@ public sealed class PostingReplica : IAsyncDisposable
 
     public PostingEngine Engine => services.GetRequiredService<PostingEngine>();
 
-    public static async Task<PostingReplica> StartAsync(OneGateAppFixture fixture, string applicationName)
+    public static async Task<PostingReplica> StartAsync(OneGateAppFixture fixture, string applicationName, Action<PostingOptions>? configure = null)
     {
         var connection = new NpgsqlConnectionStringBuilder(await fixture.ServiceConnectionStringAsync("payment", "onegate")) { ApplicationName = applicationName }
             .ConnectionString;
@@ -36,7 +36,7 @@ public sealed class PostingReplica : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         services.AddOptions<PaymentLimits>();
-        services.AddOptions<PostingOptions>();
+        services.AddOptions<PostingOptions>().Configure(o => configure?.Invoke(o));
         services.AddScoped<PostingBatch>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<PostingEngine>();
