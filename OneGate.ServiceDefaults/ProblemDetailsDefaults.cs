@@ -61,9 +61,10 @@ public static class ProblemDetailsDefaults
     /// (08 connection_exception, 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now), which
     /// Npgsql does not count as transient because the statement may not be retried blindly — but the request
     /// failed for the dependency, so it is a 503 the client retries (money requests with their idempotency key).
-    /// EF wraps these (DbUpdateException), hence the walk down the inner exceptions.
+    /// EF wraps these (DbUpdateException), hence the walk down the inner exceptions. Also what a service asks when it
+    /// must tell "the dependency is down" from "this request failed" (the posting engine does not split a batch then).
     /// </summary>
-    private static bool IsDependencyUnavailable(Exception exception)
+    public static bool IsDependencyUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {

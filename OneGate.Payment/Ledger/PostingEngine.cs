@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 
@@ -115,7 +114,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 // The database being unreachable says nothing about any one request: splitting would only retry
                 // every request alone against a dead server. Fail the batch fast (503: retry with the same key).
-                if (batch.Count == 1 || IsUnavailable(ex))
+                if (batch.Count == 1 || ProblemDetailsDefaults.IsDependencyUnavailable(ex))
                 {
                     foreach (var queued in batch)
                     {
@@ -132,18 +131,5 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 return;
             }
         }
-    }
-
-    private static bool IsUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is TimeoutException or NpgsqlException { IsTransient: true } or PostgresException { SqlState: "57P01" or "57P02" or "57P03" or ['0', '8', ..] })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
