@@ -28,7 +28,8 @@ public static class LoginEndpoint
                              "latter two kinds wait, the answer is 503 SERVICE_UNAVAILABLE with Retry-After and the attempt " +
                              "is not counted.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
