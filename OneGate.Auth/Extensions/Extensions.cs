@@ -47,7 +47,7 @@ internal static class Extensions
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RegistrationThrottle>();
-        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton(services => new AuditTrail(services.GetRequiredService<TimeProvider>(), AuditCommand.ChainNumber));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuthAudit>();
         builder.Services.AddScoped<SessionRegistry>();

@@ -87,7 +87,7 @@ public static class OperatorsCommand
         db.Operators.Add(created);
         await db.SaveChangesAsync();
         var id = created.Id.ToString(CultureInfo.InvariantCulture);
-        await new AuditTrail(TimeProvider.System).AppendAsync(db, new AuditEntry(AuditActions.OperatorBootstrap, AuditActorType.System)
+        await new AuditTrail(TimeProvider.System, AuditCommand.ChainNumber).AppendAsync(db, new AuditEntry(AuditActions.OperatorBootstrap, AuditActorType.System)
         {
             TargetType = "operator", TargetId = id, After = JsonSerializer.Serialize(new { operatorId = created.Id, username, roles = created.Roles }),
         }, CancellationToken.None);
