@@ -1,4 +1,5 @@
 using OneGate.Payment;
+using OneGate.Payment.Admin;
 using OneGate.Payment.Data;
 using OneGate.Payment.Diagnostics;
 using OneGate.Payment.Extensions;
@@ -29,6 +30,7 @@ app.MapDefaultEndpoints();
 // Every operation documents the problems any request can get (OpenApiDefaults).
 var api = app.MapGroup("").WithProblemResponses();
 api.MapPaymentApi();
+api.MapPaymentAdminApi();
 api.MapProviderCallbacks();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
