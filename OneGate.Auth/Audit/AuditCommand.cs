@@ -15,9 +15,5 @@ public static class AuditCommand
             new AuthDbContext(new DbContextOptionsBuilder<AuthDbContext>().UseNpgsql(connectionString, AuthDbContext.ConfigureNpgsql).Options));
 
     /// <summary>What a command run of the binary reads: appsettings.json and the environment.</summary>
-    public static IConfiguration CommandConfiguration() => new ConfigurationBuilder()
-        .SetBasePath(AppContext.BaseDirectory)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .Build();
+    public static IConfiguration CommandConfiguration() => AuditVerifyCommand.CommandConfiguration();
 }

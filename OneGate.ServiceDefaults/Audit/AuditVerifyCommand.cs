@@ -75,5 +75,12 @@ public static class AuditVerifyCommand
         return 0;
     }
 
+    /// <summary>What a command run of a service's binary reads: appsettings.json and the environment.</summary>
+    public static IConfiguration CommandConfiguration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
