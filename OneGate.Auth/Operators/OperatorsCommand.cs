@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
 using OneGate.Auth.Passwords;
+using OneGate.ServiceDefaults.Auth;
 
 namespace OneGate.Auth.Operators;
 

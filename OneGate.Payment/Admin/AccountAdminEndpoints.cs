@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
 using OneGate.Payment.Transactions;
+using OneGate.ServiceDefaults.Auth;
 
 namespace OneGate.Payment.Admin;
 
@@ -16,12 +17,12 @@ public static class AccountAdminEndpoints
         group.MapGet("/accounts/{accountId:guid}", GetById)
             .WithName("AdminGetAccount")
             .WithSummary("An account: balance, headroom held for PENDING top-ups, status, latest transactions")
-            .RequireAuthorization(AdminPolicies.Support)
+            .RequireOperator(OperatorPolicies.Support)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/users/{userId:int}/account", GetByUser)
             .WithName("AdminGetUserAccount")
             .WithSummary("A user's account, as GET /api/admin/accounts/{accountId}")
-            .RequireAuthorization(AdminPolicies.Support)
+            .RequireOperator(OperatorPolicies.Support)
             .ProducesProblem(StatusCodes.Status404NotFound);
         MapStatusAction(group, "suspend", AccountStatusAction.Suspend, "Suspend an account: it moves no money (423) until reactivated");
         MapStatusAction(group, "reactivate", AccountStatusAction.Reactivate, "Reactivate a suspended account");
@@ -35,7 +36,7 @@ public static class AccountAdminEndpoints
                     ChangeStatus(accountId, action, body, db, changes, audit, ct))
             .WithName($"AdminAccount{action}")
             .WithSummary(summary)
-            .RequireAuthorization(AdminPolicies.Operations)
+            .RequireOperator(OperatorPolicies.Operations)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -75,7 +76,7 @@ public static class AccountAdminEndpoints
             return outcome is AccountStatusOutcome.Refused refused ? Refused(refused) : NotFound();
         }
 
-        await audit.RecordAsync(AuditAction(action), "OPERATIONS", "account", accountId.ToString(), changed.Before, changed.After, reason!, ct);
+        await audit.RecordAsync(AuditAction(action), OperatorRoles.Operations, "account", accountId.ToString(), changed.Before, changed.After, reason!, ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(changed.After);
     }

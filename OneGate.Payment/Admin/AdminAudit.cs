@@ -1,9 +1,10 @@
-using System.Security.Claims;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
 using OneGate.ServiceDefaults.Audit;
+using OneGate.ServiceDefaults.Auth;
 
 namespace OneGate.Payment.Admin;
 
@@ -21,8 +22,8 @@ public sealed class AdminAudit(PaymentDbContext db, AuditTrail trail, IHttpConte
         var context = http.HttpContext ?? throw new InvalidOperationException("An operator's action is recorded during its request.");
         await trail.AppendAsync(db, new AuditEntry(action, AuditActorType.Operator)
         {
-            ActorId = context.User.FindFirstValue("sub"),
-            ActorName = context.User.FindFirstValue("name"),
+            ActorId = context.User.OperatorId().ToString(CultureInfo.InvariantCulture),
+            ActorName = context.User.OperatorName(),
             ActorRole = role,
             TargetType = targetType,
             TargetId = targetId,

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OneGate.Payment.Data;
 using OneGate.Payment.TopUps;
+using OneGate.ServiceDefaults.Auth;
 
 namespace OneGate.Payment.Admin;
 
@@ -18,17 +19,17 @@ public static class StrandedMoneyEndpoints
         group.MapGet("/stranded-money", List)
             .WithName("AdminListStrandedMoney")
             .WithSummary("Top-ups being refunded to the e-wallet (PENDING refunds), oldest first; failing=true: only refunds that keep failing")
-            .RequireAuthorization(AdminPolicies.Support);
+            .RequireOperator(OperatorPolicies.Support);
         group.MapPost("/stranded-money/{transactionId}/retry", Retry)
             .WithName("AdminRetryStrandedRefund")
             .WithSummary("Attempt the refund at the refund worker's next pass instead of after its backoff (same refund number: safe to repeat)")
-            .RequireAuthorization(AdminPolicies.Operations)
+            .RequireOperator(OperatorPolicies.Operations)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/stranded-money/{transactionId}/resolve", Resolve)
             .WithName("AdminResolveStrandedRefund")
             .WithSummary("Stop attempting the refund: it was settled outside the system (the note says how)")
-            .RequireAuthorization(AdminPolicies.Operations)
+            .RequireOperator(OperatorPolicies.Operations)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
@@ -64,7 +65,7 @@ public static class StrandedMoneyEndpoints
         switch (transactionId.Length > 50 ? new StrandedRefundOutcome.NotFound() : await act())
         {
             case StrandedRefundOutcome.Changed changed:
-                await audit.RecordAsync(action, "OPERATIONS", "top_up_refund", transactionId, changed.Before, changed.After, reason.Text!, ct);
+                await audit.RecordAsync(action, OperatorRoles.Operations, "top_up_refund", transactionId, changed.Before, changed.After, reason.Text!, ct);
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(changed.After);
             case StrandedRefundOutcome.NotPending notPending:

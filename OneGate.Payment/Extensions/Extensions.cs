@@ -73,7 +73,6 @@ internal static class Extensions
         builder.Services.AddHostedService<TopUpRefunds>();
         builder.Services.AddMemoryCache();
         // The back office: status changes and stranded-money actions, each audited in Payment's own chain.
-        builder.Services.AddAuthorization(AdminPolicies.Register);
         builder.Services.AddScoped<AccountStatusChanges>();
         builder.Services.AddScoped<StrandedRefunds>();
         builder.Services.AddSingleton(services => new AuditTrail(services.GetRequiredService<TimeProvider>(), AdminAuditActions.ChainNumber));

@@ -15,8 +15,10 @@ public sealed class StrandedRefunds(PaymentDbContext db, IOptions<Reconciliation
     public async Task<List<StrandedRefund>> ListAsync(bool failingOnly, int limit, CancellationToken ct)
     {
         var minimumAttempts = failingOnly ? options.Value.RefundAttemptsBeforeAlert : 0;
-        return await Joined(db.TopUpRefunds.Where(r => r.Status == TopUpRefund.Pending && r.Attempts >= minimumAttempts))
-            .OrderBy(r => r.CreatedAt).Take(limit).ToListAsync(ct);
+        // Ordered and cut before the projection (EF cannot order by a member of a constructed record), sorted again
+        // here because a join does not promise its subquery's order.
+        var oldest = db.TopUpRefunds.Where(r => r.Status == TopUpRefund.Pending && r.Attempts >= minimumAttempts).OrderBy(r => r.CreatedAt).Take(limit);
+        return [.. (await Joined(oldest).ToListAsync(ct)).OrderBy(r => r.CreatedAt)];
     }
 
     /// <summary>Due now: the next pass of the refund worker attempts it (same refund number and body: safe to repeat).</summary>
