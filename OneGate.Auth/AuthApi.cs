@@ -1,4 +1,5 @@
 using OneGate.Auth.Login;
+using OneGate.Auth.Operators;
 using OneGate.Auth.Profile;
 using OneGate.Auth.Registration;
 using OneGate.Auth.Sessions;
@@ -17,6 +18,11 @@ public static class AuthApi
             .MapLogin()
             .MapSessions()
             .MapMe();
+        // The back office (docs/backoffice.md): operator tokens only, each group with its role.
+        app.MapGroup("/api/admin")
+            .WithTags("Back office")
+            .MapOperatorLogin()
+            .MapOperatorAdmin();
         app.MapJwks();
         app.MapUserDirectory();
         return app;

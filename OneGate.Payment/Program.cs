@@ -1,8 +1,11 @@
+using Microsoft.EntityFrameworkCore;
 using OneGate.Payment;
+using OneGate.Payment.Admin;
 using OneGate.Payment.Data;
 using OneGate.Payment.Diagnostics;
 using OneGate.Payment.Extensions;
 using OneGate.Payment.TopUps;
+using OneGate.ServiceDefaults.Audit;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.OpenApi;
 
@@ -10,6 +13,13 @@ using OneGate.ServiceDefaults.OpenApi;
 if (args is [MigrateCommand.Name])
 {
     return await MigrateCommand.RunAsync<PaymentDbContext>(PaymentDbContext.Schema, PaymentDbContext.ConfigureNpgsql);
+}
+
+// `OneGate.Payment audit verify` checks Payment's audit chain (operators' actions) and exits.
+if (args is ["audit", ..])
+{
+    return await AuditVerifyCommand.RunAsync(args, AuditVerifyCommand.CommandConfiguration(), Console.Out, Console.Error, connectionString =>
+        new PaymentDbContext(new DbContextOptionsBuilder<PaymentDbContext>().UseNpgsql(connectionString, PaymentDbContext.ConfigureNpgsql).Options));
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +39,7 @@ app.MapDefaultEndpoints();
 // Every operation documents the problems any request can get (OpenApiDefaults).
 var api = app.MapGroup("").WithProblemResponses();
 api.MapPaymentApi();
+api.MapPaymentAdminApi();
 api.MapProviderCallbacks();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {

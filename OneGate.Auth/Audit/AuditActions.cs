@@ -10,4 +10,12 @@ public static class AuditActions
     public const string UserRefreshReuse = "user.refresh.reuse";
     public const string UserLogout = "user.logout";
     public const string OperatorBootstrap = "operator.bootstrap";
+    public const string OperatorLoginSucceeded = "operator.login.succeeded";
+    public const string OperatorLoginFailed = "operator.login.failed";
+    public const string OperatorLoginThrottled = "operator.login.throttled";
+    public const string OperatorLogout = "operator.logout";
+    public const string OperatorCreate = "operator.create";
+    public const string OperatorRolesChange = "operator.roles.change";
+    public const string OperatorTotpReset = "operator.totp.reset";
+    public const string OperatorDeactivate = "operator.deactivate";
 }

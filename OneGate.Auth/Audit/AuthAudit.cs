@@ -64,17 +64,20 @@ public sealed partial class AuthAudit(
     /// one serialised trail append each. Refusing is the safe answer, so failing to record it (database down) is
     /// logged and the client still gets its 429.
     /// </summary>
-    public async Task LoginThrottledAsync(string identifierKey, int retryAfterSeconds)
+    /// <param name="action">The users' throttle event, or the operators' (<see cref="AuditActions.OperatorLoginThrottled"/>),
+    /// each recorded once per client while its refusal lasts.</param>
+    public async Task LoginThrottledAsync(string identifierKey, int retryAfterSeconds, string action = AuditActions.UserLoginThrottled)
     {
         LogLoginThrottled(logger, identifierKey, ClientAddress, retryAfterSeconds);
         var client = ClientKey.Of(http.HttpContext?.Connection.RemoteIpAddress);
         try
         {
-            var firstOfItsWindow = await redis.GetDatabase().StringSetAsync($"onegate:login-attempts:audited:{client}", 1,
+            var marker = action == AuditActions.UserLoginThrottled ? "audited" : "audited-operator";
+            var firstOfItsWindow = await redis.GetDatabase().StringSetAsync($"onegate:login-attempts:{marker}:{client}", 1,
                 TimeSpan.FromSeconds(Math.Max(1, retryAfterSeconds)), When.NotExists);
             if (firstOfItsWindow)
             {
-                await trail.AppendAsync(db, new AuditEntry(AuditActions.UserLoginThrottled, AuditActorType.Anonymous)
+                await trail.AppendAsync(db, new AuditEntry(action, AuditActorType.Anonymous)
                 {
                     TargetType = "login-client", TargetId = client, ClientAddress = ClientAddress,
                 }, CancellationToken.None);

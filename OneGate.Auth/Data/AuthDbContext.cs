@@ -19,7 +19,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    /// <summary>Append-only: written by <see cref="Audit.AuditTrail"/> alone.</summary>
+    /// <summary>Append-only: written by <see cref="AuditTrail"/> alone.</summary>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<Operator> Operators => Set<Operator>();

@@ -2,7 +2,7 @@ namespace OneGate.Auth.Data;
 
 /// <summary>
 /// A back-office operator (table <c>operators</c>): an identity separate from users, with a password (Argon2id, as
-/// users) and a TOTP second factor, and the roles that decide what it may do (<see cref="Operators.OperatorRoles"/>).
+/// users) and a TOTP second factor, and the roles that decide what it may do (<see cref="ServiceDefaults.Auth.OperatorRoles"/>).
 /// </summary>
 public sealed class Operator
 {

@@ -35,6 +35,7 @@ internal static class Extensions
         builder.Services.AddOptions<OutboxRetentionOptions>().BindConfiguration(OutboxRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OperatorSessionOptions>().BindConfiguration(OperatorSessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TokenLifetimeOptions>().BindConfiguration(TokenLifetimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -47,10 +48,13 @@ internal static class Extensions
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<RegistrationThrottle>();
-        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton(services => new AuditTrail(services.GetRequiredService<TimeProvider>(), AuditCommand.ChainNumber));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuthAudit>();
         builder.Services.AddScoped<SessionRegistry>();
+        builder.Services.AddSingleton<TotpSecrets>();
+        builder.Services.AddScoped<OperatorAudit>();
+        builder.Services.AddScoped<OperatorSessions>();
 
         // The Auth service validates its own tokens with its own keys, not by calling itself over HTTP.
         builder.AddOneGateAuthentication(services =>

@@ -68,7 +68,8 @@ public static class LoginEndpoint
                 $"Too many failed login attempts. Try again in {reservation.RetryAfter} seconds.");
         }
 
-        var (user, passwordOk) = await VerdictAsync(db, hasher, throttle, reservation, identifier, request.Password!, cancellationToken);
+        var (user, passwordOk) = await LoginVerdict.CheckAsync(throttle, reservation, hasher, ct => FindUserAsync(db, identifier, ct),
+            u => u.PasswordHash, request.Password!, cancellationToken);
         if (passwordOk is null)
         {
             http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
@@ -95,33 +96,6 @@ public static class LoginEndpoint
         // The session's start records the login in the audit trail, in the same transaction.
         var tokens = await sessions.StartAsync(user.Id, http.Request.Headers.UserAgent.ToString(), ip, cancellationToken);
         return TypedResults.Ok(tokens);
-    }
-
-    /// <summary>
-    /// Looks the user up and checks the password in the reservation's Argon2 lane. Without a verdict (database down,
-    /// the request aborted while waiting, or no room in its line: PasswordOk null)
-    /// the reservation is given back: only a checked wrong password counts as a failure, so nobody can run up someone
-    /// else's failures by making attempts time out or flooding the line.
-    /// </summary>
-    private static async Task<(User? User, bool? PasswordOk)> VerdictAsync(AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle,
-        LoginReservation reservation, string identifier, string password, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var user = await FindUserAsync(db, identifier, cancellationToken);
-            var ok = await hasher.VerifyAsync(user?.PasswordHash, password, reservation.Priority, cancellationToken);
-            if (ok is null)
-            {
-                await throttle.UnreserveAsync(reservation);
-            }
-
-            return (user, ok);
-        }
-        catch
-        {
-            await throttle.UnreserveAsync(reservation);
-            throw;
-        }
     }
 
     /// <summary>By username, e-mail or phone; when one string matches several users, the username wins.</summary>

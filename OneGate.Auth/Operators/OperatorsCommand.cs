@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
 using OneGate.Auth.Passwords;
+using OneGate.ServiceDefaults.Auth;
 
 namespace OneGate.Auth.Operators;
 
@@ -87,7 +88,7 @@ public static class OperatorsCommand
         db.Operators.Add(created);
         await db.SaveChangesAsync();
         var id = created.Id.ToString(CultureInfo.InvariantCulture);
-        await new AuditTrail(TimeProvider.System).AppendAsync(db, new AuditEntry(AuditActions.OperatorBootstrap, AuditActorType.System)
+        await new AuditTrail(TimeProvider.System, AuditCommand.ChainNumber).AppendAsync(db, new AuditEntry(AuditActions.OperatorBootstrap, AuditActorType.System)
         {
             TargetType = "operator", TargetId = id, After = JsonSerializer.Serialize(new { operatorId = created.Id, username, roles = created.Roles }),
         }, CancellationToken.None);

@@ -44,6 +44,17 @@ public sealed class TotpSecrets(IOptions<OperatorOptions> options)
         return secret;
     }
 
+    /// <summary>
+    /// The time step <paramref name="code"/> belongs to, within one step either side of now (clock drift and a code
+    /// typed as it rolls over), or null when it matches none. The caller accepts it only if it is later than the
+    /// operator's last accepted step, so each code is good once.
+    /// </summary>
+    public static long? MatchStep(byte[] secret, string code, DateTimeOffset now)
+    {
+        var totp = new Totp(secret);
+        return totp.VerifyTotp(now.UtcDateTime, code, out var step, new VerificationWindow(previous: 1, future: 1)) ? step : null;
+    }
+
     /// <summary>The <c>otpauth://</c> URI an authenticator app enrols from (Key Uri Format).</summary>
     public static string EnrolmentUri(string username, byte[] secret) =>
         new OtpUri(OtpType.Totp, secret, username, Issuer).ToString();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using OneGate.ServiceDefaults.Audit;
 using OneGate.ServiceDefaults.Outbox;
 
 namespace OneGate.Payment.Data;
@@ -24,6 +25,9 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
     public DbSet<TopUpCharge> TopUpCharges => Set<TopUpCharge>();
 
     public DbSet<TopUpRefund> TopUpRefunds => Set<TopUpRefund>();
+
+    /// <summary>Append-only: operators' actions, written by <see cref="AuditTrail"/> alone (docs/backoffice.md).</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     /// <summary>
     /// Users whose ledger rows the current database transaction inserted without the change tracker (the ledger's
@@ -57,5 +61,6 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
         modelBuilder.ApplyConfiguration(new IdempotencyKeyConfiguration());
         modelBuilder.ApplyConfiguration(new TopUpChargeConfiguration());
         modelBuilder.ApplyConfiguration(new TopUpRefundConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
     }
 }

@@ -10,6 +10,9 @@ public sealed class TopUpRefund
     public const string Pending = "PENDING";
     public const string Refunded = "REFUNDED";
 
+    /// <summary>An operator settled it outside the system and said how (<see cref="ResolutionNote"/>); no more attempts.</summary>
+    public const string Resolved = "RESOLVED";
+
     /// <summary>The CANCELLED top-up's <c>TRX-…</c> id.</summary>
     public required string TransactionId { get; set; }
 
@@ -34,6 +37,9 @@ public sealed class TopUpRefund
 
     /// <summary>The provider's <c>refundNo</c> once it confirmed.</summary>
     public string? ProviderRefundReference { get; set; }
+
+    /// <summary>The operator's note when <see cref="Resolved"/>.</summary>
+    public string? ResolutionNote { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -10,7 +10,7 @@ internal sealed class TopUpRefundConfiguration : IEntityTypeConfiguration<TopUpR
     {
         builder.ToTable("top_up_refunds", t =>
         {
-            t.HasCheckConstraint("ck_top_up_refunds_status", "status IN ('PENDING', 'REFUNDED')");
+            t.HasCheckConstraint("ck_top_up_refunds_status", "status IN ('PENDING', 'REFUNDED', 'RESOLVED')");
             t.HasCheckConstraint("ck_top_up_refunds_amount_positive", "amount > 0");
         });
         builder.HasKey(r => r.TransactionId).HasName("pk_top_up_refunds");
@@ -25,6 +25,7 @@ internal sealed class TopUpRefundConfiguration : IEntityTypeConfiguration<TopUpR
         builder.Property(r => r.NextAttemptAt).HasColumnName("next_attempt_at");
         builder.Property(r => r.LastError).HasColumnName("last_error").HasMaxLength(500);
         builder.Property(r => r.ProviderRefundReference).HasColumnName("provider_refund_reference").HasMaxLength(64);
+        builder.Property(r => r.ResolutionNote).HasColumnName("resolution_note").HasMaxLength(1000);
         builder.Property(r => r.CreatedAt).HasColumnName("created_at");
         builder.Property(r => r.UpdatedAt).HasColumnName("updated_at");
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OneGate.Payment.Admin;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 using OneGate.Payment.HistoryCache;
@@ -8,6 +9,7 @@ using OneGate.Payment.Money;
 using OneGate.Payment.Providers;
 using OneGate.Payment.TopUps;
 using OneGate.Payment.Transfers;
+using OneGate.ServiceDefaults.Audit;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
@@ -70,6 +72,12 @@ internal static class Extensions
         builder.Services.AddHostedService<TopUpReconciliation>();
         builder.Services.AddHostedService<TopUpRefunds>();
         builder.Services.AddMemoryCache();
+        // The back office: status changes and stranded-money actions, each audited in Payment's own chain.
+        builder.Services.AddScoped<AccountStatusChanges>();
+        builder.Services.AddScoped<StrandedRefunds>();
+        builder.Services.AddSingleton(services => new AuditTrail(services.GetRequiredService<TimeProvider>(), AdminAuditActions.ChainNumber));
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AdminAudit>();
         builder.Services.AddHttpClient<UserDirectory>(client => client.BaseAddress = new Uri("http://auth"));
     }
 }

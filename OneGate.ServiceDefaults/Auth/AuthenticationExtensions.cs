@@ -18,6 +18,8 @@ public static class AuthenticationExtensions
     /// issuer, audience and lifetime checked with a small skew, keys from the Auth service's JWKS, and the
     /// token's session (<c>sid</c>) must still exist in Redis — one round trip, no caching — so logout takes
     /// effect at every service immediately. Requires an <see cref="IConnectionMultiplexer"/> (AddRedisClient).
+    /// A second scheme, <see cref="OperatorAuthentication.SchemeName"/>, validates the back office's operator tokens
+    /// (their own audience and session keys) for endpoints that require an <see cref="OperatorPolicies"/> policy.
     /// </summary>
     /// <param name="keySource">Where the public keys come from; defaults to fetching the JWKS over HTTP
     /// (the Auth service itself passes its own keys).</param>
@@ -31,35 +33,14 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenValidationSettings>>().Value);
         builder.Services.AddHttpClient(JwksConfigurationManager.HttpClientName);
         builder.Services.AddSingleton<JwksConfigurationManager>();
+        builder.Services.AddSingleton(services => new KeySource(keySource?.Invoke(services) ?? services.GetRequiredService<JwksConfigurationManager>()));
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IServiceProvider, TokenValidationSettings>((options, services, settings) =>
-            {
-                options.MapInboundClaims = false;
-                options.RefreshOnIssuerKeyNotFound = true;
-                options.ConfigurationManager = keySource?.Invoke(services) ?? services.GetRequiredService<JwksConfigurationManager>();
-                options.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = settings.Issuer,
-                    ValidAudience = settings.Audience,
-                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-                    ValidTypes = ["JWT", "at+jwt"],
-                    RequireSignedTokens = true,
-                    RequireExpirationTime = true,
-                    ValidateIssuerSigningKey = true,
-                    ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
-                    NameClaimType = "sub",
-                };
-                options.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = RequireLiveSession,
-                    OnChallenge = WriteUnauthorizedProblem,
-                    OnForbidden = context => Problems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "FORBIDDEN", "Forbidden",
-                        "The access token does not grant this operation."),
-                };
-            });
-        builder.Services.AddAuthorization();
+        // Users' tokens are the default scheme; operators' have their own (audience, session key), and the operator
+        // policies name only theirs, so neither kind of token passes where the other belongs.
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer().AddJwtBearer(OperatorAuthentication.SchemeName);
+        ConfigureBearer(builder, JwtBearerDefaults.AuthenticationScheme, settings => settings.Audience, RequireLiveSession);
+        ConfigureBearer(builder, OperatorAuthentication.SchemeName, settings => settings.OperatorAudience, RequireLiveOperatorSession);
+        builder.Services.AddAuthorization(OperatorPolicies.Register);
         builder.Services.Configure<OpenApiOptions>("v1", o =>
         {
             var transformer = new BearerSecuritySchemeTransformer();
@@ -67,6 +48,61 @@ public static class AuthenticationExtensions
             o.AddOperationTransformer(transformer);
         });
         return builder;
+    }
+
+    private static void ConfigureBearer(IHostApplicationBuilder builder, string scheme, Func<TokenValidationSettings, string> audience,
+        Func<TokenValidatedContext, Task> requireLiveSession) =>
+        builder.Services.AddOptions<JwtBearerOptions>(scheme)
+            .Configure<IServiceProvider, TokenValidationSettings>((options, services, settings) =>
+            {
+                options.MapInboundClaims = false;
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.ConfigurationManager = services.GetRequiredService<KeySource>().Manager;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = settings.Issuer,
+                    ValidAudience = audience(settings),
+                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+                    ValidTypes = ["JWT", "at+jwt"],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ValidateIssuerSigningKey = true,
+                    ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
+                    NameClaimType = "sub",
+                    RoleClaimType = OperatorAuthentication.RolesClaim,
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = requireLiveSession,
+                    OnChallenge = WriteUnauthorizedProblem,
+                    OnForbidden = context => Problems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "FORBIDDEN", "Forbidden",
+                        "The access token does not grant this operation."),
+                };
+            });
+
+    /// <summary>
+    /// An operator's session key lives for the idle timeout the token carries; EXPIRE both checks that it still exists
+    /// (logout and deactivation delete it, idleness lets it lapse) and slides it, in one round trip. EXPIRE never
+    /// creates a key, so no service can bring an ended session back. The token's own expiry is the absolute limit.
+    /// </summary>
+    private static async Task RequireLiveOperatorSession(TokenValidatedContext context)
+    {
+        var sessionId = context.Principal?.FindFirst("sid")?.Value;
+        var subject = context.Principal?.FindFirst("sub")?.Value;
+        var idle = context.Principal?.FindFirst(OperatorAuthentication.IdleClaim)?.Value;
+        if (string.IsNullOrEmpty(sessionId) || !int.TryParse(subject, out _)
+            || !int.TryParse(idle, System.Globalization.CultureInfo.InvariantCulture, out var idleSeconds)
+            || idleSeconds is < 1 or > OperatorAuthentication.MaxIdleSeconds)
+        {
+            context.Fail("The token has no session, subject or idle timeout.");
+            return;
+        }
+
+        var redis = context.HttpContext.RequestServices.GetRequiredService<IConnectionMultiplexer>();
+        if (!await redis.GetDatabase().KeyExpireAsync(SessionKeys.ForOperator(sessionId), TimeSpan.FromSeconds(idleSeconds)))
+        {
+            context.Fail("The session has ended.");
+        }
     }
 
     private static async Task RequireLiveSession(TokenValidatedContext context)
@@ -95,4 +131,7 @@ public static class AuthenticationExtensions
             : "The access token is invalid, expired or its session has ended.";
         return Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "UNAUTHORIZED", "Unauthorized", detail);
     }
+
+    /// <summary>One key source for both schemes, so Auth's own keys (or the JWKS cache) are shared.</summary>
+    private sealed record KeySource(IConfigurationManager<OpenIdConnectConfiguration> Manager);
 }

@@ -13,6 +13,9 @@ public sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransforme
 {
     public const string SchemeName = "Bearer";
 
+    /// <summary>The back office's operator token (<see cref="OperatorAuthentication"/>), required by <c>/api/admin</c> operations.</summary>
+    public const string OperatorSchemeName = "OperatorBearer";
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Components ??= new OpenApiComponents();
@@ -25,6 +28,15 @@ public sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransforme
             Description = "Access token from POST /api/auth/login or /api/auth/refresh (ES256, 15 minutes). "
                 + "It stops working at logout: every service checks its session.",
         };
+        document.Components.SecuritySchemes[OperatorSchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "Operator access token from POST /api/admin/auth/login (ES256, audience onegate-backoffice). The session ends "
+                + "after 8 hours, after the idle timeout without a request to any service, at logout, or when the operator is "
+                + "deactivated or its roles change. A user's token is refused here, and an operator's token on users' operations.",
+        };
         return Task.CompletedTask;
     }
 
@@ -33,8 +45,11 @@ public sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransforme
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
         {
+            var scheme = metadata.OfType<IAuthorizeData>().Any(a => a.Policy is { } policy && OperatorPolicies.All.Contains(policy))
+                ? OperatorSchemeName
+                : SchemeName;
             operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
         }
 
         return Task.CompletedTask;

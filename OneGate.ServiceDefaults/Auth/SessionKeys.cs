@@ -7,4 +7,10 @@ namespace OneGate.ServiceDefaults.Auth;
 public static class SessionKeys
 {
     public static string For(string sessionId) => $"onegate:session:{sessionId}";
+
+    /// <summary>An operator's session: its lifetime is the idle timeout, renewed by each request at any service.</summary>
+    public static string ForOperator(string sessionId) => $"onegate:session:operator:{sessionId}";
+
+    /// <summary>The set of an operator's session ids (Auth only), so deactivating the operator ends them all.</summary>
+    public static string OperatorIndex(int operatorId) => $"onegate:session:operators:{operatorId}";
 }

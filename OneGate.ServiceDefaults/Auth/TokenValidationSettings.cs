@@ -13,6 +13,10 @@ public sealed class TokenValidationSettings
     [Required]
     public string Audience { get; set; } = "onegate-api";
 
+    /// <summary>The back office's tokens (<see cref="OperatorAuthentication"/>): never accepted where users' are, nor the reverse.</summary>
+    [Required]
+    public string OperatorAudience { get; set; } = "onegate-backoffice";
+
     /// <summary>Where the Auth service publishes its public keys; resolved through service discovery.</summary>
     [Required]
     public Uri JwksUri { get; set; } = new("http://auth/.well-known/jwks.json");

@@ -12,7 +12,7 @@ namespace OneGate.ServiceDefaults.OpenApi;
 /// first met as nullable (<c>PaymentMethod?</c>), and a property then declares <c>oneOf: [null, PaymentMethod]</c>:
 /// a null matched both branches, so every null <c>paymentMethod</c> failed its own schema. Nullability stays where
 /// it belongs, on the property.</item>
-/// <item>Enums (serialised by name) and date-times are strings.</item>
+/// <item>Enums (serialised by name) and date-times are strings (a nullable date-time: string or null).</item>
 /// <item>Every problem carries a string <c>code</c> and the <c>traceId</c> (<c>ProblemDetailsDefaults</c>).</item>
 /// </list>
 /// </summary>
@@ -32,7 +32,9 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
 
         if (schema.Format == "date-time" && schema.Type is null)
         {
-            schema.Type = JsonSchemaType.String;
+            // A DateTimeOffset? stays nullable (e.g. a refund's nextAttemptAt once nothing is left to attempt).
+            var nullable = Nullable.GetUnderlyingType(context.JsonPropertyInfo?.PropertyType ?? context.JsonTypeInfo.Type) is not null;
+            schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
         }
 
         if (context.JsonPropertyInfo is null && typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))

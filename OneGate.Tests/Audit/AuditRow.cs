@@ -21,8 +21,12 @@ public sealed record AuditRow(long Id, DateTime OccurredAt, string?[] Fields, by
 
     public string? TraceId => Fields[13];
 
-    /// <summary>Reads rows with the bootstrap superuser's connection (tests only).</summary>
-    public static async Task<List<AuditRow>> ReadAsync(OneGateAppFixture fixture, string where, params object[] values)
+    /// <summary>Reads rows of Auth's audit_events with the bootstrap superuser's connection (tests only).</summary>
+    public static Task<List<AuditRow>> ReadAsync(OneGateAppFixture fixture, string where, params object[] values) =>
+        ReadFromAsync(fixture, "audit_events", where, values);
+
+    /// <summary>Reads rows of one service's audit table, e.g. <c>payment.audit_events</c>.</summary>
+    public static async Task<List<AuditRow>> ReadFromAsync(OneGateAppFixture fixture, string table, string where, params object[] values)
     {
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
@@ -30,7 +34,7 @@ public sealed record AuditRow(long Id, DateTime OccurredAt, string?[] Fields, by
             $"""
             SELECT id, occurred_at, actor_type, actor_id, actor_name, actor_role, action, target_type, target_id,
                    before::text, after::text, reason, client_address, trace_id, hash
-              FROM audit_events WHERE {where} ORDER BY id
+              FROM {table} WHERE {where} ORDER BY id
             """, db);
         foreach (var value in values)
         {

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using OneGate.Tests.Regulators;
+using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Audit;
 
@@ -13,19 +12,15 @@ namespace OneGate.Tests.Audit;
 [Collection(OneGateAppCollection.Name)]
 public sealed class OperatorBootstrapTests(OneGateAppFixture fixture)
 {
-    private const string TotpKey = "test-operator-totp-key-0123456789abcdef";
-
     [Fact]
     public async Task Of_four_concurrent_bootstraps_exactly_one_creates_the_first_admin_and_it_is_audited()
     {
-        const string password = "bootstrap password 1";
-        var names = Enumerable.Range(0, 4).Select(i => $"admin{i}_{Guid.NewGuid():N}"[..20]).ToArray();
-
-        var runs = await Task.WhenAll(names.Select(name => BootstrapAsync(name, password)));
+        // The race runs once per app (the other tests' operators are created by its winner).
+        var (names, runs) = await Operators.BootstrapRaceAsync(fixture);
 
         var created = Assert.Single(runs, r => r.ExitCode == 0);
         Assert.All(runs.Where(r => r != created), r => Assert.Contains("Operators exist already", r.Error, StringComparison.Ordinal));
-        Assert.DoesNotContain(password, created.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Operators.Password, created.Output, StringComparison.Ordinal);
         var uri = created.Output.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("otpauth://totp/", StringComparison.Ordinal));
         var username = names.Single(n => created.Output.Contains($"'{n}'", StringComparison.Ordinal));
 
@@ -39,14 +34,14 @@ public sealed class OperatorBootstrapTests(OneGateAppFixture fixture)
         Assert.True(await row.ReadAsync());
         var id = row.GetInt32(0);
         Assert.StartsWith("$argon2id$", row.GetString(1), StringComparison.Ordinal);
-        Assert.Equal(UriSecret(uri), Decrypt((byte[])row[2], username));
+        Assert.Equal(TotpClock.UriSecret(uri), Decrypt((byte[])row[2], username, await Operators.TotpKeyAsync(fixture)));
         Assert.Equal(["ADMIN"], (string[])row[3]);
         await row.DisposeAsync();
 
         var audited = Assert.Single(await AuditRow.ReadAsync(fixture, "action = 'operator.bootstrap' AND target_id = $1",
             id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal("SYSTEM", audited.ActorType);
-        Assert.DoesNotContain(password, string.Concat(audited.Fields), StringComparison.Ordinal);
+        Assert.DoesNotContain(Operators.Password, string.Concat(audited.Fields), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -55,50 +50,17 @@ public sealed class OperatorBootstrapTests(OneGateAppFixture fixture)
     [InlineData("operators", "bootstrap", "admin", "--qr")]
     public async Task Usage_errors_exit_2(params string[] args)
     {
-        var (exit, _, error) = await RunAsync(args, "bootstrap password 1");
+        var (exit, _, error) = await Operators.RunAuthCommandAsync(fixture, args, "bootstrap password 1");
 
         Assert.Equal(2, exit);
         Assert.Contains("Usage", error, StringComparison.Ordinal);
     }
 
-    private Task<(int ExitCode, string Output, string Error)> BootstrapAsync(string username, string password) =>
-        RunAsync(["operators", "bootstrap", username], password);
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, string password)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet",
-            [RegulatorKeys.ServiceDll("OneGate.Auth"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ConnectionStrings__onegate"] = await fixture.ServiceConnectionStringAsync("auth", "onegate");
-        start.Environment["Auth__Operators__TotpKey"] = TotpKey;
-        start.Environment["ONEGATE_OPERATOR_PASSWORD"] = password;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
-
-    /// <summary>The secret of an otpauth URI (base32, RFC 4648, unpadded), decoded here without the service's library.</summary>
-    private static byte[] UriSecret(string uri)
-    {
-        var base32 = Uri.UnescapeDataString(uri.Split("secret=")[1].Split('&')[0]).TrimEnd('=');
-        var bits = string.Concat(base32.Select(c => Convert.ToString("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".IndexOf(c, StringComparison.Ordinal), 2).PadLeft(5, '0')));
-        return Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
-    }
-
     /// <summary>docs/backoffice.md: AES-256-GCM under SHA-256(key), nonce ‖ tag ‖ ciphertext, the username as associated data.</summary>
-    private static byte[] Decrypt(byte[] stored, string username)
+    private static byte[] Decrypt(byte[] stored, string username, string totpKey)
     {
         var secret = new byte[stored.Length - 28];
-        using var aes = new AesGcm(SHA256.HashData(Encoding.UTF8.GetBytes(TotpKey)), 16);
+        using var aes = new AesGcm(SHA256.HashData(Encoding.UTF8.GetBytes(totpKey)), 16);
         aes.Decrypt(stored.AsSpan(0, 12), stored.AsSpan(28), stored.AsSpan(12, 16), secret, Encoding.UTF8.GetBytes(username));
         return secret;
     }

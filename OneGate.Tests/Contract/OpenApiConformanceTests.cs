@@ -31,6 +31,7 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await TransactionAnswersAsync(owner, paymentId);
         await RegulatorAnswersAsync();
         await ProviderCallbackAnswersAsync();
+        await PaymentAdminAnswersAsync();
 
         var found = violations.Since(mark);
         Assert.True(found.Count == 0, $"{found.Count} exchanges contradict the published documents:\n{ContractViolations.Describe(found)}");
@@ -162,6 +163,35 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
             // Unsigned: refused in SNAP's own answer format.
             await ExpectAsync(payments, Raw(HttpMethod.Post, $"/api/payments/callbacks/{provider}", "{}"), HttpStatusCode.Unauthorized);
         }
+    }
+
+    /// <summary>Payment's back office: reads as SUPPORT, status and stranded-money actions as OPERATIONS, and their refusals.</summary>
+    private async Task PaymentAdminAnswersAsync()
+    {
+        var user = await new PaymentApi(payments).FundedUserAsync(auth, 10_000m);
+        var support = await Operators.CreateAndLoginAsync(fixture, "SUPPORT");
+        var operations = await Operators.CreateAndLoginAsync(fixture, "OPERATIONS");
+        var view = await ExpectAsync(payments, support.Authorized(HttpMethod.Get, $"/api/admin/users/{user.Id}/account"), HttpStatusCode.OK);
+        var account = System.Text.Json.JsonDocument.Parse(view).RootElement.GetProperty("accountId").GetString();
+        await ExpectAsync(payments, support.Authorized(HttpMethod.Get, $"/api/admin/accounts/{account}"), HttpStatusCode.OK);
+        await ExpectAsync(payments, support.Authorized(HttpMethod.Get, $"/api/admin/accounts/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await ExpectAsync(payments, support.Authorized(HttpMethod.Get, "/api/admin/users/2147483647/account"), HttpStatusCode.NotFound);
+        await ExpectAsync(payments, user.Authorized(HttpMethod.Get, $"/api/admin/accounts/{account}"), HttpStatusCode.Unauthorized);
+        await ExpectAsync(payments, support.Authorized(HttpMethod.Post, $"/api/admin/accounts/{account}/suspend", new { reason = "not mine" }), HttpStatusCode.Forbidden);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, $"/api/admin/accounts/{account}/suspend", new { reason = "" }), HttpStatusCode.BadRequest);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, $"/api/admin/accounts/{account}/suspend", new { reason = "conformance" }), HttpStatusCode.OK);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, $"/api/admin/accounts/{account}/suspend", new { reason = "again" }), HttpStatusCode.Conflict);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, $"/api/admin/accounts/{account}/reactivate", new { reason = "conformance" }), HttpStatusCode.OK);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, $"/api/admin/accounts/{account}/close", new { reason = "holds money" }), HttpStatusCode.Conflict);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, $"/api/admin/accounts/{Guid.NewGuid()}/close", new { reason = "unknown" }), HttpStatusCode.NotFound);
+        await ExpectAsync(payments, support.Authorized(HttpMethod.Get, "/api/admin/stranded-money?failing=true"), HttpStatusCode.OK);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, "/api/admin/stranded-money/TRX-none/retry", new { reason = "r" }), HttpStatusCode.NotFound);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, "/api/admin/stranded-money/TRX-none/resolve", new { note = "" }), HttpStatusCode.BadRequest);
+        await ExpectAsync(payments, operations.Authorized(HttpMethod.Post, "/api/admin/stranded-money/TRX-none/resolve", new { note = "n" }), HttpStatusCode.NotFound);
+        // Auth's operator session operations, with the same throwaway operators.
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/auth/session"), HttpStatusCode.OK);
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Post, "/api/admin/auth/logout"), HttpStatusCode.NoContent);
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/auth/session"), HttpStatusCode.Unauthorized);
     }
 
     private static HttpRequestMessage Keyed(TestUser user, string path, object body, string? key = null)

@@ -16,6 +16,10 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
     [InlineData("payment", "DEL", "onegate:session:lp-probe")]
     [InlineData("payment", "GET", "og:history:{1}:gen")]
     [InlineData("payment", "INCR", "og:rl:{lp-probe}:60:0")]
+    [InlineData("payment", "SET", "onegate:session:operator:lp-probe", "1")]
+    [InlineData("payment", "DEL", "onegate:session:operator:lp-probe")]
+    [InlineData("transaction", "SET", "onegate:session:operator:lp-probe", "1")]
+    [InlineData("transaction", "EXPIRE", "onegate:session:operators:1", "60")]
     [InlineData("transaction", "SET", "onegate:session:lp-probe", "1")]
     [InlineData("transaction", "EXPIRE", "onegate:session:lp-probe", "60")]
     [InlineData("transaction", "INCR", "onegate:login-attempts:client:lp-probe")]
@@ -70,6 +74,19 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
 
         using var transaction = await ConnectAsync("transaction");
         Assert.True(await transaction.GetDatabase().KeyExistsAsync(session));
+        // Each service slides an operator session's idle expiry when it checks the session.
+        var operatorSession = $"onegate:session:operator:lp-{Guid.NewGuid():N}";
+        using (var auth = await ConnectAsync("auth"))
+        {
+            Assert.True(await auth.GetDatabase().StringSetAsync(operatorSession, "1", TimeSpan.FromMinutes(1)));
+        }
+
+        using (var payment = await ConnectAsync("payment"))
+        {
+            Assert.True(await payment.GetDatabase().KeyExpireAsync(operatorSession, TimeSpan.FromMinutes(2)));
+        }
+
+        Assert.True(await transaction.GetDatabase().KeyExpireAsync(operatorSession, TimeSpan.FromMinutes(3)));
         Assert.Equal("lp", (string?)await transaction.GetDatabase().StringGetAsync("og:history:{-1}:gen"));
     }
 

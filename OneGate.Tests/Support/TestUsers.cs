@@ -11,17 +11,7 @@ public sealed record TestUser(int Id, string Username, string Email, string Phon
 
     public string? RefreshToken { get; init; }
 
-    public HttpRequestMessage Authorized(HttpMethod method, string path, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AccessToken);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return request;
-    }
+    public HttpRequestMessage Authorized(HttpMethod method, string path, object? body = null) => BearerRequest.Of(AccessToken, method, path, body);
 }
 
 /// <summary>Registers and logs in users through the public Auth API.</summary>

@@ -26,7 +26,7 @@ namespace OneGate.Auth.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("OneGate.Auth.Data.AuditEvent", b =>
+            modelBuilder.Entity("OneGate.ServiceDefaults.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
                         .HasColumnType("bigint")

@@ -158,6 +158,9 @@ BEGIN
   IF to_regclass('auth.audit_events') IS NOT NULL THEN
     REVOKE UPDATE, DELETE, TRUNCATE ON auth.audit_events FROM onegate_auth;
   END IF;
+  IF to_regclass('payment.audit_events') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE ON payment.audit_events FROM onegate_payment;
+  END IF;
   -- A database upgraded from the shared-schema layout before Auth's ServiceSchemas migration has run.
   IF to_regclass('public.audit_events') IS NOT NULL THEN
     REVOKE UPDATE, DELETE, TRUNCATE ON public.audit_events FROM onegate_auth;

@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using OneGate.Auth.Data;
 
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>
 /// The hash chain of <c>audit_events</c> (docs/backoffice.md, "The audit chain"):

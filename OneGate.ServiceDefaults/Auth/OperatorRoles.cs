@@ -1,6 +1,6 @@
-namespace OneGate.Auth.Operators;
+namespace OneGate.ServiceDefaults.Auth;
 
-/// <summary>What an operator may do (docs/backoffice.md, "Roles"); a token carries every role of its operator.</summary>
+/// <summary>What an operator may do (docs/backoffice.md, "Operators"); a token carries every role of its operator.</summary>
 public static class OperatorRoles
 {
     /// <summary>Reads: finds users and accounts, sees their state.</summary>

@@ -1,9 +1,9 @@
-namespace OneGate.Auth.Data;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>
 /// One row of the append-only audit trail (table <c>audit_events</c>): who did what to what, when, from where.
-/// <see cref="Hash"/> chains it to the row before (<see cref="Audit.AuditChain"/>); rows are only ever inserted,
-/// by <see cref="Audit.AuditTrail"/>, and the service's database login may not update or delete them.
+/// <see cref="Hash"/> chains it to the row before (<see cref="AuditChain"/>); rows are only ever inserted,
+/// by <see cref="AuditTrail"/>, and the service's database login may not update or delete them.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -13,7 +13,7 @@ public sealed class AuditEvent
     /// <summary>When it was recorded, to the microsecond (what Postgres stores).</summary>
     public DateTimeOffset OccurredAt { get; set; }
 
-    /// <summary><see cref="Audit.AuditActorType"/>: USER, OPERATOR, SYSTEM or ANONYMOUS.</summary>
+    /// <summary><see cref="AuditActorType"/>: USER, OPERATOR, SYSTEM or ANONYMOUS.</summary>
     public required string ActorType { get; set; }
 
     public string? ActorId { get; set; }
@@ -24,7 +24,7 @@ public sealed class AuditEvent
     /// <summary>The operator's role the action was allowed under.</summary>
     public string? ActorRole { get; set; }
 
-    /// <summary>What happened, e.g. <c>user.login.failure</c> (<see cref="Audit.AuditActions"/>).</summary>
+    /// <summary>What happened, e.g. <c>user.login.failure</c> (each service lists its own actions).</summary>
     public required string Action { get; set; }
 
     public string? TargetType { get; set; }

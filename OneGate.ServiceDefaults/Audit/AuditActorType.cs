@@ -1,4 +1,4 @@
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>Who an audit event is attributed to (<c>audit_events.actor_type</c>).</summary>
 public static class AuditActorType

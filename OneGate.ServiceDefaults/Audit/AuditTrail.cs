@@ -1,22 +1,22 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using OneGate.Auth.Data;
 
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>
 /// Appends to <c>audit_events</c>. Appends are serialised by a transaction-scoped advisory lock, so the chain never
 /// forks: each append reads the last row, chains to it, and inserts the next id while no other append can. Inside
 /// the caller's transaction the event commits or rolls back with the change it records (and the lock is held until
 /// then: append last, just before committing); without one, the append is its own transaction.
+/// Each service has its own chain in its own schema (<c>audit_events</c> on its search path) and its own
+/// <paramref name="chainNumber"/>: advisory locks are database-wide, so two services' chains must not share one.
 /// </summary>
-public sealed class AuditTrail(TimeProvider time)
+public sealed class AuditTrail(TimeProvider time, int chainNumber)
 {
     // The advisory lock every append takes ("AUDIT" in the first key space, the chain number in the second).
     private const int ChainLockSpace = 0x0A0D_1700;
-    private const int ChainNumber = 1;
 
-    public async Task AppendAsync(AuthDbContext db, AuditEntry entry, CancellationToken cancellationToken)
+    public async Task AppendAsync(DbContext db, AuditEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(entry);
@@ -35,10 +35,10 @@ public sealed class AuditTrail(TimeProvider time)
         }, cancellationToken);
     }
 
-    private async Task AppendInTransactionAsync(AuthDbContext db, AuditEntry entry, CancellationToken cancellationToken)
+    private async Task AppendInTransactionAsync(DbContext db, AuditEntry entry, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockSpace}, {ChainNumber})", cancellationToken);
-        var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id)
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockSpace}, {chainNumber})", cancellationToken);
+        var last = await db.Set<AuditEvent>().AsNoTracking().OrderByDescending(e => e.Id)
             .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
         // The time is taken under the lock, so the chain's order is also the order of its times.
         var row = new AuditEvent

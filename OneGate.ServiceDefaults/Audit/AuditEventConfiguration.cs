@@ -1,14 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace OneGate.Auth.Data;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>
 /// Maps <see cref="AuditEvent"/> to <c>audit_events</c>. Text columns, not <c>inet</c> or <c>jsonb</c>: the hash
 /// covers the text exactly as written, so the database must give back the same text (<c>json</c> keeps it verbatim,
 /// <c>jsonb</c> would reorder keys).
 /// </summary>
-internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
 {
     public void Configure(EntityTypeBuilder<AuditEvent> builder)
     {

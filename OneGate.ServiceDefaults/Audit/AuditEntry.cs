@@ -1,4 +1,4 @@
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>What a caller records; <see cref="AuditTrail"/> adds the id, the time, the trace id and the hash.</summary>
 public sealed record AuditEntry(string Action, string ActorType)

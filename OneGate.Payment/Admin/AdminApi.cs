@@ -1,0 +1,14 @@
+namespace OneGate.Payment.Admin;
+
+/// <summary>Payment's back-office API (docs/backoffice.md): operator tokens only; each endpoint names the role it needs.</summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapPaymentAdminApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/admin")
+            .WithTags("Back office")
+            .MapAccountAdmin()
+            .MapStrandedMoney();
+        return app;
+    }
+}

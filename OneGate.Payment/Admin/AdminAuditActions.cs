@@ -1,0 +1,14 @@
+namespace OneGate.Payment.Admin;
+
+/// <summary>The <c>payment.audit_events.action</c> values (docs/backoffice.md, "Payment's audit trail").</summary>
+public static class AdminAuditActions
+{
+    public const string AccountSuspend = "account.suspend";
+    public const string AccountReactivate = "account.reactivate";
+    public const string AccountClose = "account.close";
+    public const string StrandedRefundRetry = "stranded_refund.retry";
+    public const string StrandedRefundResolve = "stranded_refund.resolve";
+
+    /// <summary>Payment's chain number: the second key of the advisory lock its appends take (Auth's is 1).</summary>
+    public const int ChainNumber = 2;
+}
