@@ -1,3 +1,4 @@
+using OneGate.Auth.Audit;
 using OneGate.Auth.Login;
 using OneGate.Auth.Operators;
 using OneGate.Auth.Profile;
@@ -22,7 +23,9 @@ public static class AuthApi
         app.MapGroup("/api/admin")
             .WithTags("Back office")
             .MapOperatorLogin()
-            .MapOperatorAdmin();
+            .MapOperatorAdmin()
+            .MapUserSearch()
+            .MapAuditTrail();
         app.MapJwks();
         app.MapUserDirectory();
         return app;

@@ -18,4 +18,6 @@ public static class AuditActions
     public const string OperatorRolesChange = "operator.roles.change";
     public const string OperatorTotpReset = "operator.totp.reset";
     public const string OperatorDeactivate = "operator.deactivate";
+    public const string OperatorUsersSearch = "operator.users.search";
+    public const string OperatorAuditExport = "operator.audit.export";
 }

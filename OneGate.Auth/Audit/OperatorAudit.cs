@@ -68,6 +68,23 @@ public sealed partial class OperatorAudit(ILoggerFactory loggerFactory, AuthDbCo
         }, cancellationToken);
     }
 
+    /// <summary>A search of users or an export of the trail: what was looked for (the kind, never the identifier) and what was shown.</summary>
+    public Task SearchedAsync(ClaimsPrincipal actor, string role, string by, int[] userIds, bool masked, CancellationToken cancellationToken) =>
+        ReadAsync(actor, role, AuditActions.OperatorUsersSearch, userIds.Length == 1 ? "user" : null, userIds.Length == 1 ? Id(userIds[0]) : null,
+            new { by, userIds, masked }, cancellationToken);
+
+    /// <summary>An operator's read of data worth knowing who saw it (a user search, an export of the trail), in its own transaction.</summary>
+    public Task ReadAsync(ClaimsPrincipal actor, string role, string action, string? targetType, string? targetId, object what,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return AppendAsync(new AuditEntry(action, AuditActorType.Operator)
+        {
+            ActorId = Id(actor.OperatorId()), ActorName = actor.OperatorName(), ActorRole = role,
+            TargetType = targetType, TargetId = targetId, ClientAddress = ClientAddress, After = JsonSerializer.Serialize(what),
+        }, cancellationToken);
+    }
+
     private async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         await trail.AppendAsync(db, entry, cancellationToken);

@@ -50,28 +50,14 @@ public static class AuditVerifyCommand
 
     private static async Task<int> VerifyAsync(DbContext db, TextWriter output, TextWriter error)
     {
-        var previous = AuditChain.Genesis.ToArray();
-        var expectedId = 1L;
-        await foreach (var row in db.Set<AuditEvent>().AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable())
+        var result = await AuditVerification.RunAsync(db, CancellationToken.None);
+        if (result.BrokenAt is { } broken)
         {
-            if (row.Id != expectedId)
-            {
-                await error.WriteLineAsync(Invariant($"Broken at event {expectedId}: it is missing (the next row is {row.Id})."));
-                return Broken;
-            }
-
-            if (!AuditChain.Hash(previous, row).AsSpan().SequenceEqual(row.Hash))
-            {
-                await error.WriteLineAsync(Invariant(
-                    $"Broken at event {row.Id}: its hash does not match its content and the hash of event {row.Id - 1}."));
-                return Broken;
-            }
-
-            previous = row.Hash;
-            expectedId++;
+            await error.WriteLineAsync(Invariant($"Broken at event {broken}: {result.Problem}"));
+            return Broken;
         }
 
-        await output.WriteLineAsync(Invariant($"Audit chain intact: {expectedId - 1} event(s); head {expectedId - 1} {Convert.ToHexStringLower(previous)}"));
+        await output.WriteLineAsync(Invariant($"Audit chain intact: {result.Events} event(s); head {result.Events} {result.HeadHash}"));
         return 0;
     }
 

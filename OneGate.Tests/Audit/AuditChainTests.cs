@@ -67,7 +67,7 @@ public sealed class AuditChainTests(OneGateAppFixture fixture)
         var user = await TestUsers.RegisterAsync(auth);
         var row = (await AuditRow.ReadAsync(fixture, "action = 'user.register' AND actor_id = $1", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Single();
 
-        await TamperAsync(row.Id, "'tampered'");
+        await AuditRow.TamperReasonAsync(fixture, row.Id, "'tampered'");
         try
         {
             var (exit, output, error) = await VerifyAsync();
@@ -76,7 +76,7 @@ public sealed class AuditChainTests(OneGateAppFixture fixture)
         }
         finally
         {
-            await TamperAsync(row.Id, "NULL");
+            await AuditRow.TamperReasonAsync(fixture, row.Id, "NULL");
         }
 
         Assert.Equal(0, (await VerifyAsync()).ExitCode);
@@ -107,25 +107,6 @@ public sealed class AuditChainTests(OneGateAppFixture fixture)
         }
 
         return SHA256.HashData(bytes.ToArray());
-    }
-
-    /// <summary>Sets a row's reason as the superuser, past the append-only trigger (replica mode skips ordinary triggers).</summary>
-    private async Task TamperAsync(long id, string reasonSql)
-    {
-        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
-        await db.OpenAsync();
-        await using var transaction = await db.BeginTransactionAsync();
-        await using (var replica = new NpgsqlCommand("SET LOCAL session_replication_role = replica", db, transaction))
-        {
-            await replica.ExecuteNonQueryAsync();
-        }
-
-        await using (var update = new NpgsqlCommand($"UPDATE audit_events SET reason = {reasonSql} WHERE id = $1", db, transaction) { Parameters = { new() { Value = id } } })
-        {
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
-        }
-
-        await transaction.CommitAsync();
     }
 
     private async Task<long> LastIdAsync()

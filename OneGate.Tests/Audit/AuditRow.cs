@@ -60,4 +60,24 @@ public sealed record AuditRow(long Id, DateTime OccurredAt, string?[] Fields, by
 
         return rows;
     }
+
+    /// <summary>Sets a row's reason as the superuser, past the append-only trigger (replica mode skips ordinary triggers).</summary>
+    public static async Task TamperReasonAsync(OneGateAppFixture fixture, long id, string reasonSql)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var transaction = await db.BeginTransactionAsync();
+        await using (var replica = new NpgsqlCommand("SET LOCAL session_replication_role = replica", db, transaction))
+        {
+            await replica.ExecuteNonQueryAsync();
+        }
+
+        await using (var update = new NpgsqlCommand($"UPDATE audit_events SET reason = {reasonSql} WHERE id = $1", db, transaction) { Parameters = { new() { Value = id } } })
+        {
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        await transaction.CommitAsync();
+    }
 }
