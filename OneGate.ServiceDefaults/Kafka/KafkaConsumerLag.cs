@@ -20,9 +20,8 @@ public static class KafkaConsumerLag
 
     private static readonly ConcurrentDictionary<string, IReadOnlyList<Measurement<long>>> Latest = new();
 
-    private static readonly ObservableGauge<long> Gauge = KafkaTelemetry.Meter.CreateObservableGauge(
-        "onegate.kafka.consumer.lag", () => Latest.Values.SelectMany(m => m),
-        description: "Messages of an assigned partition not yet committed by the consumer group");
+    private static readonly ObservableGauge<long> Gauge = KafkaTelemetry.Meter.CreateObservableGauge<long>("onegate.kafka.consumer.lag",
+        () => Latest.Values.SelectMany(m => m), description: "Messages of an assigned partition not yet committed by the consumer group");
 
     /// <summary>The consumer's configuration with statistics on, and its builder reporting them as the group's lag.</summary>
     public static ConsumerBuilder<string, string> Builder(ConsumerConfig config)
