@@ -5,7 +5,7 @@ using OneGate.Tests.Support;
 namespace OneGate.Tests.Payment;
 
 /// <summary>Top-ups through both e-wallet protocols against the provider sandbox's scenarios (chosen by amount).</summary>
-[Collection(OneGateAppSecondLaneCollection.Name)]
+[Collection(OneGateAppCollection.Name)]
 public sealed class TopUpTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

@@ -9,7 +9,7 @@ namespace OneGate.Tests.Payment.TopUps;
 /// signature over the exact body and a fresh timestamp is accepted, answers are SNAP, and repeats change nothing.
 /// 19,000 is the sandbox's "late success" (pending for a while at the provider), so a top-up stays PENDING during a test.
 /// </summary>
-[Collection(OneGateAppSecondLaneCollection.Name)]
+[Collection(OneGateAppCollection.Name)]
 public sealed class ProviderNotificationTests(OneGateAppFixture fixture) : IAsyncLifetime
 {
     private const decimal LateSuccess = 19_000m;

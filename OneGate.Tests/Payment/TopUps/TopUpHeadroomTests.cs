@@ -7,7 +7,7 @@ namespace OneGate.Tests.Payment.TopUps;
 /// Cap headroom is reserved while a top-up is PENDING (balance + every PENDING top-up + the new amount within the cap),
 /// so a top-up the e-wallet settles can always be credited: no rupiah is taken by the e-wallet and left uncredited.
 /// </summary>
-[Collection(OneGateAppSecondLaneCollection.Name)]
+[Collection(OneGateAppCollection.Name)]
 public sealed class TopUpHeadroomTests(OneGateAppFixture fixture)
 {
     private const decimal Cap = 20_000_000m;

@@ -17,7 +17,7 @@ namespace OneGate.Tests.Payment.TopUps;
 /// the final status agrees (SUCCESS / FAILED / CANCELLED, none PENDING), no headroom is left held, and the account's
 /// row chain holds. CsCheck shrinks a failing sequence to a minimal one.
 /// </summary>
-[Collection(OneGateAppSecondLaneCollection.Name)]
+[Collection(OneGateAppCollection.Name)]
 public sealed class TopUpLifecycleProperties(OneGateAppFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private const decimal Cap = 20_000_000m;

@@ -4,7 +4,7 @@ using OneGate.Tests.Support;
 namespace OneGate.Tests.Payment.TopUps;
 
 /// <summary>Reconciliation asks about every top-up that is not final, without letting rows that stay pending block newer ones.</summary>
-[Collection(OneGateAppSecondLaneCollection.Name)]
+[Collection(OneGateAppCollection.Name)]
 public sealed class TopUpReconciliationTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

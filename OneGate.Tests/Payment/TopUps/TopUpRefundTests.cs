@@ -7,7 +7,7 @@ namespace OneGate.Tests.Payment.TopUps;
 /// Money the e-wallet took is credited or given back, never stranded: a success that can no longer be credited ends
 /// CANCELLED and is refunded at the provider (retried until it confirms); a success after we gave up is credited.
 /// </summary>
-[Collection(OneGateAppSecondLaneCollection.Name)]
+[Collection(OneGateAppCollection.Name)]
 public sealed class TopUpRefundTests(OneGateAppFixture fixture) : IAsyncLifetime
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");
