@@ -96,10 +96,12 @@ public class OneGateAppFixture : IAsyncLifetime
             [
                 "--OneGate:Infrastructure=Local",
                 $"--OneGate:DataDirectory={dataDirectory}",
-                // Prometheus scrapes and evaluates every 2 s and holds alerts 2 s, so an alert reaches Alertmanager
-                // within a test (Observability/LiveAlertTests).
+                // Prometheus scrapes and evaluates every 2 s, holds alerts 2 s and looks back at most 20 s, so an alert
+                // reaches Alertmanager within a test, and earlier tests' errors are out of its rules' view within
+                // seconds (Observability/LiveAlertTests).
                 "--OneGate:Monitoring:Interval=00:00:02",
                 "--OneGate:Monitoring:MaxAlertHold=00:00:02",
+                "--OneGate:Monitoring:MaxRangeWindow=00:00:20",
             ],
             (options, _) =>
             {

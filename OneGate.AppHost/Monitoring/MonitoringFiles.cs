@@ -4,7 +4,7 @@ namespace OneGate.AppHost.Monitoring;
 /// Prometheus's and Alertmanager's own directories (configuration and data) under
 /// <c>&lt;OneGate:DataDirectory&gt;/monitoring</c>, written at every start.
 /// </summary>
-/// <param name="Rules">The rules file Prometheus loads: the manifests' own, or its short-hold copy.</param>
+/// <param name="Rules">The rules file Prometheus loads: the manifests' own, or its short-clock copy.</param>
 /// <param name="Targets">Where <see cref="ScrapeTargets"/> writes the file_sd files.</param>
 /// <param name="Jobs">The scraped services (one job each).</param>
 internal sealed record MonitoringFiles(string PrometheusDirectory, string AlertmanagerDirectory, string Rules, string Targets, IReadOnlyList<string> Jobs)
@@ -30,7 +30,7 @@ internal sealed record MonitoringFiles(string PrometheusDirectory, string Alertm
         if (options.MaxAlertHold is { } hold)
         {
             var held = Path.Combine(prometheus, "alert-rules.yaml");
-            File.WriteAllText(held, MonitoringConfig.WithAlertHold(File.ReadAllText(rules), hold));
+            File.WriteAllText(held, MonitoringConfig.WithShortClocks(File.ReadAllText(rules), hold, options.MaxRangeWindow));
             rules = held;
         }
 

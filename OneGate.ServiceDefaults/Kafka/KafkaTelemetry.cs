@@ -17,7 +17,7 @@ public static class KafkaTelemetry
     public const string MeterName = "OneGate.Kafka";
 
     private static readonly ActivitySource Source = new(ActivitySourceName);
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Produced = Meter.CreateCounter<long>("onegate.kafka.produced", description: "Messages acknowledged by Kafka");
     private static readonly Counter<long> Consumed = Meter.CreateCounter<long>("onegate.kafka.consumed", description: "Messages handed to a handler");
     private static readonly TextMapPropagator Propagator = Propagators.DefaultTextMapPropagator;

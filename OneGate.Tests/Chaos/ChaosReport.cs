@@ -126,7 +126,7 @@ public sealed class ChaosReport
             : $"{Recovery.LostWithBroker} events were acknowledged by the in-memory Local broker but not yet consumed when it restarted (lost with its log; sent between +{(Recovery.FirstLostSentAt!.Value - Began).TotalSeconds:0.0} s and +{(Recovery.LastLostSentAt!.Value - Began).TotalSeconds:0.0} s); the outbox was replayed from the first of them on ({Recovery.Replayed} events re-sent, including everything sent since; {Recovery.Replayed - Recovery.LostWithBroker} of them skipped by the consumer's inbox as already applied).")}");
         Line($"- Postgres restart: {PostgresKept.Before} ledger rows committed before it, {PostgresKept.After} of them there after it. Redis restart: sessions and rate-limit counters are kept in its append-only file (no 401 above means every session survived).");
         Line($"- Top-ups against the e-wallets' books (taken = credited + refunded, status agrees): {ProviderDisagreements.Count} disagree{(ProviderDisagreements.Count == 0 ? "." : ": " + string.Join("; ", ProviderDisagreements.Take(10)))}");
-        Line($"- PENDING top-ups: {Pending.Pending} left (oldest {Pending.Oldest.TotalSeconds:0} s); after settling none may be left (each settles within the {ChaosAppFixture.ReconciliationWindow.TotalSeconds:0} s reconciliation window).");
+        Line($"- PENDING top-ups: {Pending.Pending} left (oldest {Pending.Oldest.TotalSeconds:0} s); after settling none may be left (each settles within the {FaultsApp.ReconciliationWindow.TotalSeconds:0} s reconciliation window).");
         Line($"- Unexpected 5xx / no answer outside the fault windows: **{Unexpected.Count}**.");
         return text.ToString();
     }

@@ -14,8 +14,9 @@ namespace OneGate.Tests.Chaos;
 /// is also written as markdown to ONEGATE_CHAOS_REPORT (default: chaos-report.md in the test output).
 /// Long run: <c>ONEGATE_CHAOS_SECONDS=600 dotnet test OneGate.Tests --filter Chaos</c>.
 /// </summary>
-[Collection(ChaosCollection.Name)]
-public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output)
+[RunsFirstInItsCollection]
+[Collection(FaultsAppCollection.Name)]
+public sealed class ChaosTests(FaultsApp fixture, ITestOutputHelper output)
 {
     /// <summary>After a fault has recovered, requests already under way may still fail for this long.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
@@ -169,7 +170,7 @@ public sealed class ChaosTests(ChaosAppFixture fixture, ITestOutputHelper output
                AND NOT EXISTS (SELECT 1 FROM outbox_messages o WHERE topic = $1 AND sent_at > $2
                                   AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.message_id))
             """;
-        var window = ChaosAppFixture.ReconciliationWindow;
+        var window = FaultsApp.ReconciliationWindow;
         await WaitForAsync(db, Settled($" AND created_at < now() - interval '{window.TotalSeconds} seconds'"), since,
             "outbox drained, top-ups reconciled and every event sent after the broker restart applied");
         // A top-up answered 202 in the load's last seconds is younger than the window and may still be PENDING:

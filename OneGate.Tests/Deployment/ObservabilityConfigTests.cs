@@ -161,7 +161,7 @@ public sealed partial class ObservabilityConfigTests
             known.UnionWith([histogram + "_bucket", histogram + "_count", histogram + "_sum"]);
         }
 
-        foreach (var source in new[] { "OneGate.ServiceDefaults/Kafka/KafkaTelemetry.cs", "OneGate.Payment/Ledger/LedgerMetrics.cs" })
+        foreach (var source in new[] { "OneGate.ServiceDefaults/Kafka/KafkaTelemetry.cs", "OneGate.ServiceDefaults/Kafka/KafkaConsumerLag.cs", "OneGate.Payment/Ledger/LedgerMetrics.cs" })
         {
             var instruments = Instrument().Matches(File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, source)));
             Assert.True(instruments.Count > 0, $"no instrument found in {source}");
@@ -173,6 +173,7 @@ public sealed partial class ObservabilityConfigTests
         }
 
         Assert.Contains("onegate_kafka_produced_total", known);
+        Assert.Contains("onegate_kafka_consumer_lag", known);
         known.UnionWith(["kafka_consumergroup_lag", "kong_http_requests_total", "kube_pod_container_status_restarts_total"]);
         return known;
     }

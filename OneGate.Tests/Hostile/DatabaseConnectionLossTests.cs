@@ -10,11 +10,11 @@ namespace OneGate.Tests.Hostile;
 /// request that hits a dead pooled connection is a dependency outage — 503 SERVICE_UNAVAILABLE with Retry-After,
 /// which clients retry — never a 500 that reads as a bug. Npgsql clears the whole pool when a session breaks this way,
 /// so an instance's other dead sessions cost nothing more: Payment answers one 503 per cut however many of its
-/// sessions died. It runs on the app of the other tests that cut sessions (<see cref="AccessLogFaultsApp"/>): the
+/// sessions died. It runs on the app of the other tests that cut sessions (<see cref="FaultsApp"/>): the
 /// sessions it terminates would fail other tests' requests.
 /// </summary>
-[Collection(AccessLogFaultsCollection.Name)]
-public sealed class DatabaseConnectionLossTests(AccessLogFaultsApp fixture)
+[Collection(FaultsAppCollection.Name)]
+public sealed class DatabaseConnectionLossTests(FaultsApp fixture)
 {
     [Fact]
     public async Task Terminated_database_sessions_answer_503_then_recover()

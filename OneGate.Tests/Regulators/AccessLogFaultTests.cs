@@ -13,8 +13,8 @@ namespace OneGate.Tests.Regulators;
 /// database session: cut before its INSERT, between the INSERT and the rest of its transaction, or at the commit.
 /// Each request carries a User-Agent of its own, which its row records, so a row is matched to its request.
 /// </summary>
-[Collection(AccessLogFaultsCollection.Name)]
-public sealed class AccessLogFaultTests(AccessLogFaultsApp fixture, ITestOutputHelper output)
+[Collection(FaultsAppCollection.Name)]
+public sealed class AccessLogFaultTests(FaultsApp fixture, ITestOutputHelper output)
 {
     private readonly RegulatorClient regulator = new(fixture.CreateClient("transaction"));
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
@@ -110,7 +110,7 @@ public sealed class AccessLogFaultTests(AccessLogFaultsApp fixture, ITestOutputH
                 await lockLog.ExecuteNonQueryAsync();
             }
 
-            for (var i = 0; refusedBy.Count < 2 && i < 4 * AccessLogFaultsApp.QueueCapacity; i++)
+            for (var i = 0; refusedBy.Count < 2 && i < 4 * FaultsApp.QueueCapacity; i++)
             {
                 var agent = Agent("full", i);
                 using var response = await regulator.GetAsync(RegulatorClient.ReportPath, key.Secret, newConnection: true, userAgent: agent);
@@ -129,7 +129,7 @@ public sealed class AccessLogFaultTests(AccessLogFaultsApp fixture, ITestOutputH
         var served = answers.Where(a => a.Status == HttpStatusCode.OK).Select(a => a.Agent).ToList();
         output.WriteLine($"{served.Count} served, {answers.Count - served.Count} refused while the log was locked");
         Assert.Equal(2, refusedBy.Count);
-        Assert.True(served.Count <= 2 * AccessLogFaultsApp.QueueCapacity, $"{served.Count} requests served while at most {AccessLogFaultsApp.QueueCapacity} per replica could be queued");
+        Assert.True(served.Count <= 2 * FaultsApp.QueueCapacity, $"{served.Count} requests served while at most {FaultsApp.QueueCapacity} per replica could be queued");
 
         var logged = await AllLoggedAsync(served);
         Assert.Empty(logged.Where(l => l.Value != 1).Select(l => $"{l.Key} ×{l.Value}"));

@@ -10,9 +10,11 @@ namespace OneGate.Tests.Support;
 /// xunit 2 with assembly fixtures: a collection fixture whose type is named by <see cref="AssemblyFixtureAttribute"/>
 /// is one instance for every collection that declares it, so several collections can run in parallel on one booted
 /// app. It starts when the first test class that takes it runs (a filtered run that needs no app boots none) and is
-/// disposed when the last collection of the run that declares it ends; its disposal failing fails the run (xunit reports
-/// an assembly cleanup failure against every test). Collections that declare one run before the others, so that an app
-/// of a collection's own (run alone, after the parallel ones) never runs beside the shared one.
+/// disposed when the last collection of the run that declares it ends, in the background (as are a collection's own
+/// fixtures), so one app's stop overlaps the next one's start; the run's end waits for every disposal, and one failing
+/// fails the run (xunit reports an assembly cleanup failure against every test). Collections that declare one run
+/// before the others, so that an app of a collection's own (run alone, after the parallel ones) never serves tests
+/// beside the shared one.
 /// </summary>
 public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
@@ -39,9 +41,9 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
         // Per fixture type, the collections of this run that declare it and have not ended yet.
         private readonly Dictionary<Type, int> users = [];
 
-        // Failures of the disposals made while collections still run: xunit clears the assembly's aggregator before
-        // its cleanup, so they are kept here and reported then.
-        private readonly ExceptionAggregator disposals = new();
+        // The disposals started while collections still run (an app's stop overlaps the next app's start), each with
+        // its own aggregator: xunit clears the assembly's aggregator before its cleanup, so they are reported then.
+        private readonly List<(Task Done, ExceptionAggregator Failures)> disposals = [];
 
         // Overriding RunTestCollectionAsync bypasses xunit's own limit of collections at once (its "conservative"
         // algorithm), so it is kept here: no more collections run at once than maxParallelThreads.
@@ -85,17 +87,17 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
 
             try
             {
-                return await new CollectionRunner(fixtures, testCollection, testCases, DiagnosticMessageSink, messageBus, TestCaseOrderer,
-                    new ExceptionAggregator(Aggregator), cancellationTokenSource).RunAsync();
+                return await new CollectionRunner(fixtures, DisposeInBackground, testCollection, testCases, DiagnosticMessageSink, messageBus,
+                    TestCaseOrderer, new ExceptionAggregator(Aggregator), cancellationTokenSource).RunAsync();
             }
             finally
             {
-                await ReleaseAsync(testCollection);
+                Release(testCollection);
                 slots?.Release();
             }
         }
 
-        private async Task ReleaseAsync(ITestCollection collection)
+        private void Release(ITestCollection collection)
         {
             foreach (var type in Declared(collection))
             {
@@ -107,18 +109,42 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
 
                 if (last && fixtures[type].IsValueCreated)
                 {
-                    await disposals.RunAsync(fixtures[type].Value.DisposeAsync);
+                    DisposeInBackground(fixtures[type].Value.DisposeAsync);
                 }
+            }
+        }
+
+        /// <summary>
+        /// A stopping app no longer takes part in any test, and its stop is mostly waiting for processes to exit:
+        /// the next collection (and its app's start) need not wait for it. The run's end waits for every one.
+        /// </summary>
+        private void DisposeInBackground(Func<Task> dispose)
+        {
+            var failures = new ExceptionAggregator();
+            lock (disposals)
+            {
+                disposals.Add((failures.RunAsync(dispose), failures));
             }
         }
 
         protected override async Task BeforeTestAssemblyFinishedAsync()
         {
-            Aggregator.Aggregate(disposals);
             // A run cancelled before every user of a fixture ended.
             foreach (var started in fixtures.Values.Where(f => f.IsValueCreated))
             {
-                await Aggregator.RunAsync(started.Value.DisposeAsync);
+                DisposeInBackground(started.Value.DisposeAsync);
+            }
+
+            List<(Task Done, ExceptionAggregator Failures)> all;
+            lock (disposals)
+            {
+                all = [.. disposals];
+            }
+
+            await Task.WhenAll(all.Select(d => d.Done));
+            foreach (var (_, failures) in all)
+            {
+                Aggregator.Aggregate(failures);
             }
 
             slots?.Dispose();
@@ -127,8 +153,9 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
     }
 
     private sealed class CollectionRunner(
-        Dictionary<Type, Lazy<SharedFixture>> assemblyFixtures, ITestCollection collection, IEnumerable<IXunitTestCase> testCases, IMessageSink diagnostics,
-        IMessageBus messageBus, ITestCaseOrderer orderer, ExceptionAggregator aggregator, CancellationTokenSource cancellation)
+        Dictionary<Type, Lazy<SharedFixture>> assemblyFixtures, Action<Func<Task>> disposeInBackground, ITestCollection collection,
+        IEnumerable<IXunitTestCase> testCases, IMessageSink diagnostics, IMessageBus messageBus, ITestCaseOrderer orderer, ExceptionAggregator aggregator,
+        CancellationTokenSource cancellation)
         : XunitTestCollectionRunner(collection, testCases, diagnostics, messageBus, orderer, aggregator, cancellation)
     {
         /// <summary>An assembly fixture is not the collection's to create (nor to dispose at its end).</summary>
@@ -138,6 +165,42 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
             {
                 base.CreateCollectionFixture(fixtureType);
             }
+        }
+
+        /// <summary>As xunit runs them (one class after another), those marked <see cref="RunsFirstInItsCollectionAttribute"/> first.</summary>
+        protected override async Task<RunSummary> RunTestClassesAsync()
+        {
+            var summary = new RunSummary();
+            foreach (var byClass in TestCases.GroupBy(c => c.TestMethod.TestClass, TestClassComparer.Instance)
+                .OrderBy(g => ((IReflectionTypeInfo)g.Key.Class).Type.IsDefined(typeof(RunsFirstInItsCollectionAttribute), false) ? 0 : 1))
+            {
+                summary.Aggregate(await RunTestClassAsync(byClass.Key, (IReflectionTypeInfo)byClass.Key.Class, byClass));
+                if (CancellationTokenSource.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            return summary;
+        }
+
+        /// <summary>The collection's own fixtures (e.g. an app of its own) are disposed in the background, as shared ones are.</summary>
+        protected override Task BeforeTestCollectionFinishedAsync()
+        {
+            foreach (var fixture in CollectionFixtureMappings.Values)
+            {
+                switch (fixture)
+                {
+                    case IAsyncLifetime lifetime:
+                        disposeInBackground(lifetime.DisposeAsync);
+                        break;
+                    case IDisposable disposable:
+                        disposeInBackground(() => { disposable.Dispose(); return Task.CompletedTask; });
+                        break;
+                }
+            }
+
+            return Task.CompletedTask;
         }
 
         protected override async Task<RunSummary> RunTestClassAsync(ITestClass testClass, IReflectionTypeInfo @class, IEnumerable<IXunitTestCase> testCases)

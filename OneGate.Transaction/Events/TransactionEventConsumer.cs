@@ -42,7 +42,8 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
     {
         await Task.Yield(); // Consume() blocks: keep it off the start-up path
         var log = kafka.ClientLog(logger);
-        using var consumer = new ConsumerBuilder<string, string>(kafka.ConsumerConfig(GroupId))
+        // Its lag per partition is a metric of its own (the dashboards' consumer-lag panel).
+        using var consumer = KafkaConsumerLag.Builder(kafka.ConsumerConfig(GroupId))
             .SetLogHandler((client, m) =>
             {
                 // librdkafka's only signal that the cluster changed under the same address; it logs it once per change.
@@ -167,6 +168,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
         finally
         {
             consumer.Close(); // leave the group at once so partitions move to other replicas
+            KafkaConsumerLag.Forget(GroupId);
         }
     }
 
