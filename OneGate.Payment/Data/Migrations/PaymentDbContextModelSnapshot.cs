@@ -214,10 +214,6 @@ namespace OneGate.Payment.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_historical_transactions");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_historical_transactions_pending_created_at")
-                        .HasFilter("status = 'PENDING'");
-
                     b.HasIndex("RelatedTransactionId")
                         .HasDatabaseName("ix_historical_transactions_related_transaction_id")
                         .HasFilter("related_transaction_id IS NOT NULL");
@@ -228,8 +224,7 @@ namespace OneGate.Payment.Data.Migrations
 
                     b.HasIndex("AccountId", "LedgerSequence")
                         .IsUnique()
-                        .HasDatabaseName("ux_historical_transactions_account_ledger_sequence")
-                        .HasFilter("ledger_sequence IS NOT NULL");
+                        .HasDatabaseName("ux_historical_transactions_account_ledger_sequence");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_historical_transactions_external_created_at_id")
@@ -239,10 +234,6 @@ namespace OneGate.Payment.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_historical_transactions_transfer_reference_direction")
                         .HasFilter("transfer_reference IS NOT NULL");
-
-                    b.HasIndex("AccountId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_historical_transactions_account_id_created_at_id");
 
                     b.HasIndex("UserId", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
@@ -354,88 +345,6 @@ namespace OneGate.Payment.Data.Migrations
 
                             t.HasCheckConstraint("ck_idempotency_keys_status", "status IN ('IN_PROGRESS', 'COMPLETED')");
                         });
-                });
-
-            modelBuilder.Entity("OneGate.Payment.Data.OutboxMessage", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasDefaultValue(0)
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at")
-                        .HasDefaultValueSql("now()");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("event_type");
-
-                    b.Property<string>("Headers")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("headers");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("last_error");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("MessageKey")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("message_key");
-
-                    b.Property<DateTimeOffset?>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("payload");
-
-                    b.Property<DateTimeOffset?>("SentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at");
-
-                    b.Property<string>("Topic")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("topic");
-
-                    b.HasKey("Id")
-                        .HasName("pk_outbox_messages");
-
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_outbox_messages_unsent")
-                        .HasFilter("sent_at IS NULL");
-
-                    b.HasIndex("MessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_outbox_messages_message_id");
-
-                    b.HasIndex("MessageKey", "Id")
-                        .HasDatabaseName("ix_outbox_messages_failed")
-                        .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
-
-                    b.ToTable("outbox_messages", "payment");
                 });
 
             modelBuilder.Entity("OneGate.Payment.Data.TopUpCharge", b =>
@@ -555,6 +464,88 @@ namespace OneGate.Payment.Data.Migrations
 
                             t.HasCheckConstraint("ck_top_up_refunds_status", "status IN ('PENDING', 'REFUNDED')");
                         });
+                });
+
+            modelBuilder.Entity("OneGate.ServiceDefaults.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Headers")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("headers");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_key");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_outbox_messages_unsent")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_outbox_messages_message_id");
+
+                    b.HasIndex("MessageKey", "Id")
+                        .HasDatabaseName("ix_outbox_messages_failed")
+                        .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
+
+                    b.ToTable("outbox_messages", "payment");
                 });
 
             modelBuilder.Entity("OneGate.Payment.Data.HistoricalTransaction", b =>
