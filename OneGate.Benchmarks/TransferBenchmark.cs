@@ -334,6 +334,7 @@ public static class TransferBenchmark
             await cleanup.ExecuteNonQueryAsync();
         }
 
+        Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(raw SQL balances + history only: {rows[2].PerSecond:F1}/s; the API's writes cost it {(1 - rows[0].PerSecond / rows[2].PerSecond) * 100:F0} % of that rate.)"));
         return new RawSql(rows[0].PerSecond, rows[1].PerSecond, rows.Sum(r => r.Failures));
