@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace OneGate.Benchmarks;
 
-public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites, double TraceSampling)
+public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites, double TraceSampling,
+    Uri? UnbatchedPayment = null, string? PaymentLogin = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -25,6 +26,10 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             // report only: a comma-separated subset of auth,auth-flood,transfer,lag,history (default all).
             Value("--suites", "auth,auth-flood,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
             // report only: the services' trace sampling ratio; the production overlay's 0.1 by default (1 = every request).
-            double.Parse(Value("--trace-sampling", "0.1"), CultureInfo.InvariantCulture));
+            double.Parse(Value("--trace-sampling", "0.1"), CultureInfo.InvariantCulture),
+            // transfer only: a Payment replica with Payment:Posting:Batched=false, measured beside --payment (the report starts one).
+            Value("--unbatched-payment", "") is { Length: > 0 } unbatched ? new Uri(unbatched) : null,
+            // transfer only: Payment's database login, whose statements per transfer the suite counts.
+            Value("--payment-login", "") is { Length: > 0 } login ? login : null);
     }
 }

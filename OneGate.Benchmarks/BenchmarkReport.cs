@@ -46,7 +46,9 @@ public static class BenchmarkReport
 
         if (options.Suites.Contains("transfer"))
         {
-            failed += await SectionAsync(report, "Transfers (32 clients) and the same transfer as raw SQL", () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32 }));
+            var unbatched = await stack.StartUnbatchedPaymentAsync();
+            failed += await SectionAsync(report, "Transfers (32 clients) on both posting paths and the same transfer as raw SQL",
+                () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32, UnbatchedPayment = unbatched, PaymentLogin = stack.PaymentLogin }));
         }
 
         if (options.Suites.Contains("lag"))

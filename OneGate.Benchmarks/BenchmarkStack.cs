@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OneGate.Benchmarks;
 
@@ -16,6 +17,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     private readonly DistributedApplication app;
     private readonly string dataDirectory;
+    private Process? unbatchedPayment;
 
     private BenchmarkStack(DistributedApplication app, string dataDirectory, string postgres, string transactionProject)
     {
@@ -59,6 +61,13 @@ public sealed class BenchmarkStack : IAsyncDisposable
             builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == direct))
                 .WithEndpoint("http", e => e.IsProxied = false);
         }
+
+        // Statements per transfer (pg_stat_statements needs preloading; local/postgres.sh passes PG_PRELOAD on) and
+        // the posting engine's batch sizes (Payment's /metrics).
+        builder.CreateResourceBuilder(builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == "postgres"))
+            .WithEnvironment("PG_PRELOAD", "pg_stat_statements");
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment"))
+            .WithEnvironment("OneGate__Metrics__PrometheusEndpoint", "true");
         var app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await app.StartAsync(timeout.Token);
@@ -70,7 +79,76 @@ public sealed class BenchmarkStack : IAsyncDisposable
         // Every service's schema (table names are unique across them), so the benchmarks' SQL names tables unqualified.
         var postgres = new Npgsql.NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("postgres", timeout.Token)
             ?? throw new InvalidOperationException("postgres has no connection string")) { SearchPath = "payment,transaction,auth" }.ConnectionString;
-        return new BenchmarkStack(app, dataDirectory, postgres, transactionProject);
+        var paymentResource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == "payment");
+#pragma warning disable CS0618
+        var paymentLogin = new Npgsql.NpgsqlConnectionStringBuilder((await paymentResource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run))
+            ["ConnectionStrings__onegate"]).Username!;
+#pragma warning restore CS0618
+        return new BenchmarkStack(app, dataDirectory, postgres, transactionProject) { PaymentLogin = paymentLogin };
+    }
+
+    /// <summary>Payment's own database login (its statements are counted per transfer).</summary>
+    public string PaymentLogin { get; private set; } = "";
+
+    /// <summary>
+    /// A second Payment replica, a process of the same build with the app's Payment environment and
+    /// <c>Payment:Posting:Batched=false</c> (one database transaction per transfer, the path before the posting engine),
+    /// so both paths are measured in one run on the same database. Stopped with the stack.
+    /// </summary>
+    public async Task<Uri> StartUnbatchedPaymentAsync()
+    {
+        var payment = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == "payment");
+#pragma warning disable CS0618 // the shortcut to what the orchestrator passes the process, as the tests use it
+        var environment = await payment.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+#pragma warning restore CS0618
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var project = payment.GetProjectMetadata().ProjectPath;
+        var start = new ProcessStartInfo("dotnet",
+            [Path.Combine(Path.GetDirectoryName(project)!, "bin", BuildConfiguration, "net10.0", Path.GetFileNameWithoutExtension(project) + ".dll")])
+        { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment.Where(e => !e.Key.EndsWith("HTTP_PORTS", StringComparison.Ordinal)))
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        start.Environment["Payment__Posting__Batched"] = "false";
+        unbatchedPayment = Process.Start(start)!;
+        unbatchedPayment.OutputDataReceived += (_, _) => { };
+        unbatchedPayment.ErrorDataReceived += (_, _) => { };
+        unbatchedPayment.BeginOutputReadLine();
+        unbatchedPayment.BeginErrorReadLine();
+        await WaitHealthyAsync(address, unbatchedPayment);
+        return address;
+    }
+
+    private static async Task WaitHealthyAsync(Uri address, Process process)
+    {
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited; await Task.Delay(250))
+        {
+            try
+            {
+                using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+        }
+
+        throw new InvalidOperationException($"The unbatched Payment replica did not become healthy at {address}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Issues a regulator key with limits high enough not to throttle a latency measurement.</summary>
@@ -96,6 +174,13 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (unbatchedPayment is { HasExited: false })
+        {
+            unbatchedPayment.Kill(entireProcessTree: true);
+            await unbatchedPayment.WaitForExitAsync();
+        }
+
+        unbatchedPayment?.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
         if (Directory.Exists(dataDirectory))

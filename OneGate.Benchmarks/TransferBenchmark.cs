@@ -8,11 +8,13 @@ using Npgsql;
 namespace OneGate.Benchmarks;
 
 /// <summary>
-/// Transfers through the API — uniform (random pairs of 512 funded users) and hot (everyone pays one
-/// merchant account) — and, in the same run, the same transfer as raw SQL through pgbench on the same
-/// database and accounts: the writes the API commits (accounts opened if new, two conditional balance updates
-/// in a fixed order, two history rows, two outbox events, the stored idempotent answer) in one transaction,
-/// and for reference the balances and history rows alone.
+/// Transfers through the API — uniform (random pairs of 512 funded users) and hot (everyone pays one merchant
+/// account) — on both posting paths in the same run when the report gives the second: one database transaction per
+/// transfer (a Payment replica with <c>Payment:Posting:Batched=false</c>) and the posting engine (the app's Payment);
+/// then the same transfer as raw SQL through pgbench on the same database and accounts, uniform and into the one hot
+/// account: the writes the API commits (accounts opened if new, two conditional balance updates in a fixed order, two
+/// history rows, two outbox events, the stored idempotent answer) in one transaction, and for reference the balances
+/// and history rows alone. Each row also reports what Postgres did per transfer and the engine's batch sizes.
 /// </summary>
 public static class TransferBenchmark
 {
@@ -21,12 +23,21 @@ public static class TransferBenchmark
     // 128 accounts had up to a 3 in 4 chance of meeting a locked row (pgbench's p99 was 66-84 ms); among 512, under 1 in 4.
     private const int Users = 512;
 
-    private static readonly double[] OfferedShares = [0.25, 0.5, 0.75];
+    // Open loop at a quarter of the saturated rate of the path before the engine, offered to both paths: the latency
+    // an operator plans with, at a load that does not saturate the machine.
+    private const double OfferedShare = 0.25;
+
+    private sealed record PostingPath(string Label, HttpClient Client);
+
+    private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, BatchSizes? Batches);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         using var auth = new HttpClient { BaseAddress = options.Auth };
         using var payment = new HttpClient { BaseAddress = options.Payment };
+        using var unbatched = options.UnbatchedPayment is { } address ? new HttpClient { BaseAddress = address } : null;
+        List<PostingPath> paths = [.. unbatched is null ? [] : new[] { new PostingPath("one transaction per transfer", unbatched) },
+            new PostingPath("posting engine", payment)];
         var duration = TimeSpan.FromSeconds(options.Seconds);
 
         Console.Error.WriteLine($"setting up {Users} funded users and a merchant...");
@@ -38,88 +49,193 @@ public static class TransferBenchmark
         Console.WriteLine("| scenario | requests | failures | per second | p50 ms | p99 ms |");
         Console.WriteLine("|---|---|---|---|---|---|");
 
-        Task<bool> RandomPair()
+        Func<Task<bool>> RandomPair(HttpClient client) => () =>
         {
             var from = users[Random.Shared.Next(Users)];
             var to = users[(Array.IndexOf(users, from) + 1 + Random.Shared.Next(Users - 1)) % Users];
-            return TransferAsync(payment, from, to.Username);
+            return TransferAsync(client, from, to.Username);
+        };
+
+        Func<Task<bool>> ToMerchant(HttpClient client) => () => TransferAsync(client, users[Random.Shared.Next(Users)], merchant.Username);
+
+        var run = new RowRunner(options);
+        foreach (var path in paths)
+        {
+            await LoadRun.WarmUpAsync(options.Concurrency, TimeSpan.FromSeconds(3), RandomPair(path.Client));
         }
 
-        // Each row starts once the events the previous row left are applied: otherwise the consumer working off
-        // that backlog competes for the cores (and pgbench, last, would be slowed by the API's leftovers).
-        var backlogs = new List<string>();
-        async Task DrainAsync(string leftBy)
+        await run.DrainAsync("the setup (funding top-ups and the warm-ups)");
+
+        // Interleaved path by path, so a change in the machine's other load touches both paths alike.
+        var uniform = new Dictionary<PostingPath, Measured>();
+        var hot = new Dictionary<PostingPath, Measured>();
+        var offered = new Dictionary<PostingPath, Measured>();
+        foreach (var path in paths)
         {
+            uniform[path] = await run.ApiAsync(path, $"API transfer, uniform accounts — {path.Label}",
+                () => LoadRun.RunAsync($"API transfer, uniform accounts — {path.Label}", options.Concurrency, duration, RandomPair(path.Client)));
+        }
+
+        foreach (var path in paths)
+        {
+            hot[path] = await run.ApiAsync(path, $"API transfer, hot merchant account — {path.Label}",
+                () => LoadRun.RunAsync($"API transfer, hot merchant account — {path.Label}", options.Concurrency, duration, ToMerchant(path.Client)));
+        }
+
+        var rate = Math.Max(10, Math.Round(uniform[paths[0]].Result.PerSecond * OfferedShare / 10) * 10);
+        foreach (var path in paths)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"API transfer, uniform, {rate:F0}/s offered ({OfferedShare:P0} of the first row) — {path.Label}");
+            offered[path] = await run.ApiAsync(path, name, () => LoadRun.RunAtRateAsync(name, rate, options.Concurrency, duration, RandomPair(path.Client)));
+        }
+
+        var raw = options.Postgres is { } postgres ? await PgbenchAsync(postgres, users, merchant, options, run) : null;
+        run.PrintDatabaseTable();
+        PrintRatios(paths, uniform, hot, offered, raw);
+        run.PrintBacklogs();
+        var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + (raw?.Failures ?? 0);
+        Console.WriteLine();
+        Console.WriteLine(failures == 0 ? "Errors: none (every transfer answered 201, every pgbench transaction committed)." : $"**Errors: {failures}.**");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void PrintRatios(List<PostingPath> paths, Dictionary<PostingPath, Measured> uniform, Dictionary<PostingPath, Measured> hot,
+        Dictionary<PostingPath, Measured> offered, RawSql? raw)
+    {
+        Console.WriteLine();
+        foreach (var path in paths)
+        {
+            var (u, h) = (uniform[path].Result, hot[path].Result);
+            Console.WriteLine(raw is null
+                ? string.Create(CultureInfo.InvariantCulture, $"- {path.Label}: uniform p99 {u.P99Ms:F1} ms, hot p99 {h.P99Ms:F1} ms.")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"- {path.Label}: uniform {u.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform (target ≥ 200 %), p99 {u.P99Ms:F1} ms; hot merchant {h.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform (target ≥ 100 %), p99 {h.P99Ms:F1} ms (target < 50 ms); raw SQL hot account: {raw.Hot:F1}/s."));
+        }
+
+        if (paths.Count == 2)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Open loop at the same offered rate: p50 {offered[paths[0]].Result.P50Ms:F1} ms ({paths[0].Label}) vs {offered[paths[1]].Result.P50Ms:F1} ms ({paths[1].Label}); p99 {offered[paths[0]].Result.P99Ms:F1} vs {offered[paths[1]].Result.P99Ms:F1} ms."));
+        }
+    }
+
+    private sealed record RawSql(double Uniform, double Hot, int Failures);
+
+    /// <summary>Runs rows with what Postgres and the engine did during each, and keeps the lines for the report's second table.</summary>
+    private sealed class RowRunner(BenchmarkOptions options)
+    {
+        private readonly List<string> databaseLines = [];
+        private readonly List<string> backlogs = [];
+
+        public async Task<Measured> ApiAsync(PostingPath path, string name, Func<Task<LoadRun.Result>> row) =>
+            await MeasureAsync(name, options.PaymentLogin, path.Client, row);
+
+        public async Task<Measured> MeasureAsync(string name, string? login, HttpClient? engine, Func<Task<LoadRun.Result>> row)
+        {
+            var database = options.Postgres is { } pg ? await PostgresCounters.ReadAsync(pg, login ?? "") : null;
+            var batches = engine is null ? null : await BatchSizes.ReadAsync(engine);
+            var result = await row();
+            Console.WriteLine(result);
+            var measured = new Measured(result,
+                options.Postgres is { } after ? await PostgresCounters.ReadAsync(after, login ?? "") - database! : null,
+                engine is null ? null : await BatchSizes.ReadAsync(engine) - batches!);
+            databaseLines.Add(Line(name, measured));
+            await DrainAsync($"\"{name}\"");
+            return measured;
+        }
+
+        public async Task DrainAsync(string leftBy)
+        {
+            // Each row starts once the events the previous row left are applied: otherwise the consumer working off
+            // that backlog competes for the cores (and pgbench would be slowed by the API's leftovers).
             if (options.Postgres is { } postgres && await EventLagBenchmark.DrainAsync(postgres, leftBy) is { } line)
             {
                 backlogs.Add(line);
             }
         }
 
-        await LoadRun.WarmUpAsync(options.Concurrency, TimeSpan.FromSeconds(3), RandomPair);
-        await DrainAsync("the setup (funding top-ups and the warm-up)");
-        var uniform = await LoadRun.RunAsync("API transfer, uniform accounts", options.Concurrency, duration, RandomPair);
-        Console.WriteLine(uniform);
-        await DrainAsync("the uniform row");
-
-        // The closed loop above measures saturation (32 clients always waiting); an operator plans with the latency
-        // at a load the machine is not saturated by. The same transfers offered at a fixed rate, a fraction of the
-        // saturated rate, through at most the same 32 connections, each after the previous row's events are applied.
-        var failures = uniform.Failures;
-        foreach (var share in OfferedShares)
-        {
-            var rate = Math.Round(uniform.PerSecond * share / 10) * 10;
-            var name = string.Create(CultureInfo.InvariantCulture, $"API transfer, uniform, {rate:F0}/s offered ({share:P0} of the above)");
-            var offered = await LoadRun.RunAtRateAsync(name, rate, options.Concurrency, duration, RandomPair);
-            Console.WriteLine(offered);
-            failures += offered.Failures;
-            await DrainAsync($"\"{name}\"");
-        }
-
-        var hot = await LoadRun.RunAsync("API transfer, hot merchant account", options.Concurrency, duration, () =>
-            TransferAsync(payment, users[Random.Shared.Next(Users)], merchant.Username));
-        Console.WriteLine(hot);
-        await DrainAsync("the hot-account row");
-
-        if (options.Postgres is { } postgres)
-        {
-            var (raw, balancesOnly) = await PgbenchAsync(postgres, users, options);
-            Console.WriteLine(raw.Row);
-            Console.WriteLine(balancesOnly.Row);
-            Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"API / raw SQL with the API's writes (uniform): {uniform.PerSecond / raw.PerSecond * 100:F0} %; API / balances + history only: {uniform.PerSecond / balancesOnly.PerSecond * 100:F0} %."));
-        }
-
-        foreach (var line in backlogs)
+        public void PrintDatabaseTable()
         {
             Console.WriteLine();
-            Console.WriteLine(line);
+            Console.WriteLine("What Postgres did per transfer during each row (statements: pg_stat_statements calls by the row's login — Payment's for the API " +
+                              "rows, including its outbox relay; transactions and rows written: pg_stat_database, whole database, so including the " +
+                              "Transaction service applying the events meanwhile) and the posting engine's batch sizes (its histogram, bucket bounds):");
+            Console.WriteLine();
+            Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | batches | batch size p50 | batch size p99 |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            databaseLines.ForEach(Console.WriteLine);
         }
 
-        return failures + hot.Failures == 0 ? 0 : 1;
+        public void PrintBacklogs()
+        {
+            foreach (var line in backlogs)
+            {
+                Console.WriteLine();
+                Console.WriteLine(line);
+            }
+        }
+
+        private static string Line(string name, Measured m)
+        {
+            var n = Math.Max(1, m.Result.Requests);
+            var db = m.Database;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {(db?.Statements is { } s ? (s / (double)n).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(db is null ? "n/a" : (db.Transactions / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {(db is null ? "n/a" : (db.RowsWritten / (double)n).ToString("F1", CultureInfo.InvariantCulture))} | {m.Batches?.Batches.ToString(CultureInfo.InvariantCulture) ?? "-"} | {m.Batches?.Quantile(0.50) ?? "-"} | {m.Batches?.Quantile(0.99) ?? "-"} |");
+        }
     }
 
     internal sealed record User(string Username, string AccessToken, int Id);
 
+    // Auth hashes passwords in a bounded line and refuses registrations beyond it (503): the setup registers a few at a time.
+    private static readonly SemaphoreSlim SetupSlots = new(8);
+
     internal static async Task<User> NewUserAsync(HttpClient auth, HttpClient payment, bool fund)
     {
-        var id = Guid.NewGuid().ToString("N");
-        var phone = "0815" + string.Concat(id.Select(c => (char)('0' + (c % 10))))[..8];
-        var username = "bench_" + id[..12];
-        using var registered = await auth.PostAsJsonAsync("/api/auth/register", new { username, email = id[..12] + "@bench.example", phone, password = "benchmark password" });
-        registered.EnsureSuccessStatusCode();
-        var userId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
-        using var login = await auth.PostAsJsonAsync("/api/auth/login", new { username, password = "benchmark password" });
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-        var user = new User(username, token, userId);
-        if (fund)
+        await SetupSlots.WaitAsync();
+        try
         {
-            using var topUp = Request(HttpMethod.Post, "/api/payments/topup", user, new { amount = 5_000_000m, paymentMethod = "GOPAY" });
-            (await payment.SendAsync(topUp)).EnsureSuccessStatusCode();
-        }
+            var id = Guid.NewGuid().ToString("N");
+            var phone = "0815" + string.Concat(id.Select(c => (char)('0' + (c % 10))))[..8];
+            var username = "bench_" + id[..12];
+            using var registered = await RetryingAsync(() => auth.PostAsJsonAsync("/api/auth/register",
+                new { username, email = id[..12] + "@bench.example", phone, password = "benchmark password" }));
+            var userId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+            using var login = await RetryingAsync(() => auth.PostAsJsonAsync("/api/auth/login", new { username, password = "benchmark password" }));
+            var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+            var user = new User(username, token, userId);
+            if (fund)
+            {
+                // The same key on a retry resumes the same charge.
+                var key = Guid.NewGuid().ToString();
+                using var topUp = await RetryingAsync(async () =>
+                {
+                    using var request = Request(HttpMethod.Post, "/api/payments/topup", user, new { amount = 5_000_000m, paymentMethod = "GOPAY" }, key);
+                    return await payment.SendAsync(request);
+                });
+            }
 
-        return user;
+            return user;
+        }
+        finally
+        {
+            SetupSlots.Release();
+        }
+    }
+
+    /// <summary>Sends until the answer is not 503 (a busy service refused it, nothing done), then requires success.</summary>
+    private static async Task<HttpResponseMessage> RetryingAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 10)
+            {
+                return response.EnsureSuccessStatusCode();
+            }
+
+            response.Dispose();
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+        }
     }
 
     internal static async Task<bool> TransferAsync(HttpClient payment, User from, string to)
@@ -129,11 +245,11 @@ public static class TransferBenchmark
         return response.StatusCode == System.Net.HttpStatusCode.Created;
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, User user, object body)
+    private static HttpRequestMessage Request(HttpMethod method, string path, User user, object body, string? key = null)
     {
         var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
         return request;
     }
 
@@ -177,9 +293,11 @@ public static class TransferBenchmark
         COMMIT;
         """;
 
-    /// <summary>pgbench runs of both scripts on the same users' accounts, random pairs like the API's uniform run.</summary>
-    private static async Task<((string Row, double PerSecond) SameWrites, (string Row, double PerSecond) BalancesOnly)> PgbenchAsync(
-        string connectionString, User[] users, BenchmarkOptions options)
+    /// <summary>
+    /// pgbench runs on the same users' accounts: the API's writes between random pairs like the API's uniform rows and
+    /// into the one hot merchant account (row n = Users + 1) like its hot rows, and the balances and history alone.
+    /// </summary>
+    private static async Task<RawSql> PgbenchAsync(string connectionString, User[] users, User merchant, BenchmarkOptions options, RowRunner run)
     {
         await using (var db = new NpgsqlConnection(connectionString))
         {
@@ -193,10 +311,21 @@ public static class TransferBenchmark
                 "INSERT INTO bench_accounts SELECT row_number() OVER (ORDER BY a.id), a.id, a.user_id FROM accounts a WHERE a.user_id = ANY($1)", db)
             { Parameters = { new() { Value = users.Select(u => u.Id).ToArray() } } };
             await fill.ExecuteNonQueryAsync();
+            await using var hot = new NpgsqlCommand("INSERT INTO bench_accounts SELECT $2, a.id, a.user_id FROM accounts a WHERE a.user_id = $1", db)
+            { Parameters = { new() { Value = merchant.Id }, new() { Value = Users + 1 } } };
+            await hot.ExecuteNonQueryAsync();
         }
 
-        var sameWrites = await PgbenchScriptAsync("raw SQL transfer, the API's writes (pgbench, same accounts)", SameWritesScript, connectionString, options);
-        var balancesOnly = await PgbenchScriptAsync("raw SQL, balances + history rows only (pgbench)", BalancesOnlyScript, connectionString, options);
+        var login = new NpgsqlConnectionStringBuilder(connectionString).Username;
+        const string Uniform = "raw SQL transfer, the API's writes (pgbench, same accounts)";
+        const string Hot = "raw SQL transfer into the hot merchant account, the API's writes (pgbench)";
+        const string BalancesOnly = "raw SQL, balances + history rows only (pgbench)";
+        var rows = new List<LoadRun.Result>();
+        foreach (var (name, script, pair) in new[] { (Uniform, SameWritesScript, RandomPairScript), (Hot, SameWritesScript, HotAccountScript), (BalancesOnly, BalancesOnlyScript, RandomPairScript) })
+        {
+            rows.Add((await run.MeasureAsync(name, login, null, () => PgbenchScriptAsync(name, pair + script, connectionString, options))).Result);
+        }
+
         await using (var db = new NpgsqlConnection(connectionString))
         {
             // The raw-SQL rows stay (balanced, BENCH- references) in this throw-away database; only the pair table goes.
@@ -205,21 +334,32 @@ public static class TransferBenchmark
             await cleanup.ExecuteNonQueryAsync();
         }
 
-        return (sameWrites, balancesOnly);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"(raw SQL balances + history only: {rows[2].PerSecond:F1}/s; the API's writes cost it {(1 - rows[0].PerSecond / rows[2].PerSecond) * 100:F0} % of that rate.)"));
+        return new RawSql(rows[0].PerSecond, rows[1].PerSecond, rows.Sum(r => r.Failures));
     }
 
-    private static async Task<(string Row, double PerSecond)> PgbenchScriptAsync(string name, string body, string connectionString, BenchmarkOptions options)
+    private static readonly string RandomPairScript = string.Create(CultureInfo.InvariantCulture, $"""
+        \set a random(1, {Users})
+        \set d random(1, {Users - 1})
+        \set b 1 + ((:a - 1 + :d) % {Users})
+
+        """);
+
+    private static readonly string HotAccountScript = string.Create(CultureInfo.InvariantCulture, $"""
+        \set a random(1, {Users})
+        \set b {Users + 1}
+
+        """);
+
+    private static async Task<LoadRun.Result> PgbenchScriptAsync(string name, string body, string connectionString, BenchmarkOptions options)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var script = Path.Combine(Path.GetTempPath(), $"onegate-transfer-{Environment.ProcessId}.sql");
         // Per-transaction log (-l): pgbench prints only the average, and the target is a p99.
         var logs = Directory.CreateTempSubdirectory("onegate-pgbench-");
-        await File.WriteAllTextAsync(script, string.Create(CultureInfo.InvariantCulture, $"""
-            \set a random(1, {Users})
-            \set d random(1, {Users - 1})
-            \set b 1 + ((:a - 1 + :d) % {Users})
-
-            """) + body);
+        await File.WriteAllTextAsync(script, body);
         var start = new ProcessStartInfo("pgbench",
         [
             "-n", "-h", csb.Host!, "-p", csb.Port.ToString(CultureInfo.InvariantCulture), "-U", csb.Username!, "-c", options.Concurrency.ToString(CultureInfo.InvariantCulture),
@@ -228,6 +368,11 @@ public static class TransferBenchmark
         ])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["PGPASSWORD"] = csb.Password;
+        // The tables live in the services' schemas (the stack's connection string searches them; pgbench does not read it).
+        if (csb.SearchPath is { Length: > 0 } searchPath)
+        {
+            start.Environment["PGOPTIONS"] = $"-c search_path={searchPath}";
+        }
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
@@ -241,10 +386,9 @@ public static class TransferBenchmark
         }
 
         var tps = double.Parse(Regex(output, @"tps = ([\d.]+)"), CultureInfo.InvariantCulture);
-        var latency = Regex(output, @"latency average = ([\d.]+) ms");
         var failed = Regex(output, @"number of failed transactions: (\d+)");
-        return (string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {Regex(output, @"number of transactions actually processed: (\d+)")} | {(failed.Length == 0 ? "0" : failed)} | {tps:F1} | {LoadRun.Percentile(latencies, 0.50):F1} (avg {latency}) | {LoadRun.Percentile(latencies, 0.99):F1} |"), tps);
+        return new LoadRun.Result(name, int.Parse(Regex(output, @"number of transactions actually processed: (\d+)"), CultureInfo.InvariantCulture),
+            failed.Length == 0 ? 0 : int.Parse(failed, CultureInfo.InvariantCulture), tps, LoadRun.Percentile(latencies, 0.50), LoadRun.Percentile(latencies, 0.99));
     }
 
     /// <summary>Latencies in ms from pgbench's per-transaction logs (third field: the transaction's time in µs).</summary>

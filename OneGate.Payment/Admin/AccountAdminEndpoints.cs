@@ -54,7 +54,8 @@ public static class AccountAdminEndpoints
             return NotFound();
         }
 
-        var recent = await db.HistoricalTransactions.AsNoTracking().Where(t => t.AccountId == account.Id)
+        // By the holder (one account per user): ix_historical_transactions_user_id_created_at_id serves it.
+        var recent = await db.HistoricalTransactions.AsNoTracking().Where(t => t.UserId == account.UserId)
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(RecentTransactions).ToListAsync(ct);
         return TypedResults.Ok(new AdminAccountResponse(account.Id, account.UserId, account.Balance, account.PendingTopUps, account.Currency,
             account.Status, account.CreatedAt, account.UpdatedAt, [.. recent.Select(TransactionResponse.From)]));

@@ -42,9 +42,11 @@ internal sealed class HistoricalTransactionConfiguration : IEntityTypeConfigurat
         builder.Property(h => h.TransactionId).HasColumnName("transaction_id").HasMaxLength(50).IsRequired();
         builder.HasIndex(h => h.TransactionId).IsUnique().HasDatabaseName(TransactionIdUniqueIndex);
         builder.Property(h => h.LedgerSequence).HasColumnName("ledger_sequence");
-        // One movement number per account: a second row claiming the same movement is impossible.
+        // One movement number per account: a second row claiming the same movement is impossible. Not partial (NULLs
+        // are distinct, so PENDING rows without a number do not collide), so it is also the account_id foreign key's
+        // index: deleting an account (the posting engine closes again one it opened for a refused request) looks here.
         builder.HasIndex(h => new { h.AccountId, h.LedgerSequence }).IsUnique()
-            .HasFilter("ledger_sequence IS NOT NULL").HasDatabaseName("ux_historical_transactions_account_ledger_sequence");
+            .HasDatabaseName("ux_historical_transactions_account_ledger_sequence");
 
         builder.Property(h => h.AccountId).HasColumnName("account_id");
         // Ledger rows are kept for good, so an account with history cannot be deleted.
@@ -79,14 +81,9 @@ internal sealed class HistoricalTransactionConfiguration : IEntityTypeConfigurat
         builder.Property(h => h.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
         builder.Property(h => h.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");
 
-        // An account's history, newest first, keyset-paged on (created_at, id); also serves as the
-        // index of the account_id foreign key.
-        builder.HasIndex(h => new { h.AccountId, h.CreatedAt, h.Id })
-            .IsDescending(false, true, true)
-            .HasDatabaseName("ix_historical_transactions_account_id_created_at_id");
-        // The same by user_id: the history API is served by the Transaction service, which knows
-        // the user from the token but not the account (accounts belong to Payment). With one wallet
-        // per user the two are equivalent.
+        // A user's history, newest first, keyset-paged on (created_at, id), and the summary's period: the history API
+        // is served by the Transaction service, which knows the user from the token but not the account (accounts
+        // belong to Payment). No index pages by account_id (no query does; docs/payment.md, "Indexes").
         builder.HasIndex(h => new { h.UserId, h.CreatedAt, h.Id })
             .IsDescending(false, true, true)
             .HasDatabaseName("ix_historical_transactions_user_id_created_at_id");
@@ -98,10 +95,6 @@ internal sealed class HistoricalTransactionConfiguration : IEntityTypeConfigurat
         builder.HasIndex(h => new { h.CreatedAt, h.Id })
             .HasFilter("is_accessible_external")
             .HasDatabaseName("ix_historical_transactions_external_created_at_id");
-        // Reconciliation of PENDING top-ups, oldest first.
-        builder.HasIndex(h => h.CreatedAt)
-            .HasFilter("status = 'PENDING'")
-            .HasDatabaseName("ix_historical_transactions_pending_created_at");
         // Refunds of a payment (how much is still refundable).
         builder.HasIndex(h => h.RelatedTransactionId)
             .HasFilter("related_transaction_id IS NOT NULL")

@@ -28,6 +28,9 @@ public sealed class LockedBalances(decimal balanceCap)
 
     public Dictionary<int, AccountState> Accounts { get; } = [];
 
+    /// <summary>The users whose accounts this batch opened (new): closed again if nothing posted to them.</summary>
+    public HashSet<int> Opened { get; } = [];
+
     /// <summary>The payments refund requests name, by transaction id (absent: no such transaction).</summary>
     public Dictionary<string, PaymentState> Payments { get; } = [];
 

@@ -12,15 +12,18 @@ namespace OneGate.Payment.Ledger;
 
 /// <summary>
 /// One batch of the <see cref="PostingEngine"/> in one database transaction, three round trips whatever its size:
-/// (1) open new accounts and lock every account the batch touches, in ascending user id — the one global order
-/// every batch of every replica follows, so batches wait for each other but never deadlock — then read the payments
-/// being refunded and what was refunded of them; (2) after the requests were posted one after the
-/// other in <see cref="LockedBalances"/>, write the new balances, history rows, outbox events and stored answers with
-/// one multi-row statement each; (3) commit. A key another request stored first (or one used twice in the batch)
-/// takes its request out: the transaction is rolled back and the rest posted again without it, so nothing of it
-/// remains. Any failure rolls the whole transaction back.
+/// (1) bound the lock waits (<see cref="PostingOptions.LockTimeout"/>), open new accounts and lock every account the
+/// batch touches, in ascending user id — the one global order every batch of every replica follows, so batches wait
+/// for each other but never deadlock — then read which of the batch's keys are stored already (a replay is answered
+/// from its stored answer, not posted) and the payments being refunded and what was refunded of them; (2) after the
+/// requests were posted one after the other in <see cref="LockedBalances"/>, write the new balances, history rows,
+/// outbox events and stored answers with one multi-row statement each, and close again the accounts this batch
+/// opened for requests that were refused (a refusal leaves nothing); (3) commit. A key another request stored first
+/// in spite of the check (a key stored outside any account lock, or one used twice in the batch) takes its request
+/// out: the transaction is rolled back and the rest posted again without it, so nothing of it remains. Any failure
+/// rolls the whole transaction back.
 /// </summary>
-public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> limits, TimeProvider time)
+public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> limits, IOptions<PostingOptions> options, TimeProvider time)
 {
     public async Task<List<(QueuedPosting Queued, PostingAnswer Answer)>> PostAsync(IReadOnlyList<QueuedPosting> batch, CancellationToken ct)
     {
@@ -62,7 +65,16 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var npgsql = (NpgsqlTransaction)transaction.GetDbTransaction();
-        var locked = await LockAsync(npgsql, pending, ct);
+        var (locked, stored) = await LockAsync(npgsql, pending, ct);
+        var replayed = pending.Where(q => stored.Contains((q.Request.UserId, q.IdempotencyKey))).ToList();
+        if (replayed.Count == pending.Count)
+        {
+            await transaction.RollbackAsync(ct);
+            return ([.. replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken()))], []);
+        }
+
+        // Replays are answered from their stored answers by the caller; the others are posted in this same transaction.
+        pending = [.. pending.Except(replayed)];
 
         var now = time.GetUtcNow();
         var rows = new List<HistoricalTransaction>();
@@ -89,30 +101,49 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             Activity.Current = caller;
         }
 
-        var stored = await WriteAsync(npgsql, locked, rows, events, [.. keys.Select(k => k.Key).OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
-        var taken = keys.Where(k => !stored.Contains((k.Key.UserId, k.Key.Key))).Select(k => k.Queued).ToList();
+        var written = await WriteAsync(npgsql, locked, rows, events, [.. keys.Select(k => k.Key).OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
+        var taken = keys.Where(k => !written.Contains((k.Key.UserId, k.Key.Key))).Select(k => k.Queued).ToList();
         if (taken.Count > 0)
         {
             await transaction.RollbackAsync(ct);
-            return ([], taken);
+            PostingMetrics.Reposted();
+            return ([], [.. replayed, .. taken]);
         }
 
         db.LedgerRowOwners.UnionWith(rows.Select(r => r.UserId));
         await transaction.CommitAsync(ct);
+        posted.AddRange(replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())));
         return (posted, []);
     }
 
-    private async Task<LockedBalances> LockAsync(NpgsqlTransaction transaction, List<QueuedPosting> pending, CancellationToken ct)
+    /// <summary>Locks the batch's accounts (opening new ones) and reads what posting needs; returns also the keys already stored.</summary>
+    private async Task<(LockedBalances Locked, HashSet<(int, string)> Stored)> LockAsync(NpgsqlTransaction transaction, List<QueuedPosting> pending,
+        CancellationToken ct)
     {
         var users = pending.SelectMany(q => q.Request.Accounts()).Distinct().Order().ToArray();
         var payments = pending.Select(q => q.Request).OfType<PostingRequest.Refund>().Select(r => r.PaymentTransactionId).Distinct()
             .Order(StringComparer.Ordinal).ToArray();
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        batch.BatchCommands.Add(Command("INSERT INTO accounts (user_id) SELECT u FROM unnest($1) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING", users));
+        // A batch waiting on a row a stuck session holds fails after this (55P03) instead of holding its requests forever.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"SET LOCAL lock_timeout = {(long)options.Value.LockTimeout.TotalMilliseconds}"));
+        batch.BatchCommands.Add(Command("INSERT INTO accounts (user_id) SELECT u FROM unnest($1) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING RETURNING user_id", users));
         batch.BatchCommands.Add(Command("""
             SELECT user_id, id, status::text, balance, pending_top_ups, ledger_sequence
               FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE
             """, users));
+        // Read under the locks: a key an earlier batch (of any replica) stored for one of these users has committed by now.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT k.user_id, k.idempotency_key FROM idempotency_keys k
+              JOIN unnest($1, $2) AS q(user_id, idempotency_key) ON k.user_id = q.user_id AND k.idempotency_key = q.idempotency_key
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<int[]> { TypedValue = [.. pending.Select(q => q.Request.UserId)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. pending.Select(q => q.IdempotencyKey)] },
+            },
+        });
         if (payments.Length > 0)
         {
             // Read once the accounts are locked, unlocked themselves: a refund names a payment of its own user, whose account
@@ -130,7 +161,13 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
 
         var locked = new LockedBalances(limits.Value.BalanceCap);
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await RowsAsync(reader, ct); // past the accounts opened
+        await RowsAsync(reader, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            locked.Opened.Add(reader.GetInt32(0));
+        }
+
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             locked.Accounts[reader.GetInt32(0)] = new LockedBalances.AccountState
@@ -140,12 +177,19 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             };
         }
 
+        var stored = new HashSet<(int, string)>();
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            stored.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+
         if (payments.Length > 0)
         {
             await ReadPaymentsAsync(reader, locked, ct);
         }
 
-        return locked;
+        return (locked, stored);
     }
 
     private static async Task ReadPaymentsAsync(NpgsqlDataReader reader, LockedBalances locked, CancellationToken ct)
@@ -195,6 +239,13 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             });
             batch.BatchCommands.Add(RowInserts.Command(db, rows));
             batch.BatchCommands.Add(RowInserts.Command(db, events));
+        }
+
+        if (locked.Opened.Where(u => !locked.Accounts[u].Changed).Order().ToArray() is { Length: > 0 } unused)
+        {
+            // Opened only to be locked, for requests that were refused: a refusal leaves nothing (no one else has seen
+            // these rows; a session waiting to open the same account opens it once this commits).
+            batch.BatchCommands.Add(Command("DELETE FROM accounts WHERE user_id = ANY($1)", unused));
         }
 
         batch.BatchCommands.Add(RowInserts.Command(db, keys, "ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING user_id, idempotency_key"));

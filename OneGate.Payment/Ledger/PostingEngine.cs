@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
 
@@ -12,7 +13,10 @@ namespace OneGate.Payment.Ledger;
 /// one gathers, so at low load a batch is one request and no timer adds latency; under load a hot account's row
 /// lock is taken once per batch instead of once per request. A batch whose transaction fails is tried again, then
 /// split in halves, so one request's failure reaches only that request; a retried batch finds the keys of what
-/// committed and answers those from their stored answers.
+/// committed and answers those from their stored answers. A batch that waited too long for a row lock, or requests
+/// still queued when the replica stops, fail with a <see cref="TimeoutException"/> (503 with Retry-After: retry with
+/// the same key); the batch in flight when the replica stops is finished, not cut off (a cut-off commit could not
+/// say whether it had committed).
 /// </summary>
 public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingOptions> options, OutboxSignal outbox, ILogger<PostingEngine> logger)
     : BackgroundService
@@ -57,7 +61,8 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 if (batch.Count > 0)
                 {
-                    await PostAsync(batch, stoppingToken);
+                    // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
+                    await PostAsync(batch, CancellationToken.None);
                 }
 
                 batch.Clear();
@@ -66,9 +71,10 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         finally
         {
             queue.Writer.TryComplete();
+            var stopped = new TimeoutException("The posting engine stopped before posting this request; retry it with the same key.");
             foreach (var left in batch.Concat(Drain()))
             {
-                left.Done.TrySetCanceled(stoppingToken);
+                left.Done.TrySetException(stopped);
             }
         }
     }
@@ -104,16 +110,20 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 outbox.Notify();
                 return;
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
+            catch (Exception caught) when (!ct.IsCancellationRequested)
             {
+                var ex = caught is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }
+                    ? new TimeoutException("A batch waited longer than the lock timeout for an account's row lock.", caught)
+                    : caught;
                 if (attempt < options.Value.Attempts)
                 {
                     logger.LogWarning(ex, "A batch of {Count} money requests did not commit; trying it again", batch.Count);
                     continue;
                 }
 
-                // The database being unreachable says nothing about any one request: splitting would only retry
-                // every request alone against a dead server. Fail the batch fast (503: retry with the same key).
+                // The database being unreachable, or a row lock held too long, says nothing about any one request:
+                // splitting would only retry every request alone against a dead server or the same held row, each
+                // waiting its own lock timeout. Fail the batch fast (503: retry with the same key).
                 if (batch.Count == 1 || ProblemDetailsDefaults.IsDependencyUnavailable(ex))
                 {
                     foreach (var queued in batch)

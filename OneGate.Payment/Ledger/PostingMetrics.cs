@@ -11,5 +11,10 @@ public static class PostingMetrics
         description: "Money requests posted by one committed batch transaction of the posting engine",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
 
+    private static readonly Counter<long> Reposts = Meter.CreateCounter<long>("onegate.payment.posting.reposts", unit: "{transaction}",
+        description: "Batch transactions of the posting engine rolled back and posted again without a request whose key another request stored first");
+
     public static void Batch(int requests) => BatchSize.Record(requests);
+
+    public static void Reposted() => Reposts.Add(1);
 }

@@ -27,4 +27,12 @@ public sealed class PostingOptions
     /// </summary>
     [Range(1, 100_000)]
     public int MaxQueued { get; set; } = 5_000;
+
+    /// <summary>
+    /// A batch waits at most this long for a row lock (Postgres <c>lock_timeout</c>): a session stuck holding an account
+    /// fails the batch (tried again, then answered 503 with Retry-After) instead of holding its requests indefinitely.
+    /// Batches wait for each other on hot accounts, each holding its locks for one batch's round trips: keep it well above that.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

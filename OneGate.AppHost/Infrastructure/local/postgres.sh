@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local-mode PostgreSQL for the OneGate AppHost: initialise the data directory on first start, then
 # exec the server so it keeps this PID and receives the AppHost's SIGTERM directly.
-# Env (set by the AppHost): PGDATA_DIR, PGPORT, POSTGRES_DB, POSTGRES_PASSWORD; optional PG_BIN.
+# Env (set by the AppHost): PGDATA_DIR, PGPORT, POSTGRES_DB, POSTGRES_PASSWORD; optional PG_BIN, and PG_PRELOAD
+# (shared_preload_libraries, e.g. pg_stat_statements for the benchmark report's statements per transfer).
 set -euo pipefail
 
 bin="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
@@ -46,4 +47,5 @@ echo "starting postgres on 127.0.0.1:$PGPORT (data: $PGDATA_DIR)"
 exec "${as_postgres[@]}" "$bin/postgres" -D "$PGDATA_DIR" -p "$PGPORT" \
   -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
   -c max_connections=300 -c shared_buffers=256MB \
-  -c log_min_messages=warning -c log_line_prefix='%m [%p] '
+  -c log_min_messages=warning -c log_line_prefix='%m [%p] ' \
+  ${PG_PRELOAD:+-c "shared_preload_libraries=$PG_PRELOAD"}

@@ -214,10 +214,6 @@ namespace OneGate.Payment.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_historical_transactions");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_historical_transactions_pending_created_at")
-                        .HasFilter("status = 'PENDING'");
-
                     b.HasIndex("RelatedTransactionId")
                         .HasDatabaseName("ix_historical_transactions_related_transaction_id")
                         .HasFilter("related_transaction_id IS NOT NULL");
@@ -228,8 +224,7 @@ namespace OneGate.Payment.Data.Migrations
 
                     b.HasIndex("AccountId", "LedgerSequence")
                         .IsUnique()
-                        .HasDatabaseName("ux_historical_transactions_account_ledger_sequence")
-                        .HasFilter("ledger_sequence IS NOT NULL");
+                        .HasDatabaseName("ux_historical_transactions_account_ledger_sequence");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_historical_transactions_external_created_at_id")
@@ -239,10 +234,6 @@ namespace OneGate.Payment.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_historical_transactions_transfer_reference_direction")
                         .HasFilter("transfer_reference IS NOT NULL");
-
-                    b.HasIndex("AccountId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_historical_transactions_account_id_created_at_id");
 
                     b.HasIndex("UserId", "CreatedAt", "Id")
                         .IsDescending(false, true, true)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OneGate.Payment.Ledger;
 using OneGate.Tests.Support;
@@ -176,6 +177,106 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(100_000m - moved, await payment.BalanceAsync(payer));
     }
 
+    [Fact]
+    public async Task A_replayed_key_in_a_batch_is_answered_from_its_stored_answer_without_posting_the_batch_again()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-replay");
+        var first = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+        Assert.Equal(["Posted"], (await replica.PostOneBatchAsync([first])).Select(Describe));
+        using var reposts = new CountedInstrument("onegate.payment.posting.reposts");
+
+        var answers = await replica.PostOneBatchAsync(
+            [PostingReplica.Queued(first.Request, first.IdempotencyKey), PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 2_000m, null))]);
+
+        Assert.Equal(["KeyTaken", "Posted"], answers.Select(Describe));
+        Assert.Equal(0, reposts.Total);
+        Assert.Equal(100_000m - 3_000m, await payment.BalanceAsync(payer));
+        Assert.Equal(10_000m + 3_000m, await payment.BalanceAsync(shop));
+    }
+
+    [Fact]
+    public async Task A_batch_waiting_on_a_row_a_stuck_session_holds_fails_retryably_within_the_lock_timeout()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-stuck", o => o.LockTimeout = TimeSpan.FromMilliseconds(500));
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        var request = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        await using var holder = await holding.BeginTransactionAsync();
+        await HoldAsync(holding, holder, shop);
+
+        var answer = replica.Engine.PostAsync(request.Request, request.IdempotencyKey, request.Answer);
+
+        Assert.Same(answer, await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(30))));
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => answer);
+        Assert.True(ProblemDetailsDefaults.IsDependencyUnavailable(failure));
+        Assert.Equal(0, await KeysStoredAsync(db, [request]));
+        await holder.RollbackAsync();
+        Assert.Equal(100_000m, await payment.BalanceAsync(payer));
+    }
+
+    [Fact]
+    public async Task A_replica_stopping_finishes_its_batch_in_flight_and_refuses_the_queued_requests_retryably()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-stopping", o => { o.MaxBatch = 1; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        var requests = Enumerable.Range(0, 2).Select(i => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m + i, null))).ToArray();
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        Task<PostingAnswer> inFlight, queued;
+        await using (var holder = await holding.BeginTransactionAsync())
+        {
+            await HoldAsync(holding, holder, shop);
+            inFlight = replica.Engine.PostAsync(requests[0].Request, requests[0].IdempotencyKey, requests[0].Answer);
+            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "the first batch waits for the held account");
+            queued = replica.Engine.PostAsync(requests[1].Request, requests[1].IdempotencyKey, requests[1].Answer);
+
+            var stopping = replica.Engine.StopAsync(CancellationToken.None);
+            await holder.RollbackAsync();
+            await stopping;
+        }
+
+        Assert.Equal("Posted", Describe(await inFlight));
+        Assert.True(ProblemDetailsDefaults.IsDependencyUnavailable(await Assert.ThrowsAsync<TimeoutException>(() => queued)));
+        Assert.Throws<TimeoutException>(() => { _ = replica.Engine.PostAsync(requests[1].Request, requests[1].IdempotencyKey, requests[1].Answer); });
+        Assert.Equal(1, await KeysStoredAsync(db, requests));
+        Assert.Equal(100_000m - 1_000m, await payment.BalanceAsync(payer));
+    }
+
+    [Fact]
+    public async Task A_refused_transfer_opens_no_account_for_its_recipient()
+    {
+        var poor = await payment.FundedUserAsync(auth, 10_000m);
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var newcomer = await TestUsers.RegisterAndLoginAsync(auth);
+        var other = await TestUsers.RegisterAndLoginAsync(auth);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-newcomer");
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+
+        var refused = await replica.PostOneBatchAsync([PostingReplica.Queued(new PostingRequest.Transfer(poor.Id, newcomer.Id, 50_000m, null))]);
+        var mixed = await replica.PostOneBatchAsync(
+        [
+            PostingReplica.Queued(new PostingRequest.Transfer(poor.Id, other.Id, 50_000m, null)),
+            PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, other.Id, 2_000m, null)),
+        ]);
+
+        Assert.Equal(["InsufficientFunds"], refused.Select(Describe));
+        Assert.Equal(["InsufficientFunds", "Posted"], mixed.Select(Describe));
+        Assert.Empty(await AccountIdsAsync(db, newcomer));
+        Assert.Equal(2_000m, await payment.BalanceAsync(other));
+        Assert.Equal(10_000m, await payment.BalanceAsync(poor));
+    }
+
     private static async Task<string> PostAsync(PostingEngine engine, PostingRequest request)
     {
         var key = Guid.NewGuid().ToString();
@@ -202,6 +303,12 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
             SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'
             """, db) { Parameters = { new() { Value = applicationName } } };
         return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task HoldAsync(NpgsqlConnection holding, NpgsqlTransaction holder, TestUser account)
+    {
+        await using var hold = new NpgsqlCommand("SELECT 1 FROM accounts WHERE user_id = $1 FOR UPDATE", holding, holder) { Parameters = { new() { Value = account.Id } } };
+        await hold.ExecuteNonQueryAsync();
     }
 
     private static async Task<int> KeysStoredAsync(NpgsqlConnection db, IEnumerable<QueuedPosting> requests)
