@@ -154,6 +154,12 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginTh
                 reservation.TookToken ? 1 : 0, options.Value.CleanClientBurst, options.Value.CleanClientInterval.TotalSeconds]);
 
     /// <summary>
+    /// Operators' identifiers in the throttle start with a control character, which a user login refuses (400), so
+    /// nothing typed at the public login can count against an operator's limits.
+    /// </summary>
+    public const string OperatorIdentifierPrefix = "\u0001operator:";
+
+    /// <summary>
     /// The identifier as the login looks it up (phone numbers in any accepted form are one), hashed: people type
     /// passwords into the identifier field, and the keys must not hold them.
     /// </summary>

@@ -50,7 +50,7 @@ public static partial class OperatorLoginEndpoints
         }
 
         var username = request.Username!.Trim().ToLowerInvariant();
-        var identifier = "operator:" + username;
+        var identifier = LoginThrottle.OperatorIdentifierPrefix + username;
         var reservation = await throttle.TryReserveAsync(identifier, http.Connection.RemoteIpAddress);
         if (reservation.Refused)
         {

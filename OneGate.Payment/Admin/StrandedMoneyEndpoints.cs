@@ -62,7 +62,8 @@ public static class StrandedMoneyEndpoints
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        switch (transactionId.Length > 50 ? new StrandedRefundOutcome.NotFound() : await act())
+        // No transaction id is longer than 50 or holds a control character (Postgres refuses a NUL: a 404, not a 500).
+        switch (transactionId.Length > 50 || transactionId.Any(char.IsControl) ? new StrandedRefundOutcome.NotFound() : await act())
         {
             case StrandedRefundOutcome.Changed changed:
                 await audit.RecordAsync(action, OperatorRoles.Operations, "top_up_refund", transactionId, changed.Before, changed.After, reason.Text!, ct);
@@ -71,6 +72,9 @@ public static class StrandedMoneyEndpoints
             case StrandedRefundOutcome.NotPending notPending:
                 return Problems.Of(StatusCodes.Status409Conflict, "REFUND_NOT_PENDING", "Refund not pending",
                     $"This refund is {notPending.Current.Status} already: nothing is left to attempt.");
+            case StrandedRefundOutcome.AttemptInFlight inFlight:
+                return Problems.Of(StatusCodes.Status409Conflict, "REFUND_ATTEMPT_IN_FLIGHT", "Refund attempt in flight",
+                    $"An attempt to refund it was made less than a lease ago and the e-wallet may still refund it; resolve it after {inFlight.Until:O}, once the e-wallet's status shows no refund.");
             default:
                 return Problems.Of(StatusCodes.Status404NotFound, "REFUND_NOT_FOUND", "Refund not found", "No top-up refund with that transaction id.");
         }

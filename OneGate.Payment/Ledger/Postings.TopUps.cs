@@ -124,12 +124,16 @@ public sealed partial class Postings
         return await UpdateAsync(row, null, ct);
     }
 
-    /// <summary>The provider confirmed the refund of a CANCELLED top-up: the row's metadata says so. Null when already recorded.</summary>
+    /// <summary>
+    /// The provider confirmed the refund of a CANCELLED top-up: the row's metadata says so. Null when already recorded.
+    /// Recorded too when an operator had resolved it meanwhile (the e-wallet gave the money back after all: the caller
+    /// reports it, the resolution note stays).
+    /// </summary>
     public async Task<HistoricalTransaction?> RecordTopUpRefundedAsync(string transactionId, string? providerRefundReference, CancellationToken ct)
     {
         var row = await LockTopUpAsync(transactionId, ct);
         var refund = await db.TopUpRefunds.SingleOrDefaultAsync(r => r.TransactionId == transactionId, ct);
-        if (row is not { Status: TransactionStatus.Cancelled } || refund is not { Status: TopUpRefund.Pending })
+        if (row is not { Status: TransactionStatus.Cancelled } || refund is not { Status: TopUpRefund.Pending or TopUpRefund.Resolved })
         {
             return null;
         }

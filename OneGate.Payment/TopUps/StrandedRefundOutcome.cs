@@ -1,6 +1,6 @@
 namespace OneGate.Payment.TopUps;
 
-/// <summary>What an operator's action on a stranded refund did: changed it, or nothing (unknown, or no longer PENDING).</summary>
+/// <summary>What an operator's action on a stranded refund did: changed it, or nothing (unknown, no longer PENDING, or an attempt may be in flight).</summary>
 public abstract record StrandedRefundOutcome
 {
     private StrandedRefundOutcome()
@@ -12,4 +12,7 @@ public abstract record StrandedRefundOutcome
     public sealed record NotPending(StrandedRefund Current) : StrandedRefundOutcome;
 
     public sealed record NotFound : StrandedRefundOutcome;
+
+    /// <summary>An attempt was made less than a lease ago: the e-wallet may still refund it, so it cannot be resolved yet.</summary>
+    public sealed record AttemptInFlight(StrandedRefund Current, DateTimeOffset Until) : StrandedRefundOutcome;
 }

@@ -8,7 +8,10 @@ namespace OneGate.Payment.TopUps;
 /// The operators' view of money being given back to e-wallets (<see cref="TopUpRefunds"/> does the giving): list the
 /// PENDING refunds (or only those failing for <see cref="ReconciliationOptions.RefundAttemptsBeforeAlert"/> attempts
 /// and more), make one due now, or mark it resolved with a note when it was settled outside the system. Actions run
-/// in the caller's transaction with the row locked, so they never cross a refund attempt's own update.
+/// in the caller's transaction with the row locked, so they never cross a refund attempt's own update. The worker
+/// calls the e-wallet outside any lock, so an attempt made less than a lease ago may still be refunded: resolving
+/// is refused until that lease has passed (a refund confirmed after a resolve is still recorded, and logged as an
+/// error: see <see cref="TopUpSettlement.RecordRefundedAsync"/>).
 /// </summary>
 public sealed class StrandedRefunds(PaymentDbContext db, IOptions<ReconciliationOptions> options, TimeProvider time)
 {
@@ -23,7 +26,7 @@ public sealed class StrandedRefunds(PaymentDbContext db, IOptions<Reconciliation
 
     /// <summary>Due now: the next pass of the refund worker attempts it (same refund number and body: safe to repeat).</summary>
     public Task<StrandedRefundOutcome> RetryNowAsync(string transactionId, CancellationToken ct) =>
-        ChangeAsync(transactionId, refund => refund.NextAttemptAt = time.GetUtcNow(), ct);
+        ChangeAsync(transactionId, refund => refund.NextAttemptAt = time.GetUtcNow(), ct, mayResolve: false);
 
     /// <summary>No more attempts: an operator settled it otherwise (<paramref name="note"/> says how).</summary>
     public Task<StrandedRefundOutcome> ResolveAsync(string transactionId, string note, CancellationToken ct) =>
@@ -32,9 +35,9 @@ public sealed class StrandedRefunds(PaymentDbContext db, IOptions<Reconciliation
             refund.Status = TopUpRefund.Resolved;
             refund.NextAttemptAt = null;
             refund.ResolutionNote = note;
-        }, ct);
+        }, ct, mayResolve: true);
 
-    private async Task<StrandedRefundOutcome> ChangeAsync(string transactionId, Action<TopUpRefund> change, CancellationToken ct)
+    private async Task<StrandedRefundOutcome> ChangeAsync(string transactionId, Action<TopUpRefund> change, CancellationToken ct, bool mayResolve)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -52,6 +55,14 @@ public sealed class StrandedRefunds(PaymentDbContext db, IOptions<Reconciliation
         if (refund.Status != TopUpRefund.Pending)
         {
             return new StrandedRefundOutcome.NotPending(before);
+        }
+
+        // Every attempt (its claim, its result, an operator's retry) updates the row: within a lease of that, an
+        // attempt may be in flight at the e-wallet.
+        var quietFrom = refund.UpdatedAt + options.Value.Lease;
+        if (mayResolve && refund.Attempts > 0 && quietFrom > time.GetUtcNow())
+        {
+            return new StrandedRefundOutcome.AttemptInFlight(before, quietFrom);
         }
 
         change(refund);

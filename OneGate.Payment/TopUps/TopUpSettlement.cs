@@ -58,6 +58,11 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Postings ledger,
         {
             outbox.Notify();
             logger.LogInformation("Top-up {TransactionId}: refund confirmed by the provider", row.TransactionId);
+            if (await db.TopUpRefunds.AsNoTracking().AnyAsync(r => r.TransactionId == transactionId && r.ResolutionNote != null, ct))
+            {
+                logger.LogError("Top-up {TransactionId}: the e-wallet refunded it after an operator had resolved it: check whether the user was paid twice",
+                    row.TransactionId);
+            }
         }
     }
 

@@ -113,6 +113,23 @@ public sealed class OperatorLoginTests(OneGateAppFixture fixture)
         Assert.Equal(5, (await AuditRow.ReadAsync(fixture, "action = 'operator.login.failed' AND target_id = $1", Id(op))).Count);
     }
 
+    [Fact]
+    public async Task Failed_user_logins_naming_an_operator_do_not_throttle_the_operator()
+    {
+        var op = await Operators.CreateAsync(fixture, "SUPPORT");
+        using var auth = fixture.CreateClient("auth");
+        for (var i = 0; i < 6; i++)
+        {
+            // The public user login is reachable from the internet; what is typed there must not reach operators' counters.
+            using var failed = await auth.PostAsJsonAsync("/api/auth/login", new { username = "operator:" + op.Username, password = "not the password" });
+            Assert.True(failed.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"got {failed.StatusCode}");
+        }
+
+        using var login = await LoginAsync(auth, op, await op.Clock.NextCodeAsync(op.TotpSecret));
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
     [Theory]
     [InlineData(null, "operator password 1", "123456", "username")]
     [InlineData("someone", null, "123456", "password")]

@@ -44,6 +44,10 @@ public sealed class StrandedMoneyTests(OneGateAppFixture fixture) : IAsyncLifeti
         using var supportRetry = await PostAsync(support, $"/api/admin/stranded-money/{id}/retry", new { reason = "try again" });
         using var retried = await PostAsync(operations, $"/api/admin/stranded-money/{id}/retry", new { reason = "provider says fixed" });
         using var blankNote = await PostAsync(operations, $"/api/admin/stranded-money/{id}/resolve", new { note = " " });
+        // Attempted less than a lease ago (the retry just made it due): the e-wallet may still refund it.
+        using var inFlight = await PostAsync(operations, $"/api/admin/stranded-money/{id}/resolve", new { note = "refunded by bank transfer, ticket 991" });
+        // As if the lease had passed with no attempt due (the worker claims only PENDING rows that are due).
+        await provider.ExecuteAsync("UPDATE top_up_refunds SET updated_at = now() - interval '1 hour', next_attempt_at = now() + interval '1 hour' WHERE transaction_id = $1", id);
         using var resolved = await PostAsync(operations, $"/api/admin/stranded-money/{id}/resolve", new { note = "refunded by bank transfer, ticket 991" });
         using var again = await PostAsync(operations, $"/api/admin/stranded-money/{id}/resolve", new { note = "twice" });
         using var unknown = await PostAsync(operations, "/api/admin/stranded-money/TRX-unknown/retry", new { reason = "no such refund" });
@@ -51,6 +55,7 @@ public sealed class StrandedMoneyTests(OneGateAppFixture fixture) : IAsyncLifeti
         await ProblemAssert.IsProblem(supportRetry, HttpStatusCode.Forbidden, "FORBIDDEN");
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         await ProblemAssert.IsProblem(blankNote, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await ProblemAssert.IsProblem(inFlight, HttpStatusCode.Conflict, "REFUND_ATTEMPT_IN_FLIGHT");
         Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
         Assert.Equal("RESOLVED", (await resolved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         await ProblemAssert.IsProblem(again, HttpStatusCode.Conflict, "REFUND_NOT_PENDING");
