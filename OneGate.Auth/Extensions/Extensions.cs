@@ -55,6 +55,7 @@ internal static class Extensions
         builder.Services.AddSingleton<TotpSecrets>();
         builder.Services.AddScoped<OperatorAudit>();
         builder.Services.AddScoped<OperatorSessions>();
+        builder.Services.AddScoped<OperatorChanges>();
 
         // The Auth service validates its own tokens with its own keys, not by calling itself over HTTP.
         builder.AddOneGateAuthentication(services =>

@@ -19,8 +19,101 @@ public static class OperatorAdminEndpoints
             .WithDescription("The creating admin hands the password and the enrolment (QR code) to the new operator in person. " +
                              "The username must be new (409 OPERATOR_EXISTS).")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        operators.MapGet("", List)
+            .WithName("ListOperators")
+            .WithSummary("Every operator, active or not, in creation order");
+        operators.MapGet("/{operatorId:int}", Get)
+            .WithName("GetOperator")
+            .WithSummary("One operator")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        operators.MapPut("/{operatorId:int}/roles", ChangeRoles)
+            .WithName("ChangeOperatorRoles")
+            .WithSummary("Replace an operator's roles; its sessions end (their tokens carry the old roles)")
+            .WithDescription(Refusals)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        operators.MapPost("/{operatorId:int}/totp-reset", ResetTotp)
+            .WithName("ResetOperatorTotp")
+            .WithSummary("Give an operator a new TOTP secret, returned once as enrolment; the old codes stop working and its sessions end")
+            .WithDescription(Refusals)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        operators.MapPost("/{operatorId:int}/deactivate", Deactivate)
+            .WithName("DeactivateOperator")
+            .WithSummary("Deactivate an operator for good (reason required); its sessions end at once at every service")
+            .WithDescription(Refusals)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return admin;
     }
+
+    private const string Refusals = "404 OPERATOR_NOT_FOUND for an unknown id; 409 OPERATOR_INACTIVE for a deactivated operator; 409 LAST_ADMIN " +
+                                    "when the change would leave no active ADMIN (an admin cannot demote or deactivate itself as the last " +
+                                    "one); 403 FORBIDDEN when the acting admin has lost the ADMIN role or been deactivated meanwhile. " +
+                                    "Every change and its audit event (before, after, reason) commit together.";
+
+    private static async Task<Ok<List<OperatorResponse>>> List(AuthDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await db.Operators.AsNoTracking().OrderBy(o => o.Id).ToListAsync(cancellationToken)).Select(OperatorResponse.From).ToList());
+
+    private static async Task<Results<Ok<OperatorResponse>, ProblemHttpResult>> Get(int operatorId, AuthDbContext db, CancellationToken cancellationToken) =>
+        await db.Operators.AsNoTracking().SingleOrDefaultAsync(o => o.Id == operatorId, cancellationToken) is { } op
+            ? TypedResults.Ok(OperatorResponse.From(op))
+            : Refused(OperatorChange.NotFound);
+
+    private static async Task<Results<Ok<OperatorResponse>, ValidationProblem, ProblemHttpResult>> ChangeRoles(
+        int operatorId, ChangeRolesRequest request, OperatorChanges changes, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddError(errors, "roles", OperatorRules.RolesError(request.Roles));
+        AddError(errors, "reason", OperatorRules.ReasonError(request.Reason));
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var roles = OperatorRules.Canonical(request.Roles!);
+        var (result, op) = await changes.ApplyAsync(operatorId, AuditActions.OperatorRolesChange, o => o.Roles = roles, request.Reason, cancellationToken);
+        return op is null ? Refused(result) : TypedResults.Ok(OperatorResponse.From(op));
+    }
+
+    private static async Task<Results<Ok<EnrolledOperatorResponse>, ValidationProblem, ProblemHttpResult>> ResetTotp(
+        int operatorId, OperatorActionRequest request, OperatorChanges changes, TotpSecrets totp, CancellationToken cancellationToken)
+    {
+        if (OperatorRules.ReasonError(request.Reason) is { } error)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [error] });
+        }
+
+        var secret = TotpSecrets.NewSecret();
+        var (result, op) = await changes.ApplyAsync(operatorId, AuditActions.OperatorTotpReset, o =>
+        {
+            o.TotpSecret = totp.Protect(secret, o.Username);
+            o.TotpLastStep = 0;
+        }, request.Reason, cancellationToken);
+        return op is null ? Refused(result) : TypedResults.Ok(new EnrolledOperatorResponse(OperatorResponse.From(op), TotpEnrolment.Of(op.Username, secret)));
+    }
+
+    private static async Task<Results<Ok<OperatorResponse>, ValidationProblem, ProblemHttpResult>> Deactivate(
+        int operatorId, OperatorActionRequest request, OperatorChanges changes, CancellationToken cancellationToken)
+    {
+        if ((string.IsNullOrWhiteSpace(request.Reason) ? "Say why the operator is deactivated." : OperatorRules.ReasonError(request.Reason)) is { } error)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [error] });
+        }
+
+        var (result, op) = await changes.ApplyAsync(operatorId, AuditActions.OperatorDeactivate, o => o.IsActive = false, request.Reason, cancellationToken);
+        return op is null ? Refused(result) : TypedResults.Ok(OperatorResponse.From(op));
+    }
+
+    private static ProblemHttpResult Refused(OperatorChange result) => result switch
+    {
+        OperatorChange.NotFound => Problems.Of(StatusCodes.Status404NotFound, "OPERATOR_NOT_FOUND", "Operator not found", "No operator has this id."),
+        OperatorChange.Inactive => Problems.Of(StatusCodes.Status409Conflict, "OPERATOR_INACTIVE", "Operator deactivated",
+            "The operator is deactivated; nothing about it can change."),
+        OperatorChange.LastAdmin => Problems.Of(StatusCodes.Status409Conflict, "LAST_ADMIN", "Last admin",
+            "This change would leave no active ADMIN. Give another operator the ADMIN role first."),
+        _ => Problems.Of(StatusCodes.Status403Forbidden, "FORBIDDEN", "Forbidden", "You are no longer an active ADMIN."),
+    };
 
     private static async Task<Results<Created<EnrolledOperatorResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateOperatorRequest request, HttpContext http, AuthDbContext db, PasswordHasher hasher, TotpSecrets totp, OperatorAudit audit,

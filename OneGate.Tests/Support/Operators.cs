@@ -19,24 +19,51 @@ public static class Operators
     public const string Password = "operator password 1";
 
     private static readonly ConditionalWeakTable<OneGateAppFixture, Task<BootstrapRace>> Races = [];
-    private static readonly ConditionalWeakTable<OneGateAppFixture, Task<TestOperator>> Admins = [];
+    private static readonly ConditionalWeakTable<OneGateAppFixture, AdminSession> Admins = [];
 
     /// <summary>Four concurrent bootstraps with the app's TOTP key; exactly one should have created the first ADMIN.</summary>
     public static Task<BootstrapRace> BootstrapRaceAsync(OneGateAppFixture fixture) =>
         Races.GetValue(fixture, f => RaceAsync(f));
 
-    /// <summary>The bootstrapped ADMIN, logged in (shared by every test of the app: do not log it out or change it).</summary>
-    public static Task<TestOperator> AdminAsync(OneGateAppFixture fixture) =>
-        Admins.GetValue(fixture, async f =>
+    /// <summary>
+    /// The bootstrapped ADMIN, logged in, shared by every test of the app: do not log it out, deactivate or demote it
+    /// (the last-admin test in the "alone" collection demotes it and gives the role back). Its session is checked at
+    /// each call and, if it has ended, it logs in again.
+    /// </summary>
+    public static async Task<TestOperator> AdminAsync(OneGateAppFixture fixture)
+    {
+        var state = Admins.GetValue(fixture, _ => new AdminSession());
+        await state.Gate.WaitAsync();
+        try
         {
-            var race = await BootstrapRaceAsync(f);
-            var won = race.Runs.Single(r => r.ExitCode == 0);
-            var uri = won.Output.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("otpauth://totp/", StringComparison.Ordinal));
-            var username = race.Usernames.Single(n => won.Output.Contains($"'{n}'", StringComparison.Ordinal));
-            var id = int.Parse(won.Output.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
-            using var auth = f.CreateClient("auth");
-            return await LoginAsync(auth, new TestOperator(id, username, Password, TotpClock.UriSecret(uri), ["ADMIN"], new TotpClock()));
-        });
+            using var auth = fixture.CreateClient("auth");
+            if (state.Current is { } current)
+            {
+                using var check = await auth.SendAsync(current.Authorized(HttpMethod.Get, "/api/admin/auth/session"));
+                if (check.IsSuccessStatusCode)
+                {
+                    return current;
+                }
+            }
+
+            state.Current = await LoginAsync(auth, state.Current ?? await BootstrappedAdminAsync(fixture));
+            return state.Current;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private static async Task<TestOperator> BootstrappedAdminAsync(OneGateAppFixture fixture)
+    {
+        var race = await BootstrapRaceAsync(fixture);
+        var won = race.Runs.Single(r => r.ExitCode == 0);
+        var uri = won.Output.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("otpauth://totp/", StringComparison.Ordinal));
+        var username = race.Usernames.Single(n => won.Output.Contains($"'{n}'", StringComparison.Ordinal));
+        var id = int.Parse(won.Output.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        return new TestOperator(id, username, Password, TotpClock.UriSecret(uri), ["ADMIN"], new TotpClock());
+    }
 
     /// <summary>A new operator with these roles, created by the bootstrapped ADMIN (not logged in).</summary>
     public static async Task<TestOperator> CreateAsync(OneGateAppFixture fixture, params string[] roles)
@@ -104,5 +131,12 @@ public static class Operators
         var names = Enumerable.Range(0, 4).Select(i => $"admin{i}_{Guid.NewGuid():N}"[..20]).ToArray();
         var runs = await Task.WhenAll(names.Select(name => RunAuthCommandAsync(fixture, ["operators", "bootstrap", name], Password)));
         return new BootstrapRace(names, runs);
+    }
+
+    private sealed class AdminSession
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public TestOperator? Current { get; set; }
     }
 }
