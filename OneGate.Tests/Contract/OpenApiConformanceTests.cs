@@ -32,6 +32,7 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await RegulatorAnswersAsync();
         await ProviderCallbackAnswersAsync();
         await PaymentAdminAnswersAsync();
+        await OperatorAdminAnswersAsync();
 
         var found = violations.Since(mark);
         Assert.True(found.Count == 0, $"{found.Count} exchanges contradict the published documents:\n{ContractViolations.Describe(found)}");
@@ -192,6 +193,28 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/auth/session"), HttpStatusCode.OK);
         await ExpectAsync(auth, support.Authorized(HttpMethod.Post, "/api/admin/auth/logout"), HttpStatusCode.NoContent);
         await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/auth/session"), HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Auth's management of operators as the bootstrapped ADMIN (creation and login are Operators' own calls), and its refusals.</summary>
+    private async Task OperatorAdminAnswersAsync()
+    {
+        var admin = await Operators.AdminAsync(fixture);
+        var target = await Operators.CreateAsync(fixture, "SUPPORT");
+        var support = await Operators.CreateAndLoginAsync(fixture, "SUPPORT");
+        var at = $"/api/admin/operators/{target.Id}";
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Get, "/api/admin/operators"), HttpStatusCode.OK);
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/operators"), HttpStatusCode.Forbidden);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Get, at), HttpStatusCode.OK);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Get, "/api/admin/operators/2147483647"), HttpStatusCode.NotFound);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, "/api/admin/operators", new { username = target.Username, password = Operators.Password, roles = new[] { "SUPPORT" } }),
+            HttpStatusCode.Conflict);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, "/api/admin/operators", new { username = "x", password = "short", roles = Array.Empty<string>() }),
+            HttpStatusCode.BadRequest);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Put, at + "/roles", new { roles = new[] { "COMPLIANCE" }, reason = "conformance" }), HttpStatusCode.OK);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/totp-reset", new { reason = "conformance" }), HttpStatusCode.OK);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/deactivate", new { reason = "" }), HttpStatusCode.BadRequest);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/deactivate", new { reason = "conformance" }), HttpStatusCode.OK);
+        await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/deactivate", new { reason = "again" }), HttpStatusCode.Conflict);
     }
 
     private static HttpRequestMessage Keyed(TestUser user, string path, object body, string? key = null)

@@ -7,6 +7,9 @@ public enum Caller
 {
     Anonymous,
     Bearer,
+
+    /// <summary>A back-office operator's token (the documents' <c>OperatorBearer</c> scheme).</summary>
+    Operator,
     ApiKey,
     ProviderSignature,
 }
@@ -49,22 +52,21 @@ public sealed record ApiOperation(
     }
 
     /// <summary>
-    /// The documents declare the regulator key scheme; bearer auth is not declared, so: the provider callbacks and
-    /// the contract's anonymous Auth endpoints are named here, and everything else must refuse an anonymous caller
+    /// The regulator key and operator token schemes come from the operation's security requirement; the provider
+    /// callbacks and the anonymous Auth endpoints are named here, and everything else must refuse an anonymous caller
     /// (a new anonymous endpoint therefore fails the sweep until it is listed).
     /// </summary>
     private static Caller CallerOf(string path, JsonElement operation)
     {
-        if (operation.TryGetProperty("security", out var security)
-            && security.EnumerateArray().Any(r => r.EnumerateObject().Any(s => s.Name == "RegulatorApiKey")))
-        {
-            return Caller.ApiKey;
-        }
-
+        var schemes = operation.TryGetProperty("security", out var security)
+            ? security.EnumerateArray().SelectMany(r => r.EnumerateObject().Select(s => s.Name)).ToHashSet()
+            : [];
         return path switch
         {
+            _ when schemes.Contains("RegulatorApiKey") => Caller.ApiKey,
+            _ when schemes.Contains("OperatorBearer") => Caller.Operator,
             _ when path.StartsWith("/api/payments/callbacks/", StringComparison.Ordinal) => Caller.ProviderSignature,
-            "/api/auth/register" or "/api/auth/login" or "/api/auth/refresh" or "/.well-known/jwks.json" => Caller.Anonymous,
+            "/api/auth/register" or "/api/auth/login" or "/api/auth/refresh" or "/.well-known/jwks.json" or "/api/admin/auth/login" => Caller.Anonymous,
             _ => Caller.Bearer,
         };
     }

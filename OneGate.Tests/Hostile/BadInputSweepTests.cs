@@ -56,9 +56,9 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
 
         var inputs = await SetUpAsync(operations);
         var cases = new SweepCases(inputs);
-        await ControlsAsync(operations, cases, clients, inputs);
+        await ControlsAsync(operations, cases, clients);
 
-        var all = operations.SelectMany(cases.For).Concat(SweepCases.WrongMethods(operations)).Concat(CredentialCases(operations, cases)).ToList();
+        var all = operations.SelectMany(cases.For).Concat(cases.WrongMethods(operations)).Concat(CredentialCases(operations, cases, inputs)).ToList();
         var connection = await fixture.DatabaseConnectionStringAsync();
         var before = await DatabaseFingerprint.SettledAsync(connection, TimeSpan.FromSeconds(20));
         Assert.Empty(DatabaseFingerprint.RequiredTables.Except(before.Keys));
@@ -76,12 +76,15 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
         var changed = DatabaseFingerprint.Differences(before, after).ToList();
 
         // No case ended a session: otherwise later cases of that operation were refused for the wrong reason.
-        foreach (var (operation, token) in inputs.SessionPerOperation)
+        var ended = new List<string>();
+        foreach (var (operation, token, check) in inputs.SessionPerOperation.Select(s => (s.Key, s.Value, "/api/auth/me"))
+                     .Concat(inputs.OperatorTokenPerOperation.Select(s => (s.Key, s.Value, "/api/admin/auth/session"))))
         {
-            using var me = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/auth/me", UriKind.Relative));
-            me.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            using var live = await auth.SendAsync(me);
-            Assert.True(live.StatusCode == HttpStatusCode.OK, $"the session of {operation} was ended by a case");
+            using var live = await auth.SendAsync(BearerRequest.Of(token, HttpMethod.Get, check));
+            if (live.StatusCode != HttpStatusCode.OK)
+            {
+                ended.Add($"the session of {operation} was ended by a case");
+            }
         }
 
         var throttled = outcomes.Count(o => o.Status == 429);
@@ -105,6 +108,7 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {all.Count} cases failed:\n{string.Join('\n', failures.Take(40))}");
+        Assert.Empty(ended);
         Assert.True(changed.Count == 0, "the sweep changed the database:\n" + string.Join('\n', changed));
         Assert.Equal(0, throttled);
     }
@@ -113,8 +117,13 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
     /// Attack strings as credentials. Each passes validation and is a failed login that counts against the per-IP
     /// throttle (20 per 15 minutes) the whole suite shares from 127.0.0.1, so there are only these few.
     /// </summary>
-    private static IEnumerable<HostileCase> CredentialCases(IReadOnlyList<ApiOperation> operations, SweepCases cases)
+    private static IEnumerable<HostileCase> CredentialCases(IReadOnlyList<ApiOperation> operations, SweepCases cases, SweepInputs inputs)
     {
+        // Outside the one-step window either side of now whenever it is sent; the operator's password is right.
+        var op = operations.Single(o => o.Path == "/api/admin/auth/login");
+        var expired = TotpClock.Code(inputs.Fields.LoginOperator.TotpSecret, TotpClock.CurrentStep - 3);
+        yield return new HostileCase(op, "credentials", "TOTP code 90 seconds old", cases.Base(op).WithField("code", JsonSerializer.Serialize(expired)));
+
         var login = operations.Single(o => o.Path == "/api/auth/login");
         foreach (var (name, username, password) in new[]
                  {
@@ -183,7 +192,7 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
                 : string.IsNullOrEmpty(code) ? $"{status} problem without a code"
                 : Internals().IsMatch(body) ? $"{status} {code} reveals internals"
                 : response.Headers.Contains("X-Injected") ? "a request value was injected into a response header"
-                : code is "UNAUTHORIZED" or "INVALID_API_KEY" && !CredentialCategories.Contains(c.Category)
+                : code is "UNAUTHORIZED" or "INVALID_API_KEY" or "INVALID_CREDENTIALS" or "FORBIDDEN" && !CredentialCategories.Contains(c.Category)
                     ? "valid credentials were refused, so the case tested nothing"
                 : null;
             return (status, code, failure is null ? null : $"{failure}: {Truncate(body)}");
@@ -226,6 +235,10 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
         {
             Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         }
+
+        // Logging out the sweep's own session would void every later case: the logout control ends a throwaway one.
+        var throwaway = await TestUsers.LoginAsync(auth, owner);
+        var office = await BackOfficeAsync(operations);
 
         var sid = ForgedTokens.SessionOf(owner.AccessToken!);
         using var key = await ForgedTokens.DevelopmentKeyAsync(fixture);
@@ -280,9 +293,24 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
                 OwnPaymentId = payment.Json.GetProperty("transactionId").GetString()!,
                 LoginUsername = owner.Username,
                 LoginPassword = owner.Password,
+                LoginOperator = office.LoginOperator,
             },
             OwnerToken = owner.AccessToken!,
             OwnTransactionId = payment.Json.GetProperty("transactionId").GetString()!,
+            PathValues = new Dictionary<string, string>(office.PathValues)
+            {
+                ["transactionId"] = payment.Json.GetProperty("transactionId").GetString()!,
+                ["userId"] = owner.Id.ToString(CultureInfo.InvariantCulture),
+            },
+            ControlPathValues = office.ControlPathValues,
+            ControlTokens = new Dictionary<string, string>
+            {
+                ["POST /api/auth/logout"] = throwaway.AccessToken!,
+                ["POST /api/admin/auth/logout"] = office.ThrowawayToken,
+            },
+            OperatorTokenPerOperation = office.Tokens,
+            OperatorWithoutRole = office.WithoutRole,
+            EndedOperatorToken = office.EndedToken,
             OtherUsersTransactionId = otherTransaction.Json.GetProperty("transactionId").GetString()!,
             BearerAttacks = [.. bearer],
             RegulatorKey = good.Secret,
@@ -310,27 +338,14 @@ public sealed partial class BadInputSweepTests(OneGateAppFixture fixture, ITestO
     /// Each operation's base request is accepted (or, where the base is deliberately unusable, refused for that
     /// reason only), so the sweep's refusals come from the one thing each case changes. Before the first snapshot.
     /// </summary>
-    private async Task ControlsAsync(IReadOnlyList<ApiOperation> operations, SweepCases cases, Dictionary<string, HttpClient> clients, SweepInputs inputs)
+    private async Task ControlsAsync(IReadOnlyList<ApiOperation> operations, SweepCases cases, Dictionary<string, HttpClient> clients)
     {
         foreach (var op in operations)
         {
-            var request = cases.Base(op);
-            if (op.Path == "/api/auth/logout")
-            {
-                // Logging out the sweep's own session would void every later case: a throwaway session of the same user.
-                var throwaway = await TestUsers.LoginAsync(auth, new TestUser(0, inputs.Fields.LoginUsername, "", "", inputs.Fields.LoginPassword));
-                request = request.WithHeader("Authorization", "Bearer " + throwaway.AccessToken);
-            }
-
-            using var message = request.ToMessage();
+            using var message = cases.Base(op, control: true).ToMessage();
             using var response = await clients[op.Service].SendAsync(message);
             var body = await response.Content.ReadAsStringAsync();
-            var expected = op switch
-            {
-                { Path: "/api/auth/refresh" } => "401 INVALID_REFRESH_TOKEN",
-                { Caller: Caller.ProviderSignature } => "401 4015600",
-                _ => "2xx",
-            };
+            var expected = op.Caller == Caller.ProviderSignature ? "401 4015600" : UnusableBases.GetValueOrDefault(op.Name, "2xx");
             var actual = (int)response.StatusCode is >= 200 and < 300 ? "2xx"
                 : op.Caller == Caller.ProviderSignature ? $"{(int)response.StatusCode} {SnapCode(body)}"
                 : $"{(int)response.StatusCode} {(response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? JsonDocument.Parse(body).RootElement.GetProperty("code").GetString() : "")}";

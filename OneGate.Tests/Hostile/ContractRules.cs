@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Hostile;
 
@@ -84,6 +85,9 @@ public static class ContractRules
         public required string LoginUsername { get; init; }
 
         public required string LoginPassword { get; init; }
+
+        /// <summary>An operator that logs in only in the control of operator login (so its current TOTP code is unused then).</summary>
+        public required TestOperator LoginOperator { get; init; }
     }
 
     public static Dictionary<string, FieldRule> For(ApiOperation operation, Inputs inputs)
@@ -134,8 +138,70 @@ public static class ContractRules
                 break;
         }
 
+        if (operation.Path.StartsWith("/api/admin/", StringComparison.Ordinal))
+        {
+            AddBackOffice(rules, operation.Path, inputs);
+        }
+
         return rules;
     }
+
+    private static readonly string[] RoleNames = ["SUPPORT", "OPERATIONS", "COMPLIANCE", "ADMIN"];
+
+    private static readonly FieldRule Roles = new(() => """["SUPPORT"]""", false,
+    [
+        new("empty array", "[]"), new("unknown role", """["BITCOIN"]"""), new("lower case", """["support"]"""),
+        new("padded", """[" SUPPORT"]"""), new("repeated", """["SUPPORT","SUPPORT"]"""), new("null element", "[null]"),
+        new("number element", "[1]"), new("nested array", """[["SUPPORT"]]"""), new("a string, not an array", Quote("SUPPORT")),
+        new("object", """{"0":"SUPPORT"}"""), new("every role twice", JsonSerializer.Serialize(RoleNames.Concat(RoleNames))),
+        new("10,000 roles", JsonSerializer.Serialize(Enumerable.Repeat("SUPPORT", 10_000))),
+        .. Attacks.Select(a => new BadValue("role " + a, JsonSerializer.Serialize(new[] { a }))),
+    ], Injections: false);
+
+    /// <summary>
+    /// The back office's fields (docs/backoffice.md): operator login (password and 6-digit TOTP code), operators'
+    /// usernames, passwords and roles, and the reasons and notes operators give (Auth's at most 500 characters,
+    /// required to deactivate; Payment's required, 1 to 1000).
+    /// </summary>
+    private static void AddBackOffice(Dictionary<string, FieldRule> rules, string path, Inputs inputs)
+    {
+        switch (path)
+        {
+            case "/api/admin/auth/login":
+                // Like users' login: values that pass validation are failed logins counted by the shared per-IP throttle.
+                var op = inputs.LoginOperator;
+                rules["username"] = new(() => Quote(op.Username), false,
+                    [Text("empty", ""), Text("blank", "   "), Text("51 chars", new string('a', 51)), Text("NUL", "a\u0000b"), Text("escape sequence", "a\u001bb")], false);
+                rules["password"] = new(() => Quote(op.Password), false, [Text("empty", ""), Text("129 chars", new string('p', 129))], false);
+                rules["code"] = new(() => Quote(TotpClock.Code(op.TotpSecret, TotpClock.CurrentStep)), false,
+                [
+                    Text("empty", ""), Text("5 digits", "12345"), Text("7 digits", "1234567"), Text("letter", "12a456"), Text("padded", " 123456"),
+                    Text("full-width digits", "１２３４５６"), Text("Arabic-Indic digits", "١٢٣٤٥٦"), Text("signed", "+12345"), new("number", "123456"),
+                ], true);
+                break;
+            case "/api/admin/operators":
+                rules["username"] = Identifier(() => Quote("sweep-" + Guid.NewGuid().ToString("N")[..16]), 50,
+                    Text("too short", "ab"), Text("digit first", "1abc"), Text("punctuation", "bad!name"), Text("space", "bad name"), Text("non-ASCII", "ünïcödé"));
+                rules["password"] = new(() => Quote(Operators.Password), false,
+                [
+                    Text("empty", ""), Text("11 chars", new string('p', 11)), Text("129 chars", new string('p', 129)),
+                    Text("10,000 chars", new string('p', 10_000)), Text("NUL", "operator pass\u0000word"),
+                ], false);
+                rules["roles"] = Roles;
+                break;
+            case var p when p.StartsWith("/api/admin/operators/", StringComparison.Ordinal):
+                rules["roles"] = Roles;
+                rules["reason"] = FreeText("sweep", 500, optional: !p.EndsWith("/deactivate", StringComparison.Ordinal));
+                break;
+            default:
+                rules["reason"] = FreeText("sweep", ActionReasonMax, optional: false);
+                rules["note"] = FreeText("settled by bank transfer", ActionReasonMax, optional: false);
+                break;
+        }
+    }
+
+    /// <summary>Payment's back-office reasons and notes: required, 1 to 1000 characters.</summary>
+    private const int ActionReasonMax = 1000;
 
     private static string FreshPhone() => "0812" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -149,6 +215,8 @@ public static class ContractRules
         "cursor" => ["garbage!", "AAAA", Convert.ToBase64String("1.2.3"u8), Convert.ToBase64String("-5.-1"u8), new string('A', 101), .. Attacks],
         "date" => ["2026-02-30", "24-11-2026", "2026/11/24", "today", "", .. Attacks],
         "transactionId" => [new string('T', 51), new string('T', 2000), .. Attacks],
+        "accountId" => [Guid.Empty.ToString(), "not-a-guid", Guid.NewGuid().ToString("N") + "0", "1", .. Attacks],
+        "userId" or "operatorId" => ["0", "-1", "2147483648", "1.5", "1e3", "abc", "0x1", .. Attacks],
         _ => [.. Attacks],
     };
 }

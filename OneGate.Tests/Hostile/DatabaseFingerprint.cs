@@ -27,6 +27,7 @@ public static class DatabaseFingerprint
     [
         "users", "authentications", "accounts", "historical_transactions", "idempotency_keys", "outbox_messages",
         "external_services", "api_keys", "processed_events", "report_transactions", "daily_report_totals", "dead_letter_events",
+        "operators", "top_up_refunds",
     ];
 
     public static async Task<SortedDictionary<string, string>> TakeAsync(string connectionString)

@@ -27,6 +27,30 @@ public sealed class SweepInputs
     /// <summary>A SUCCESS payment of the sweep user (base of refunds and of transaction paths).</summary>
     public required string OwnTransactionId { get; init; }
 
+    /// <summary>
+    /// Path parameter values of the base requests, keyed by parameter name (<c>accountId</c>) or, for one operation,
+    /// by operation and parameter name (<c>POST /api/admin/accounts/{accountId}/reactivate accountId</c>).
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> PathValues { get; init; }
+
+    /// <summary>
+    /// Path values of the controls (the base requests sent once, accepted) of operations that change their target:
+    /// other targets than the cases', so the cases' targets stay in the state their base request needs.
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> ControlPathValues { get; init; }
+
+    /// <summary>Throwaway sessions for the controls of operations that end the caller's session (logouts), by operation.</summary>
+    public required IReadOnlyDictionary<string, string> ControlTokens { get; init; }
+
+    /// <summary>Per operator operation, a live operator token with the roles it needs.</summary>
+    public required IReadOnlyDictionary<string, string> OperatorTokenPerOperation { get; init; }
+
+    /// <summary>Per operator operation that needs a role, a live operator token without it (403).</summary>
+    public required IReadOnlyDictionary<string, string> OperatorWithoutRole { get; init; }
+
+    /// <summary>An operator token whose session was logged out.</summary>
+    public required string EndedOperatorToken { get; init; }
+
     /// <summary>A transaction of another user: the sweep user must get 404 for it.</summary>
     public required string OtherUsersTransactionId { get; init; }
 
@@ -57,10 +81,11 @@ public sealed class SweepCases(SweepInputs inputs)
         op.Caller == Caller.Bearer && op.Method == "POST" && op.Path.StartsWith("/api/payments/", StringComparison.Ordinal);
 
     /// <summary>The operation's valid request; every case changes exactly one thing of it.</summary>
-    public HostileRequest Base(ApiOperation op)
+    /// <param name="control">The control's request: its own target and throwaway session where it changes them.</param>
+    public HostileRequest Base(ApiOperation op, bool control = false)
     {
         var rules = ContractRules.For(op, inputs.Fields);
-        var path = op.Path.Replace("{transactionId}", Uri.EscapeDataString(inputs.OwnTransactionId), StringComparison.Ordinal);
+        var path = PathOf(op, control);
         var query = op.Parameters.Where(p => p.In == "query" && p.Required)
             .Select(p => new KeyValuePair<string, string>(p.Name, p.Name == "date" ? Regulators.RegulatorClient.TodayWib : "1")).ToList();
         List<KeyValuePair<string, string>>? fields = op.HasJsonBody
@@ -73,9 +98,11 @@ public sealed class SweepCases(SweepInputs inputs)
             request = request.WithBody(UnsignedNotification);
         }
 
+        var session = control ? inputs.ControlTokens.GetValueOrDefault(op.Name) : null;
         request = op.Caller switch
         {
-            Caller.Bearer => request.WithHeader("Authorization", "Bearer " + inputs.SessionPerOperation[op.Name]),
+            Caller.Bearer => request.WithHeader("Authorization", "Bearer " + (session ?? inputs.SessionPerOperation[op.Name])),
+            Caller.Operator => request.WithHeader("Authorization", "Bearer " + (session ?? inputs.OperatorTokenPerOperation[op.Name])),
             Caller.ApiKey => request.WithHeader("X-API-Key", inputs.RegulatorKey),
             _ => request,
         };
@@ -85,13 +112,23 @@ public sealed class SweepCases(SweepInputs inputs)
     public IEnumerable<HostileCase> For(ApiOperation op) =>
         BodySyntax(op).Concat(BodyFields(op)).Concat(Parameters(op)).Concat(Authentication(op)).Concat(Headers(op));
 
+    /// <summary>The operation's path with each parameter's base value, or <paramref name="value"/> for <paramref name="parameter"/>.</summary>
+    private string PathOf(ApiOperation op, bool control, string? parameter = null, string? value = null) =>
+        op.Parameters.Where(p => p.In == "path").Aggregate(op.Path, (path, p) => path.Replace("{" + p.Name + "}",
+            p.Name == parameter ? value : Uri.EscapeDataString(PathValue(op, p.Name, control)), StringComparison.Ordinal));
+
+    private string PathValue(ApiOperation op, string name, bool control) =>
+        (control ? inputs.ControlPathValues.GetValueOrDefault($"{op.Name} {name}") : null)
+        ?? inputs.PathValues.GetValueOrDefault($"{op.Name} {name}") ?? inputs.PathValues.GetValueOrDefault(name)
+        ?? throw new InvalidOperationException($"The sweep has no value for {{{name}}} of {op.Service} {op.Name}: add one to PathValues in its set-up.");
+
     /// <summary>Methods a path does not document: 405 (one set per path, not per operation).</summary>
-    public static IEnumerable<HostileCase> WrongMethods(IReadOnlyList<ApiOperation> operations) =>
+    public IEnumerable<HostileCase> WrongMethods(IReadOnlyList<ApiOperation> operations) =>
         operations.GroupBy(o => (o.Service, o.Path)).SelectMany(path =>
         {
             var documented = path.Select(o => o.Method).ToHashSet();
             var op = path.First();
-            var concrete = op.Path.Replace("{transactionId}", "TRX-NONE", StringComparison.Ordinal);
+            var concrete = PathOf(op, control: false);
             return Methods.Where(m => !documented.Contains(m)).Select(m => new HostileCase(op, "method", $"{m} not documented",
                 new HostileRequest(m, concrete, [], null, m is "GET" or "DELETE" ? null : "{}"u8.ToArray(), "application/json", [])));
         });
@@ -198,7 +235,7 @@ public sealed class SweepCases(SweepInputs inputs)
                 }
 
                 var request = parameter.In == "path"
-                    ? Base(op) with { Path = op.Path.Replace("{" + parameter.Name + "}", Uri.EscapeDataString(value), StringComparison.Ordinal) }
+                    ? Base(op) with { Path = PathOf(op, false, parameter.Name, Uri.EscapeDataString(value)) }
                     : Base(op).WithQuery(parameter.Name, value);
                 yield return new HostileCase(op, "parameter", $"{parameter.Name} = {Printable(value)}", request);
             }
@@ -206,13 +243,13 @@ public sealed class SweepCases(SweepInputs inputs)
             if (parameter.In == "path")
             {
                 yield return new HostileCase(op, "protocol", $"{parameter.Name} with an encoded NUL",
-                    Base(op) with { Path = op.Path.Replace("{" + parameter.Name + "}", "TRX%00", StringComparison.Ordinal) }, ProtocolLevel: true);
+                    Base(op) with { Path = PathOf(op, false, parameter.Name, "TRX%00") }, ProtocolLevel: true);
             }
 
-            if (parameter is { In: "path", Name: "transactionId" })
+            if (parameter is { In: "path", Name: "transactionId" } && op.Caller == Caller.Bearer)
             {
                 yield return new HostileCase(op, "other user", "another user's transaction id",
-                    Base(op) with { Path = op.Path.Replace("{transactionId}", inputs.OtherUsersTransactionId, StringComparison.Ordinal) });
+                    Base(op) with { Path = PathOf(op, false, parameter.Name, inputs.OtherUsersTransactionId) });
             }
         }
 
@@ -229,9 +266,9 @@ public sealed class SweepCases(SweepInputs inputs)
         switch (op.Caller)
         {
             case Caller.Bearer:
-                foreach (var (name, value) in inputs.BearerAttacks)
+                foreach (var c in TokenAttacks(op))
                 {
-                    yield return new HostileCase(op, "token", name, Base(op).WithHeader("Authorization", value is null ? null : [value]));
+                    yield return c;
                 }
 
                 yield return new HostileCase(op, "token", "token in the query string instead of the header",
@@ -240,6 +277,15 @@ public sealed class SweepCases(SweepInputs inputs)
                     Base(op).WithHeader("Authorization", null).WithHeader("X-API-Key", inputs.RegulatorKey));
                 yield return new HostileCase(op, "token", "two comma-joined tokens in Authorization",
                     Base(op).WithHeader("Authorization", "Bearer " + inputs.OwnerToken, "Bearer " + inputs.OwnerToken));
+                yield return new HostileCase(op, "token", "operator token instead of a user token",
+                    Base(op).WithHeader("Authorization", "Bearer " + inputs.OperatorTokenPerOperation.Values.First()));
+                break;
+            case Caller.Operator:
+                foreach (var c in OperatorAuthentication(op))
+                {
+                    yield return c;
+                }
+
                 break;
             case Caller.ApiKey:
                 foreach (var (name, value) in inputs.ApiKeyAttacks)
@@ -274,6 +320,31 @@ public sealed class SweepCases(SweepInputs inputs)
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>The user token attacks, and a user's token, an ended operator session, an operator without the role.</summary>
+    private IEnumerable<HostileCase> TokenAttacks(ApiOperation op) =>
+        inputs.BearerAttacks.Select(a => new HostileCase(op, "token", a.Key, Base(op).WithHeader("Authorization", a.Value is null ? null : [a.Value])));
+
+    private IEnumerable<HostileCase> OperatorAuthentication(ApiOperation op)
+    {
+        foreach (var c in TokenAttacks(op))
+        {
+            yield return c;
+        }
+
+        var token = inputs.OperatorTokenPerOperation[op.Name];
+        yield return new HostileCase(op, "token", "user token instead of an operator token", Base(op).WithHeader("Authorization", "Bearer " + inputs.OwnerToken));
+        yield return new HostileCase(op, "token", "logged-out operator session", Base(op).WithHeader("Authorization", "Bearer " + inputs.EndedOperatorToken));
+        yield return new HostileCase(op, "token", "operator token in the query string instead of the header",
+            Base(op).WithHeader("Authorization", null).WithQuery("access_token", token));
+        yield return new HostileCase(op, "token", "regulator key instead of a token",
+            Base(op).WithHeader("Authorization", null).WithHeader("X-API-Key", inputs.RegulatorKey));
+        yield return new HostileCase(op, "token", "two comma-joined operator tokens in Authorization", Base(op).WithHeader("Authorization", "Bearer " + token, "Bearer " + token));
+        if (inputs.OperatorWithoutRole.TryGetValue(op.Name, out var lacking))
+        {
+            yield return new HostileCase(op, "token", "operator without the operation's role", Base(op).WithHeader("Authorization", "Bearer " + lacking));
         }
     }
 

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OneGate.Tests.Support;
+
+namespace OneGate.Tests.Hostile;
+
+/// <summary>The sweep's back-office callers and targets: operators with and without each operation's role, accounts, operators.</summary>
+public sealed partial class BadInputSweepTests
+{
+    private const string Staff = "SUPPORT,OPERATIONS,COMPLIANCE";
+
+    /// <summary>
+    /// The roles that each operator operation accepts (its policy, OneGate.ServiceDefaults.Auth.OperatorPolicies); empty:
+    /// any operator. A new operator operation fails the sweep until it is listed here (and its path parameters and
+    /// body fields have base values).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> OperatorRolesNeeded = new()
+    {
+        ["POST /api/admin/auth/logout"] = [],
+        ["GET /api/admin/auth/session"] = [],
+        ["POST /api/admin/operators"] = ["ADMIN"],
+        ["GET /api/admin/operators"] = ["ADMIN"],
+        ["GET /api/admin/operators/{operatorId}"] = ["ADMIN"],
+        ["PUT /api/admin/operators/{operatorId}/roles"] = ["ADMIN"],
+        ["POST /api/admin/operators/{operatorId}/totp-reset"] = ["ADMIN"],
+        ["POST /api/admin/operators/{operatorId}/deactivate"] = ["ADMIN"],
+        ["GET /api/admin/accounts/{accountId}"] = Staff.Split(','),
+        ["GET /api/admin/users/{userId}/account"] = Staff.Split(','),
+        ["GET /api/admin/stranded-money"] = Staff.Split(','),
+        ["POST /api/admin/accounts/{accountId}/suspend"] = ["OPERATIONS"],
+        ["POST /api/admin/accounts/{accountId}/reactivate"] = ["OPERATIONS"],
+        ["POST /api/admin/accounts/{accountId}/close"] = ["OPERATIONS"],
+        ["POST /api/admin/stranded-money/{transactionId}/retry"] = ["OPERATIONS"],
+        ["POST /api/admin/stranded-money/{transactionId}/resolve"] = ["OPERATIONS"],
+    };
+
+    /// <summary>
+    /// Operations whose base request is refused for one documented reason (the control expects exactly that answer);
+    /// every other base request is accepted. A stranded refund needs a top-up whose refund keeps failing, which the
+    /// sweep does not stage: its retry and resolve go to a payment's id, and each case must still be refused before that.
+    /// </summary>
+    private static readonly Dictionary<string, string> UnusableBases = new()
+    {
+        ["POST /api/auth/refresh"] = "401 INVALID_REFRESH_TOKEN",
+        ["POST /api/admin/stranded-money/{transactionId}/retry"] = "404 REFUND_NOT_FOUND",
+        ["POST /api/admin/stranded-money/{transactionId}/resolve"] = "404 REFUND_NOT_FOUND",
+    };
+
+    /// <summary>Operators and targets of the back-office operations, all made before the first snapshot.</summary>
+    private sealed record BackOffice(
+        TestOperator LoginOperator, string ThrowawayToken, string EndedToken, IReadOnlyDictionary<string, string> Tokens,
+        IReadOnlyDictionary<string, string> WithoutRole, IReadOnlyDictionary<string, string> PathValues, IReadOnlyDictionary<string, string> ControlPathValues);
+
+    private async Task<BackOffice> BackOfficeAsync(IReadOnlyList<ApiOperation> operations)
+    {
+        var unlisted = operations.Where(o => o.Caller == Caller.Operator && !OperatorRolesNeeded.ContainsKey(o.Name)).Select(o => $"{o.Service} {o.Name}");
+        Assert.True(!unlisted.Any(), "operator operations without their roles in OperatorRolesNeeded: " + string.Join(", ", unlisted));
+
+        var admin = await Operators.AdminAsync(fixture);
+        var made = await Task.WhenAll(new[] { Staff, "SUPPORT", "SUPPORT", "SUPPORT", "SUPPORT", "COMPLIANCE", "SUPPORT", "SUPPORT" }
+            .Select(roles => Operators.CreateAsync(fixture, roles.Split(','))));
+        var (staff, supportOnly, loginOperator, leaving) = (await Operators.LoginAsync(auth, made[0]), await Operators.LoginAsync(auth, made[1]), made[2], made[3]);
+
+        // An operator session that has ended, and a throwaway one for the logout control.
+        var ended = await Operators.LoginAsync(auth, leaving);
+        using (var logout = await auth.SendAsync(ended.Authorized(HttpMethod.Post, "/api/admin/auth/logout")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        var throwaway = await Operators.LoginAsync(auth, leaving);
+        var tokens = new Dictionary<string, string>();
+        var withoutRole = new Dictionary<string, string>();
+        foreach (var (name, roles) in OperatorRolesNeeded)
+        {
+            tokens[name] = roles.Contains("ADMIN") ? admin.AccessToken! : staff.AccessToken!;
+            if (roles.Length > 0)
+            {
+                withoutRole[name] = roles.Contains("SUPPORT") ? admin.AccessToken! : supportOnly.AccessToken!;
+            }
+        }
+
+        var accounts = await OpenAccountsAsync(staff, 5);
+        await SuspendAsync(staff, accounts[1]);
+        await SuspendAsync(staff, accounts[3]);
+        var id = (int i) => made[i].Id.ToString(CultureInfo.InvariantCulture);
+        return new BackOffice(loginOperator, throwaway.AccessToken!, ended.AccessToken!, tokens, withoutRole,
+            new Dictionary<string, string>
+            {
+                ["accountId"] = accounts[0],
+                ["POST /api/admin/accounts/{accountId}/reactivate accountId"] = accounts[1],
+                ["operatorId"] = id(4),
+            },
+            new Dictionary<string, string>
+            {
+                ["POST /api/admin/accounts/{accountId}/suspend accountId"] = accounts[2],
+                ["POST /api/admin/accounts/{accountId}/reactivate accountId"] = accounts[3],
+                ["POST /api/admin/accounts/{accountId}/close accountId"] = accounts[4],
+                ["PUT /api/admin/operators/{operatorId}/roles operatorId"] = id(5),
+                ["POST /api/admin/operators/{operatorId}/totp-reset operatorId"] = id(6),
+                ["POST /api/admin/operators/{operatorId}/deactivate operatorId"] = id(7),
+            });
+    }
+
+    /// <summary>Accounts at 0.00 (opened by a new user's first balance request), by id.</summary>
+    private async Task<string[]> OpenAccountsAsync(TestOperator staff, int count)
+    {
+        using var payment = fixture.CreateClient("payment");
+        var ids = new List<string>();
+        foreach (var _ in Enumerable.Range(0, count))
+        {
+            var user = await TestUsers.RegisterAndLoginAsync(auth);
+            Assert.Equal(0m, await payments.BalanceAsync(user));
+            using var response = await payment.SendAsync(staff.Authorized(HttpMethod.Get, $"/api/admin/users/{user.Id}/account"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accountId").GetString()!);
+        }
+
+        return [.. ids];
+    }
+
+    private async Task SuspendAsync(TestOperator staff, string accountId)
+    {
+        using var payment = fixture.CreateClient("payment");
+        using var response = await payment.SendAsync(staff.Authorized(HttpMethod.Post, $"/api/admin/accounts/{accountId}/suspend", new { reason = "sweep target" }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
