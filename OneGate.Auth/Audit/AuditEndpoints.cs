@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ namespace OneGate.Auth.Audit;
 public static class AuditEndpoints
 {
     private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 500;
+    private const int MaxPageSize = 100;
 
     public static RouteGroupBuilder MapAuditTrail(this RouteGroupBuilder admin)
     {
@@ -33,13 +34,19 @@ public static class AuditEndpoints
         return admin;
     }
 
-    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> Browse([AsParameters] AuditFilter filter, long? cursor, int? limit,
-        AuthDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> Browse([AsParameters] AuditFilter filter, long? cursor,
+        [Description("Page size, a whole number from 1 to 100 (default 50)")] string? limit, AuthDbContext db, CancellationToken cancellationToken)
     {
         var errors = filter.Errors();
-        if (limit is < 1 or > MaxPageSize)
+        // Parsed strictly (no sign, spaces or exponent), as the history's limit is: " 5" is a mistake, not 5.
+        int? size = null;
+        if (limit is not null)
         {
-            errors["limit"] = [$"From 1 to {MaxPageSize}."];
+            size = int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= MaxPageSize ? parsed : null;
+            if (size is null)
+            {
+                errors["limit"] = [$"A whole number from 1 to {MaxPageSize}."];
+            }
         }
 
         if (errors.Count > 0)
@@ -47,12 +54,12 @@ public static class AuditEndpoints
             return Problems.Validation(errors);
         }
 
-        var size = limit ?? DefaultPageSize;
+        var pageSize = size ?? DefaultPageSize;
         var rows = await filter.Apply(db.AuditEvents.AsNoTracking())
             .Where(e => cursor == null || e.Id < cursor)
-            .OrderByDescending(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var page = rows.Take(size).Select(AuditEventResponse.From).ToList();
-        return TypedResults.Ok(new AuditPage(page, rows.Count > size ? page[^1].Id : null));
+            .OrderByDescending(e => e.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var page = rows.Take(pageSize).Select(AuditEventResponse.From).ToList();
+        return TypedResults.Ok(new AuditPage(page, rows.Count > pageSize ? page[^1].Id : null));
     }
 
     private static async Task<Results<PushStreamHttpResult, ValidationProblem>> Export([AsParameters] AuditFilter filter, HttpContext http,
@@ -65,12 +72,12 @@ public static class AuditEndpoints
 
         await audit.ReadAsync(http.User, OperatorRoles.Compliance, AuditActions.OperatorAuditExport, null, null,
             new { action = filter.Action, actorType = filter.ActorType, actorId = filter.ActorId, targetType = filter.TargetType, targetId = filter.TargetId, from = filter.From, to = filter.To }, cancellationToken);
-        var rows = filter.Apply(db.AuditEvents.AsNoTracking()).OrderBy(e => e.Id).AsAsyncEnumerable();
+        var rows = filter.Apply(db.AuditEvents.AsNoTracking());
         return TypedResults.Stream(async stream =>
         {
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
             await writer.WriteAsync("id,occurred_at,actor_type,actor_id,actor_name,actor_role,action,target_type,target_id,before,after,reason,client_address,trace_id,hash\r\n");
-            await foreach (var row in rows.WithCancellation(http.RequestAborted))
+            await foreach (var row in AuditVerification.InPagesAsync(rows, http.RequestAborted))
             {
                 var fields = AuditChain.CanonicalFields(row).Append(Convert.ToHexStringLower(row.Hash));
                 await writer.WriteAsync(string.Join(',', fields.Select(Csv)) + "\r\n");

@@ -1,11 +1,14 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using OneGate.Auth.Data;
 
 namespace OneGate.Auth.Audit;
 
 /// <summary>The filters of the audit trail's browse and export (query string); every one optional, all combined with AND.</summary>
-public sealed class AuditFilter
+public sealed partial class AuditFilter
 {
+    private static readonly string[] ActorTypes = [AuditActorType.User, AuditActorType.Operator, AuditActorType.System, AuditActorType.Anonymous];
+
     [FromQuery] public string? Action { get; init; }
 
     [FromQuery] public string? ActorType { get; init; }
@@ -26,12 +29,23 @@ public sealed class AuditFilter
     public Dictionary<string, string[]> Errors()
     {
         var errors = new Dictionary<string, string[]>();
-        foreach (var (name, value) in new[] { ("action", Action), ("actorType", ActorType), ("actorId", ActorId), ("targetType", TargetType), ("targetId", TargetId) })
+        // Every value the trail holds has this shape (actions like operator.login.failed, ids, hashed client keys,
+        // transaction ids): anything else cannot match, so it is refused as bad input rather than answered empty.
+        foreach (var (name, value, pattern) in new[]
+                 {
+                     ("action", Action, ActionPattern()), ("targetType", TargetType, ActionPattern()),
+                     ("actorId", ActorId, IdPattern()), ("targetId", TargetId, IdPattern()),
+                 })
         {
-            if (value is { Length: > 100 } || (value?.Any(char.IsControl) ?? false))
+            if (value is not null && (value.Length > 100 || !pattern.IsMatch(value)))
             {
-                errors[name] = ["At most 100 characters, no control characters."];
+                errors[name] = ["At most 100 characters: letters, digits and . _ : / - only."];
             }
+        }
+
+        if (ActorType is not null && !ActorTypes.Contains(ActorType))
+        {
+            errors["actorType"] = [$"One of {string.Join(", ", ActorTypes)}."];
         }
 
         if (From is not null && To is not null && From >= To)
@@ -41,6 +55,12 @@ public sealed class AuditFilter
 
         return errors;
     }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_.\-]*$")]
+    private static partial Regex ActionPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:/\-]*$")]
+    private static partial Regex IdPattern();
 
     public IQueryable<AuditEvent> Apply(IQueryable<AuditEvent> rows)
     {

@@ -145,34 +145,46 @@ public static class OperatorAdminEndpoints
             Username = username!, PasswordHash = passwordHash, TotpSecret = totp.Protect(secret, username!),
             Roles = OperatorRules.Canonical(request.Roles!), CreatedAt = time.GetUtcNow(), CreatedBy = http.User.OperatorId(),
         };
-        if (!await InsertAsync(db, audit, http, created, cancellationToken))
+        switch (await InsertAsync(db, audit, http, created, cancellationToken))
         {
-            return Problems.Of(StatusCodes.Status409Conflict, "OPERATOR_EXISTS", "Operator exists", $"An operator named '{username}' exists already.");
+            case null:
+                return Problems.Of(StatusCodes.Status409Conflict, "OPERATOR_EXISTS", "Operator exists", $"An operator named '{username}' exists already.");
+            case false:
+                return Refused(OperatorChange.ActorNotAdmin);
         }
 
         return TypedResults.Created($"/api/admin/operators/{created.Id}", new EnrolledOperatorResponse(OperatorResponse.From(created), TotpEnrolment.Of(username!, secret)));
     }
 
-    /// <summary>False when the username is taken (the unique index decides, so concurrent creations of one name make one operator).</summary>
-    private static async Task<bool> InsertAsync(AuthDbContext db, OperatorAudit audit, HttpContext http, Operator created, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when created; false when the actor is no longer an active ADMIN (checked under the lock every change to
+    /// operators takes); null when the username is taken (the unique index decides, so concurrent creations of one
+    /// name make one operator).
+    /// </summary>
+    private static async Task<bool?> InsertAsync(AuthDbContext db, OperatorAudit audit, HttpContext http, Operator created, CancellationToken cancellationToken)
     {
         try
         {
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (!await OperatorChanges.LockAndCheckActorAsync(db, http.User, ct))
+                {
+                    return false;
+                }
+
                 db.Operators.Add(created);
                 await db.SaveChangesAsync(ct);
                 await audit.ChangedAsync(http.User, OperatorRoles.Admin, AuditActions.OperatorCreate, OperatorAudit.OperatorTarget,
                     OperatorAudit.Id(created.Id), null, new { operatorId = created.Id, username = created.Username, roles = created.Roles }, null, ct);
                 await transaction.CommitAsync(ct);
+                return true;
             }, cancellationToken);
-            return true;
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            return false;
+            return null;
         }
     }
 

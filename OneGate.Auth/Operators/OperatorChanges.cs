@@ -19,6 +19,19 @@ public sealed class OperatorChanges(AuthDbContext db, OperatorAudit audit, Opera
 
     private ClaimsPrincipal Actor => http.HttpContext?.User ?? throw new InvalidOperationException("No request");
 
+    /// <summary>
+    /// In the caller's transaction: serialises with every other change to operators and answers whether
+    /// <paramref name="actor"/> is still an active ADMIN (its token may predate its demotion or deactivation).
+    /// </summary>
+    public static async Task<bool> LockAndCheckActorAsync(AuthDbContext db, ClaimsPrincipal actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(actor);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OperatorLockSpace})", ct);
+        var actorId = actor.OperatorId();
+        return await db.Operators.AnyAsync(o => o.Id == actorId && o.IsActive && o.Roles.Contains(OperatorRoles.Admin), ct);
+    }
+
     /// <summary>Applies <paramref name="change"/> to the operator; null when the result is not <see cref="OperatorChange.Done"/>.</summary>
     public async Task<(OperatorChange Result, Operator? Operator)> ApplyAsync(int operatorId, string action, Action<Operator> change, string? reason,
         CancellationToken cancellationToken)
@@ -28,9 +41,7 @@ public sealed class OperatorChanges(AuthDbContext db, OperatorAudit audit, Opera
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OperatorLockSpace})", ct);
-            var actorId = Actor.OperatorId();
-            if (!await db.Operators.AnyAsync(o => o.Id == actorId && o.IsActive && o.Roles.Contains(OperatorRoles.Admin), ct))
+            if (!await LockAndCheckActorAsync(db, Actor, ct))
             {
                 return (OperatorChange.ActorNotAdmin, null);
             }

@@ -15,13 +15,13 @@ public static partial class RegistrationRules
         var email = request.Email?.Trim();
         var phone = PhoneNumber.Normalise(request.Phone);
 
-        if (string.IsNullOrEmpty(username) || username.Length is < 3 or > 50 || !UsernamePattern().IsMatch(username))
+        if (!IsUsername(username))
         {
             // At least one letter: a username of digits could be taken for a phone number at login and in transfers.
             errors["username"] = ["Use 3 to 50 characters: letters a-z, digits, '_' or '.', at least one letter."];
         }
 
-        if (string.IsNullOrEmpty(email) || email.Length > 255 || !EmailPattern().IsMatch(email))
+        if (!IsEmail(email))
         {
             errors["email"] = ["Enter a valid e-mail address (at most 255 characters)."];
         }
@@ -39,6 +39,13 @@ public static partial class RegistrationRules
         account = errors.Count == 0 ? new NewAccount(username!, email!, phone!, request.Password!) : null;
         return errors;
     }
+
+    /// <summary>Whether <paramref name="username"/> (trimmed, lower case) is one a user could have registered.</summary>
+    public static bool IsUsername(string? username) =>
+        !string.IsNullOrEmpty(username) && username.Length is >= 3 and <= 50 && UsernamePattern().IsMatch(username);
+
+    /// <summary>Whether <paramref name="email"/> (trimmed) is one a user could have registered.</summary>
+    public static bool IsEmail(string? email) => !string.IsNullOrEmpty(email) && email.Length <= 255 && EmailPattern().IsMatch(email);
 
     [GeneratedRegex("^[a-z0-9_.]*[a-z][a-z0-9_.]*$")]
     private static partial Regex UsernamePattern();

@@ -1,3 +1,4 @@
+using OneGate.Auth.Registration;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -34,9 +35,12 @@ public static class UserSearchEndpoint
             ("phone", !string.IsNullOrWhiteSpace(phone)), ("userId", userId is not null),
         }.Where(g => g.Present).Select(g => g.Name).ToList();
         var normalisedPhone = PhoneNumber.Normalise(phone);
+        // Each identifier is checked as registration checks it: what no user can have is bad input, not an empty result.
         var error = given.Count != 1 ? "Give exactly one of username, email, phone or userId."
-            : (username ?? email ?? "").Length > 255 ? "At most 255 characters."
+            : given[0] == "username" && !RegistrationRules.IsUsername(username!.Trim().ToLowerInvariant()) ? "Not a username (3 to 50 of a-z, 0-9, '_', '.', with a letter)."
+            : given[0] == "email" && !RegistrationRules.IsEmail(email!.Trim()) ? "Not an e-mail address."
             : given[0] == "phone" && normalisedPhone is null ? "Not a phone number (08…, 628… or +628…)."
+            : given[0] == "userId" && userId <= 0 ? "A user id is a positive number."
             : null;
         if (error is not null)
         {

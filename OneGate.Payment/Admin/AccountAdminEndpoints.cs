@@ -40,13 +40,16 @@ public static class AccountAdminEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-    private static async Task<Results<Ok<AdminAccountResponse>, ProblemHttpResult>> GetById(Guid accountId, PaymentDbContext db, CancellationToken ct) =>
-        await ViewAsync(db, db.Accounts.Where(a => a.Id == accountId), ct);
+    private static async Task<Results<Ok<AdminAccountResponse>, ProblemHttpResult>> GetById(Guid accountId, PaymentDbContext db, AdminAudit audit,
+        CancellationToken ct) =>
+        await ViewAsync(db, audit, db.Accounts.Where(a => a.Id == accountId), ct);
 
-    private static async Task<Results<Ok<AdminAccountResponse>, ProblemHttpResult>> GetByUser(int userId, PaymentDbContext db, CancellationToken ct) =>
-        await ViewAsync(db, db.Accounts.Where(a => a.UserId == userId), ct);
+    private static async Task<Results<Ok<AdminAccountResponse>, ProblemHttpResult>> GetByUser(int userId, PaymentDbContext db, AdminAudit audit,
+        CancellationToken ct) =>
+        await ViewAsync(db, audit, db.Accounts.Where(a => a.UserId == userId), ct);
 
-    private static async Task<Results<Ok<AdminAccountResponse>, ProblemHttpResult>> ViewAsync(PaymentDbContext db, IQueryable<Account> query, CancellationToken ct)
+    private static async Task<Results<Ok<AdminAccountResponse>, ProblemHttpResult>> ViewAsync(PaymentDbContext db, AdminAudit audit, IQueryable<Account> query,
+        CancellationToken ct)
     {
         var account = await query.AsNoTracking().SingleOrDefaultAsync(ct);
         if (account is null)
@@ -54,6 +57,7 @@ public static class AccountAdminEndpoints
             return NotFound();
         }
 
+        await audit.RecordViewAsync(AdminAuditActions.AccountView, "account", account.Id.ToString(), ct);
         // By the holder (one account per user): ix_historical_transactions_user_id_created_at_id serves it.
         var recent = await db.HistoricalTransactions.AsNoTracking().Where(t => t.UserId == account.UserId)
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(RecentTransactions).ToListAsync(ct);

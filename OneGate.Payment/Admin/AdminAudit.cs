@@ -16,6 +16,25 @@ namespace OneGate.Payment.Admin;
 /// </summary>
 public sealed class AdminAudit(PaymentDbContext db, AuditTrail trail, IHttpContextAccessor http, IOptions<JsonOptions> json)
 {
+    private static readonly string[] ReadingRoles = [OperatorRoles.Support, OperatorRoles.Operations, OperatorRoles.Compliance];
+
+    /// <summary>Records that the operator read <paramref name="targetId"/>, in its own transaction (a read changes nothing else).</summary>
+    public async Task RecordViewAsync(string action, string targetType, string targetId, CancellationToken ct)
+    {
+        var context = http.HttpContext ?? throw new InvalidOperationException("An operator's read is recorded during its request.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await trail.AppendAsync(db, new AuditEntry(action, AuditActorType.Operator)
+        {
+            ActorId = context.User.OperatorId().ToString(CultureInfo.InvariantCulture),
+            ActorName = context.User.OperatorName(),
+            ActorRole = ReadingRoles.FirstOrDefault(context.User.IsInRole) ?? OperatorRoles.Support,
+            TargetType = targetType,
+            TargetId = targetId,
+            ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
+        }, ct);
+        await transaction.CommitAsync(ct);
+    }
+
     public async Task RecordAsync(string action, string role, string targetType, string targetId, object before, object after, string reason,
         CancellationToken ct)
     {

@@ -3,6 +3,9 @@ namespace OneGate.Payment.Admin;
 /// <summary>The <c>payment.audit_events.action</c> values (docs/backoffice.md, "Payment's audit trail").</summary>
 public static class AdminAuditActions
 {
+    /// <summary>An operator read an account (balance and recent transactions): reads of people's money are recorded too.</summary>
+    public const string AccountView = "account.view";
+
     public const string AccountSuspend = "account.suspend";
     public const string AccountReactivate = "account.reactivate";
     public const string AccountClose = "account.close";

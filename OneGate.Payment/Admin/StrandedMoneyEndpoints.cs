@@ -19,7 +19,8 @@ public static class StrandedMoneyEndpoints
         group.MapGet("/stranded-money", List)
             .WithName("AdminListStrandedMoney")
             .WithSummary("Top-ups being refunded to the e-wallet (PENDING refunds), oldest first; failing=true: only refunds that keep failing")
-            .RequireOperator(OperatorPolicies.Support);
+            .RequireOperator(OperatorPolicies.Support)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/stranded-money/{transactionId}/retry", Retry)
             .WithName("AdminRetryStrandedRefund")
             .WithSummary("Attempt the refund at the refund worker's next pass instead of after its backoff (same refund number: safe to repeat)")

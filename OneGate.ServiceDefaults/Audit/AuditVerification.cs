@@ -18,7 +18,7 @@ public sealed record AuditVerification(bool Intact, long Events, string HeadHash
         ArgumentNullException.ThrowIfNull(db);
         var previous = AuditChain.Genesis.ToArray();
         var expectedId = 1L;
-        await foreach (var row in db.Set<AuditEvent>().AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var row in InPagesAsync(db.Set<AuditEvent>().AsNoTracking(), cancellationToken))
         {
             if (row.Id != expectedId)
             {
@@ -37,6 +37,35 @@ public sealed record AuditVerification(bool Intact, long Events, string HeadHash
 
         return new AuditVerification(true, expectedId - 1, Convert.ToHexStringLower(previous), null, null);
     }
+
+    /// <summary>
+    /// <paramref name="rows"/> in id order, read a page at a time: with a retrying execution strategy EF buffers a
+    /// whole result before the first row, and a trail holds every login of every user.
+    /// </summary>
+    public static async IAsyncEnumerable<AuditEvent> InPagesAsync(IQueryable<AuditEvent> rows,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var after = 0L;
+        while (true)
+        {
+            var last = after;
+            var page = await rows.Where(e => e.Id > last).OrderBy(e => e.Id).Take(PageSize).ToListAsync(cancellationToken);
+            foreach (var row in page)
+            {
+                yield return row;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
+    private const int PageSize = 1000;
 
     private static AuditVerification Broken(long id, byte[] previous, string problem) =>
         new(false, id - 1, Convert.ToHexStringLower(previous), id, problem);

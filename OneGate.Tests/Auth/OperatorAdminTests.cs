@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Npgsql;
 using OneGate.Tests.Audit;
 using OneGate.Tests.Support;
 
@@ -79,6 +80,29 @@ public sealed class OperatorAdminTests(OneGateAppFixture fixture)
         var now = await session.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["SUPPORT"], now.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Empty(await AuditRow.ReadAsync(fixture, "action LIKE 'operator.%' AND action <> 'operator.create' AND target_type = 'operator' AND target_id = $1", Id(op)));
+    }
+
+    [Fact]
+    public async Task An_admin_no_longer_admin_in_the_database_cannot_create_operators_with_a_token_issued_before()
+    {
+        var admin = await Operators.AdminAsync(fixture);
+        using var auth = fixture.CreateClient("auth");
+        var former = await Operators.CreateAndLoginAsync(fixture, "ADMIN");
+        // The state a demotion committing after this token's authentication leaves: the row changed, the session not yet ended.
+        await using (var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync()))
+        {
+            await db.OpenAsync();
+            await using var demote = new NpgsqlCommand($"UPDATE operators SET roles = ARRAY['SUPPORT']::varchar(20)[] WHERE id = {former.Id}", db);
+            await demote.ExecuteNonQueryAsync();
+        }
+
+        var name = "made" + Guid.NewGuid().ToString("N")[..8];
+        using var created = await auth.SendAsync(former.Authorized(HttpMethod.Post, "/api/admin/operators",
+            new { username = name, password = "operator password 1", roles = new[] { "ADMIN" } }));
+        using var list = await auth.SendAsync(admin.Authorized(HttpMethod.Get, "/api/admin/operators"));
+
+        await ProblemAssert.IsProblem(created, HttpStatusCode.Forbidden, "FORBIDDEN");
+        Assert.DoesNotContain((await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), o => o.GetProperty("username").GetString() == name);
     }
 
     [Fact]

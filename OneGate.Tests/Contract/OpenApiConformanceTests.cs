@@ -33,6 +33,7 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await ProviderCallbackAnswersAsync();
         await PaymentAdminAnswersAsync();
         await OperatorAdminAnswersAsync();
+        await SearchAndAuditAnswersAsync(owner);
 
         var found = violations.Since(mark);
         Assert.True(found.Count == 0, $"{found.Count} exchanges contradict the published documents:\n{ContractViolations.Describe(found)}");
@@ -196,6 +197,21 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
     }
 
     /// <summary>Auth's management of operators as the bootstrapped ADMIN (creation and login are Operators' own calls), and its refusals.</summary>
+    private async Task SearchAndAuditAnswersAsync(TestUser owner)
+    {
+        var staff = await Operators.CreateAndLoginAsync(fixture, "SUPPORT", "COMPLIANCE");
+        var support = await Operators.CreateAndLoginAsync(fixture, "SUPPORT");
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, $"/api/admin/users?username={owner.Username}"), HttpStatusCode.OK);
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/users"), HttpStatusCode.BadRequest);
+        await ExpectAsync(auth, owner.Authorized(HttpMethod.Get, "/api/admin/users?userId=1"), HttpStatusCode.Unauthorized);
+        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit?limit=2"), HttpStatusCode.OK);
+        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit?limit=0"), HttpStatusCode.BadRequest);
+        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/audit"), HttpStatusCode.Forbidden);
+        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit/export?action=user.register"), HttpStatusCode.OK);
+        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit/export?actorType=ROBOT"), HttpStatusCode.BadRequest);
+        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit/verify"), HttpStatusCode.OK);
+    }
+
     private async Task OperatorAdminAnswersAsync()
     {
         var admin = await Operators.AdminAsync(fixture);

@@ -26,6 +26,10 @@ public sealed partial class BadInputSweepTests
         ["PUT /api/admin/operators/{operatorId}/roles"] = ["ADMIN"],
         ["POST /api/admin/operators/{operatorId}/totp-reset"] = ["ADMIN"],
         ["POST /api/admin/operators/{operatorId}/deactivate"] = ["ADMIN"],
+        ["GET /api/admin/users"] = Staff.Split(','),
+        ["GET /api/admin/audit"] = ["COMPLIANCE"],
+        ["GET /api/admin/audit/export"] = ["COMPLIANCE"],
+        ["GET /api/admin/audit/verify"] = ["COMPLIANCE"],
         ["GET /api/admin/accounts/{accountId}"] = Staff.Split(','),
         ["GET /api/admin/users/{userId}/account"] = Staff.Split(','),
         ["GET /api/admin/stranded-money"] = Staff.Split(','),
@@ -44,6 +48,8 @@ public sealed partial class BadInputSweepTests
     private static readonly Dictionary<string, string> UnusableBases = new()
     {
         ["POST /api/auth/refresh"] = "401 INVALID_REFRESH_TOKEN",
+        // Exactly one identifier is required and none is sent: each case adds one, so each identifier's check is swept.
+        ["GET /api/admin/users"] = "400 VALIDATION_FAILED",
         ["POST /api/admin/stranded-money/{transactionId}/retry"] = "404 REFUND_NOT_FOUND",
         ["POST /api/admin/stranded-money/{transactionId}/resolve"] = "404 REFUND_NOT_FOUND",
     };

@@ -217,6 +217,11 @@ public static class ContractRules
         "transactionId" => [new string('T', 51), new string('T', 2000), .. Attacks],
         "accountId" => [Guid.Empty.ToString(), "not-a-guid", Guid.NewGuid().ToString("N") + "0", "1", .. Attacks],
         "userId" or "operatorId" => ["0", "-1", "2147483648", "1.5", "1e3", "abc", "0x1", .. Attacks],
+        "username" => ["ab", "12345", "UPPER CASE", new string('a', 51), .. Attacks],
+        "email" => ["no-at-sign", "a@b", "two@@example.com", new string('a', 250) + "@example.com", .. Attacks],
+        "phone" => ["12345", "+6212", "0812-3456-7890x", .. Attacks],
+        "actorType" => ["ROBOT", "user", .. Attacks],
+        "action" or "targetType" or "actorId" or "targetId" => [" ", new string('a', 101), .. Attacks],
         _ => [.. Attacks],
     };
 }
