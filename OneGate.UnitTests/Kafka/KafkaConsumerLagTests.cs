@@ -36,4 +36,16 @@ public sealed class KafkaConsumerLagTests
     [Fact]
     public void Statistics_without_topics_report_nothing() =>
         Assert.Empty(KafkaConsumerLag.Read("onegate-transaction", """{"name": "rdkafka#consumer-1", "type": "consumer"}"""));
+
+    [Fact]
+    public void A_reading_older_than_three_statistics_intervals_is_not_reported()
+    {
+        var group = "lag-test-" + Guid.NewGuid().ToString("N");
+        KafkaConsumerLag.Record(group, Statistics, at: 1_000);
+        int Reported(long now) => KafkaConsumerLag.Observe(now).Count(m => m.Tags.ToArray().Any(t => t.Key == "consumergroup" && (string?)t.Value == group));
+
+        Assert.Equal(2, Reported(1_000 + (3 * KafkaConsumerLag.StatisticsIntervalMs)));
+        Assert.Equal(0, Reported(1_000 + (3 * KafkaConsumerLag.StatisticsIntervalMs) + 1));
+        KafkaConsumerLag.Forget(group);
+    }
 }
