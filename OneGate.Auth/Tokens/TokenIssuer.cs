@@ -22,22 +22,7 @@ public sealed class TokenIssuer(SigningKeys keys, TokenValidationSettings settin
     public TokenPair Issue(int userId, Guid sessionId, string refreshToken)
     {
         var now = time.GetUtcNow();
-        var accessToken = handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = (now + AccessTokenLifetime).UtcDateTime,
-            SigningCredentials = keys.Active,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = userId.ToString(CultureInfo.InvariantCulture),
-                ["sid"] = sessionId.ToString(),
-                ["jti"] = Guid.NewGuid().ToString("N"),
-            },
-        });
-
+        var accessToken = Sign(settings.Audience, now, now + AccessTokenLifetime, userId, sessionId, new Dictionary<string, object>());
         return new TokenPair(accessToken, refreshToken, "Bearer",
             (int)AccessTokenLifetime.TotalSeconds, (int)RefreshTokenLifetime.TotalSeconds);
     }
@@ -49,24 +34,33 @@ public sealed class TokenIssuer(SigningKeys keys, TokenValidationSettings settin
     public string IssueOperator(Operator op, Guid sessionId, DateTimeOffset expires, TimeSpan idleTimeout)
     {
         ArgumentNullException.ThrowIfNull(op);
-        var now = time.GetUtcNow();
+        return Sign(settings.OperatorAudience, time.GetUtcNow(), expires, op.Id, sessionId, new Dictionary<string, object>
+        {
+            [OperatorAuthentication.NameClaim] = op.Username,
+            [OperatorAuthentication.RolesClaim] = op.Roles.ToArray(),
+            [OperatorAuthentication.IdleClaim] = (int)idleTimeout.TotalSeconds,
+        });
+    }
+
+    /// <summary>An ES256 token of <paramref name="audience"/> for a subject's session, with <paramref name="extraClaims"/>.</summary>
+    private string Sign(string audience, DateTimeOffset now, DateTimeOffset expires, int subject, Guid sessionId,
+        IReadOnlyDictionary<string, object> extraClaims)
+    {
+        var claims = new Dictionary<string, object>(extraClaims)
+        {
+            ["sub"] = subject.ToString(CultureInfo.InvariantCulture),
+            ["sid"] = sessionId.ToString(),
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = settings.Issuer,
-            Audience = settings.OperatorAudience,
+            Audience = audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = keys.Active,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = op.Id.ToString(CultureInfo.InvariantCulture),
-                ["sid"] = sessionId.ToString(),
-                ["jti"] = Guid.NewGuid().ToString("N"),
-                [OperatorAuthentication.NameClaim] = op.Username,
-                [OperatorAuthentication.RolesClaim] = op.Roles.ToArray(),
-                [OperatorAuthentication.IdleClaim] = (int)idleTimeout.TotalSeconds,
-            },
+            Claims = claims,
         });
     }
 

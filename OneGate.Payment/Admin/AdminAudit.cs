@@ -21,35 +21,31 @@ public sealed class AdminAudit(PaymentDbContext db, AuditTrail trail, IHttpConte
     /// <summary>Records that the operator read <paramref name="targetId"/>, in its own transaction (a read changes nothing else).</summary>
     public async Task RecordViewAsync(string action, string targetType, string targetId, CancellationToken ct)
     {
-        var context = http.HttpContext ?? throw new InvalidOperationException("An operator's read is recorded during its request.");
+        var user = Context.User;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await trail.AppendAsync(db, new AuditEntry(action, AuditActorType.Operator)
-        {
-            ActorId = context.User.OperatorId().ToString(CultureInfo.InvariantCulture),
-            ActorName = context.User.OperatorName(),
-            ActorRole = ReadingRoles.FirstOrDefault(context.User.IsInRole) ?? OperatorRoles.Support,
-            TargetType = targetType,
-            TargetId = targetId,
-            ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
-        }, ct);
+        await trail.AppendAsync(db, Entry(action, ReadingRoles.FirstOrDefault(user.IsInRole) ?? OperatorRoles.Support, targetType, targetId), ct);
         await transaction.CommitAsync(ct);
     }
 
     public async Task RecordAsync(string action, string role, string targetType, string targetId, object before, object after, string reason,
-        CancellationToken ct)
-    {
-        var context = http.HttpContext ?? throw new InvalidOperationException("An operator's action is recorded during its request.");
-        await trail.AppendAsync(db, new AuditEntry(action, AuditActorType.Operator)
+        CancellationToken ct) =>
+        await trail.AppendAsync(db, Entry(action, role, targetType, targetId) with
         {
-            ActorId = context.User.OperatorId().ToString(CultureInfo.InvariantCulture),
-            ActorName = context.User.OperatorName(),
-            ActorRole = role,
-            TargetType = targetType,
-            TargetId = targetId,
             Before = JsonSerializer.Serialize(before, json.Value.SerializerOptions),
             After = JsonSerializer.Serialize(after, json.Value.SerializerOptions),
             Reason = reason,
-            ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
         }, ct);
-    }
+
+    private HttpContext Context => http.HttpContext ?? throw new InvalidOperationException("An operator's action is recorded during its request.");
+
+    /// <summary>The operator of the request's token (id, name) acting under <paramref name="role"/> on the target.</summary>
+    private AuditEntry Entry(string action, string role, string targetType, string targetId) => new(action, AuditActorType.Operator)
+    {
+        ActorId = Context.User.OperatorId().ToString(CultureInfo.InvariantCulture),
+        ActorName = Context.User.OperatorName(),
+        ActorRole = role,
+        TargetType = targetType,
+        TargetId = targetId,
+        ClientAddress = Context.Connection.RemoteIpAddress?.ToString(),
+    };
 }
