@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using OneGate.Tests.Support;
+
+namespace OneGate.Tests.Backoffice;
+
+/// <summary>
+/// Resolving stranded money against the refund worker (docs/backoffice.md, "Payment's back office"): an operator's
+/// resolve and the worker's attempt never both pay the user back, and an e-wallet confirmation that arrives after a
+/// resolve is still recorded, the note kept (Payment also logs it as an error: the fixture's captured resource logs are
+/// empty in Local mode, so that line is not checked here).
+/// </summary>
+[Collection(OneGateAppCollection.Name)]
+public sealed class StrandedRefundRaceTests(OneGateAppFixture fixture) : IAsyncLifetime
+{
+    private const int Refunds = 10;
+    private const decimal Amount = StrandedTopUps.Amount;
+
+    private readonly HttpClient admin = fixture.CreateClient("payment");
+    private readonly ProviderDesk provider = new(fixture, fixture.CreateClient("payment"));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await provider.DisposeAsync();
+
+    [Fact]
+    public async Task Resolves_racing_the_refund_workers_attempts_never_refund_twice()
+    {
+        var operations = await Operators.CreateAndLoginAsync(fixture, "OPERATIONS");
+        var stranded = new StrandedTopUps(fixture, provider);
+        var ids = await Task.WhenAll(Enumerable.Range(0, Refunds).Select(_ => stranded.StrandAsync(operations)));
+        foreach (var id in ids)
+        {
+            await provider.FailNextRefundsAsync(id, 0);
+        }
+
+        // All due at once (the worker passes every second, four at a time) while the resolves arrive over two seconds.
+        await stranded.MakeDueAsync(ids);
+        var answers = await Task.WhenAll(ids.Select(async (id, i) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * i));
+            using var response = await admin.SendAsync(operations.Authorized(HttpMethod.Post, $"/api/admin/stranded-money/{id}/resolve",
+                new { note = "paid back by bank transfer" }));
+            var body = await response.Content.ReadAsStringAsync();
+            return (Status: response.StatusCode, Code: response.IsSuccessStatusCode ? null : JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+        }));
+        await Eventually.HoldsAsync(async () => await provider.ScalarAsync<long>(
+                "SELECT count(*) FROM top_up_refunds WHERE transaction_id = ANY($1) AND status = 'PENDING'", (object)ids) == 0,
+            TimeSpan.FromSeconds(60), "every refund is refunded or resolved");
+
+        for (var i = 0; i < Refunds; i++)
+        {
+            var status = await provider.ScalarAsync<string>("SELECT status FROM top_up_refunds WHERE transaction_id = $1", ids[i]);
+            var refundedByWallet = (await provider.ChargeAsync(ids[i]))!.Value.GetProperty("refundedAmount").GetDecimal();
+            var resolvedOutside = status == "RESOLVED" ? Amount : 0m;
+            // What the e-wallet took (nothing was credited: the account is suspended) went back exactly once.
+            Assert.True(Amount == refundedByWallet + resolvedOutside, $"{ids[i]}: {status}, the e-wallet refunded {refundedByWallet}, answer {answers[i]}");
+            Assert.Equal(status == "RESOLVED", answers[i].Status == HttpStatusCode.OK);
+            Assert.True(answers[i] is (HttpStatusCode.OK, null) or (HttpStatusCode.Conflict, "REFUND_ATTEMPT_IN_FLIGHT" or "REFUND_NOT_PENDING"), $"{answers[i]}");
+            var resolveRows = await Audit.AuditRow.ReadFromAsync(fixture, "payment.audit_events", "action = 'stranded_refund.resolve' AND target_id = $1", ids[i]);
+            Assert.Equal(status == "RESOLVED" ? 1 : 0, resolveRows.Count);
+        }
+    }
+
+    [Fact]
+    public async Task A_confirmation_after_a_resolve_is_recorded_as_refunded_with_the_note_kept()
+    {
+        var operations = await Operators.CreateAndLoginAsync(fixture, "OPERATIONS");
+        var stranded = new StrandedTopUps(fixture, provider);
+        var id = await stranded.StrandAsync(operations);
+        await provider.FailNextRefundsAsync(id, 0);
+
+        // The worker's attempt reaches the e-wallet (which refunds) and then waits for the top-up's row, which the test
+        // holds, so the resolve lands between the e-wallet's refund and its recording. A lease later, as far as the
+        // resolve can tell: the attempt is taken for dead.
+        HttpResponseMessage resolved;
+        await using (var hold = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync()))
+        {
+            await hold.OpenAsync();
+            await using var transaction = await hold.BeginTransactionAsync();
+            await using (var lockTopUp = new NpgsqlCommand("SELECT 1 FROM historical_transactions WHERE transaction_id = $1 FOR UPDATE", hold, transaction)
+                         { Parameters = { new() { Value = id } } })
+            {
+                await lockTopUp.ExecuteNonQueryAsync();
+            }
+
+            await stranded.MakeDueAsync(id);
+            await Eventually.HoldsAsync(async () => (await provider.ChargeAsync(id))!.Value.GetProperty("refundedAmount").GetDecimal() == Amount,
+                TimeSpan.FromSeconds(30), "the e-wallet refunded it");
+            await provider.ExecuteAsync("UPDATE top_up_refunds SET updated_at = now() - interval '1 hour' WHERE transaction_id = $1", id);
+            resolved = await admin.SendAsync(operations.Authorized(HttpMethod.Post, $"/api/admin/stranded-money/{id}/resolve", new { note = "paid by bank transfer, ticket 77" }));
+            await transaction.RollbackAsync();
+        }
+
+        using (resolved)
+        {
+            Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+            Assert.Equal("RESOLVED", (await resolved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+
+        await Eventually.HoldsAsync(async () => await provider.ScalarAsync<string>("SELECT status FROM top_up_refunds WHERE transaction_id = $1", id) == "REFUNDED",
+            TimeSpan.FromSeconds(30), "the confirmation is recorded");
+        Assert.Equal("paid by bank transfer, ticket 77", await provider.ScalarAsync<string>("SELECT resolution_note FROM top_up_refunds WHERE transaction_id = $1", id));
+    }
+}
