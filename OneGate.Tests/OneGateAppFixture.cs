@@ -127,7 +127,8 @@ public class OneGateAppFixture : IAsyncLifetime
             Project(builder, relay).WithEnvironment("Outbox__PruneInterval", "00:00:01").WithEnvironment("Outbox__PruneBatchSize", "10");
         }
 
-        Project(builder, "transaction").WithEnvironment("DeadLetters__RedactionInterval", "00:00:01");
+        // Rotated keys keep working 8 s instead of a day, so Backoffice/RegulatorKeyAdminTests sees the grace end.
+        Project(builder, "transaction").WithEnvironment("DeadLetters__RedactionInterval", "00:00:01").WithEnvironment("Regulators__KeyRotationGrace", "00:00:08");
         Project(builder, "provider-sandbox")
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")

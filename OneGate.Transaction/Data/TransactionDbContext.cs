@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using OneGate.ServiceDefaults.Audit;
 
 namespace OneGate.Transaction.Data;
 
@@ -39,6 +40,9 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
     public DbSet<DeadLetterEvent> DeadLetterEvents => Set<DeadLetterEvent>();
 
     public DbSet<MaskedUser> MaskedUsers => Set<MaskedUser>();
+
+    /// <summary>Transaction's audit chain (operators' and the <c>keys</c> command's actions): append with <c>AuditTrail</c> only.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     /// <summary>Payment's ledger, read-only here: query it with <c>AsNoTracking()</c>.</summary>
     public IQueryable<HistoricalTransaction> HistoricalTransactions => Set<HistoricalTransaction>().AsNoTracking();
@@ -94,6 +98,7 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
         modelBuilder.ApplyConfiguration(new ApiAccessLogConfiguration());
         modelBuilder.ApplyConfiguration(new HistoricalTransactionConfiguration());
         ReadModelConfiguration.Apply(modelBuilder);
+        modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
     }
 
     // Payment is the only writer of its ledger; a write from here would bypass its balance rules.

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
-using OneGate.Auth.Data;
 
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>The filters of the audit trail's browse and export (query string); every one optional, all combined with AND.</summary>
 public sealed partial class AuditFilter
@@ -55,6 +54,9 @@ public sealed partial class AuditFilter
 
         return errors;
     }
+
+    /// <summary>The filters as recorded with an export (what was exported).</summary>
+    public object Described() => new { action = Action, actorType = ActorType, actorId = ActorId, targetType = TargetType, targetId = TargetId, from = From, to = To };
 
     [GeneratedRegex(@"^[a-z][a-z0-9_.\-]*$")]
     private static partial Regex ActionPattern();
