@@ -41,8 +41,8 @@ public class OneGateAppFixture : IAsyncLifetime
     /// <summary>
     /// The bootstrap superuser's connection, for tests only (inspecting any table, terminating sessions). No service
     /// gets it: each connects with its own login (<see cref="ServiceConnectionStringAsync"/>). It searches every
-    /// service's schema (table names are unique across them but for <c>audit_events</c>, Auth's and Payment's: auth comes
-    /// first, so the unqualified name is Auth's and Payment's is named <c>payment.audit_events</c>), so tests name tables unqualified.
+    /// service's schema (table names are unique across them but for <c>audit_events</c>, Auth's, Payment's and Transaction's: auth comes
+    /// first, so the unqualified name is Auth's; the others are <c>payment.audit_events</c>, <c>transaction.audit_events</c>), so tests name tables unqualified.
     /// </summary>
     public async Task<string> DatabaseConnectionStringAsync() =>
         new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres"))

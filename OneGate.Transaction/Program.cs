@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using OneGate.ServiceDefaults.Audit;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
@@ -27,8 +26,7 @@ if (await RegulatorAccess.TryRunCommandAsync(args) is { } exitCode)
 // `OneGate.Transaction audit verify` checks Transaction's audit chain (operators' and the commands' actions) and exits.
 if (args is ["audit", ..])
 {
-    return await AuditVerifyCommand.RunAsync(args, AuditVerifyCommand.CommandConfiguration(), Console.Out, Console.Error, connectionString =>
-        new TransactionDbContext(new DbContextOptionsBuilder<TransactionDbContext>().UseNpgsql(connectionString, TransactionDbContext.ConfigureNpgsql).Options));
+    return await AuditVerifyCommand.RunAsync(args, AuditVerifyCommand.CommandConfiguration(), Console.Out, Console.Error, TransactionDbContext.ForCommand);
 }
 
 // `OneGate.Transaction dead-letters list|replay ...` lists or replays the events the consumer set aside, and exits.

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Confluent.Kafka;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OneGate.ServiceDefaults.Audit;
@@ -28,6 +29,7 @@ public static class DeadLetterEndpoints
         group.MapPost("/{deadLetterId:long}/replay", ReplayOne)
             .WithName("AdminReplayDeadLetter")
             .WithSummary("Produce the event again to its topic and partition, then remove it (a redacted user event is removed unsent)")
+            .WithDescription("A concurrent replay of the same letter waits, then gets 404. Problems: 404 DEAD_LETTER_NOT_FOUND.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/replay", ReplayAll)
@@ -67,13 +69,22 @@ public static class DeadLetterEndpoints
             return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [error] });
         }
 
-        var outcome = await replay.ReplayAsync(deadLetterId, AuditActor.Operator(http, OperatorRoles.Operations), reason, ct);
+        ReplayOutcome? outcome;
+        try
+        {
+            outcome = await replay.ReplayAsync(deadLetterId, AuditActor.Operator(http, OperatorRoles.Operations), reason, ct);
+        }
+        catch (KafkaException ex)
+        {
+            return KafkaUnavailable(http, ex);
+        }
+
         return outcome is null
             ? Problems.Of(StatusCodes.Status404NotFound, "DEAD_LETTER_NOT_FOUND", "Dead letter not found", "No dead letter with that id (replayed already?).")
             : TypedResults.Ok(outcome);
     }
 
-    private static async Task<Results<Ok<ReplaySummary>, ValidationProblem>> ReplayAll(ReasonRequest? body, HttpContext http, DeadLetterReplay replay,
+    private static async Task<Results<Ok<ReplaySummary>, ValidationProblem, ProblemHttpResult>> ReplayAll(ReasonRequest? body, HttpContext http, DeadLetterReplay replay,
         CancellationToken ct)
     {
         var (reason, error) = AuditReason.Check(body?.Reason, required: false);
@@ -82,7 +93,26 @@ public static class DeadLetterEndpoints
             return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [error] });
         }
 
-        var outcomes = await replay.ReplayAllAsync(AuditActor.Operator(http, OperatorRoles.Operations), reason, ct);
+        List<ReplayOutcome> outcomes;
+        try
+        {
+            outcomes = await replay.ReplayAllAsync(AuditActor.Operator(http, OperatorRoles.Operations), reason, ct);
+        }
+        catch (KafkaException ex)
+        {
+            // The letters replayed before the failure are gone (each was its own transaction); the rest stay.
+            return KafkaUnavailable(http, ex);
+        }
+
         return TypedResults.Ok(new ReplaySummary(outcomes.Count(o => o.Outcome == ReplayOutcome.Replayed), outcomes.Count(o => o.Outcome == ReplayOutcome.Dropped)));
+    }
+
+    /// <summary>Kafka did not take the event: the letter stays (its transaction rolled back); retry later.</summary>
+    private static ProblemHttpResult KafkaUnavailable(HttpContext http, KafkaException ex)
+    {
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeadLetterEndpoints)).LogWarning("Dead-letter replay failed: {Reason}", ex.Message);
+        http.Response.Headers.RetryAfter = "10";
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service unavailable",
+            "Kafka did not take the event; the dead letter stays. Retry later.");
     }
 }

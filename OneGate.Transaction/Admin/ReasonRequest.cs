@@ -1,4 +1,4 @@
 namespace OneGate.Transaction.Admin;
 
-/// <summary>An action whose only input is why (required to revoke a key, optional otherwise).</summary>
-public sealed record ReasonRequest(string? Reason);
+/// <summary>An action whose only input is an optional why (a rotation, a replay).</summary>
+public sealed record ReasonRequest(string? Reason = null);

@@ -25,25 +25,33 @@ public static partial class RegulatorAdminEndpoints
         group.MapPost("/regulators", CreateService)
             .WithName("AdminCreateRegulator")
             .WithSummary("Create a regulator service; its permissions and rate limits are its new keys' defaults")
+            .WithDescription("Problems: 400 VALIDATION_FAILED (code ^[A-Z][A-Z0-9_]{1,49}$, name 1-100, permissions one or more, rateLimits at least one " +
+                             "window of 1 to 1,000,000, longer windows allowing no fewer), 409 SERVICE_EXISTS (code or name taken).")
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/regulators/{serviceId:int}/keys", Issue)
             .WithName("AdminIssueRegulatorKey")
             .WithSummary("Issue a key: the secret is in this answer only (stored as its SHA-256)")
+            .WithDescription("Permissions and rate limits left out are the service's. Problems: 400 VALIDATION_FAILED, 404 SERVICE_NOT_FOUND, " +
+                             "409 SERVICE_INACTIVE.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/keys/{keyId:guid}/rotate", Rotate)
             .WithName("AdminRotateRegulatorKey")
             .WithSummary("Issue a successor (secret shown once); the old key keeps working for the rotation grace, then is refused")
+            .WithDescription("The grace is Regulators:KeyRotationGrace (24 h). Problems: 404 KEY_NOT_FOUND, 409 KEY_NOT_ACTIVE (revoked or expired), " +
+                             "409 KEY_ALREADY_ROTATED (rotate its successor).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/keys/{keyId:guid}/revoke", Revoke)
             .WithName("AdminRevokeRegulatorKey")
             .WithSummary("Revoke a key (reason required): refused from now on by every replica")
+            .WithDescription("Problems: 400 VALIDATION_FAILED (reason 1-1000 characters), 404 KEY_NOT_FOUND, 409 KEY_ALREADY_REVOKED.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/keys/{keyId:guid}/limits", SetLimits)
             .WithName("AdminSetRegulatorKeyLimits")
             .WithSummary("Replace a key's rate limits (per minute, hour, day)")
+            .WithDescription("Problems: 400 VALIDATION_FAILED, 404 KEY_NOT_FOUND, 409 KEY_NOT_ACTIVE (revoked or expired).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return admin;
@@ -127,7 +135,7 @@ public static partial class RegulatorAdminEndpoints
                 new IssuedKeyResponse(keys.View(result.Key, false), result.Secret!, keys.View(result.Previous!, true)));
     }
 
-    private static async Task<Results<Ok<RegulatorKeyView>, ValidationProblem, ProblemHttpResult>> Revoke(Guid keyId, ReasonRequest? body,
+    private static async Task<Results<Ok<RegulatorKeyView>, ValidationProblem, ProblemHttpResult>> Revoke(Guid keyId, RevokeRequest body,
         HttpContext http, KeyLifecycle keys, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();

@@ -65,6 +65,14 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
         npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema);
     }
 
+    /// <summary>
+    /// A context for a command run of the binary (<c>keys</c>, <c>dead-letters</c>, <c>audit verify</c>), its search path pinned
+    /// to this service's schema as the service's own is: whatever login runs it, unqualified names mean this service's tables.
+    /// </summary>
+    public static TransactionDbContext ForCommand(string connectionString) =>
+        new(new DbContextOptionsBuilder<TransactionDbContext>()
+            .UseNpgsql(OneGate.ServiceDefaults.Data.SearchPath.Pin(WithApplicationName(connectionString), Schema)!, ConfigureNpgsql).Options);
+
     /// <summary>The connection string with <see cref="ApplicationName"/>, unless it already names an application.</summary>
     public static string? WithApplicationName(string? connectionString)
     {

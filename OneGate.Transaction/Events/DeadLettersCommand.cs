@@ -42,8 +42,7 @@ public static class DeadLettersCommand
 
         try
         {
-            var options = new DbContextOptionsBuilder<TransactionDbContext>().UseNpgsql(connectionString, TransactionDbContext.ConfigureNpgsql).Options;
-            await using var db = new TransactionDbContext(options);
+            await using var db = TransactionDbContext.ForCommand(connectionString);
             return args[1] == "list"
                 ? await ListAsync(db, output)
                 : await ReplayAsync(db, args[2], configuration.GetConnectionString("kafka"), output, error);

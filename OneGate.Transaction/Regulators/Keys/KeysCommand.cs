@@ -39,10 +39,7 @@ public static class KeysCommand
                 throw new UsageException("ConnectionStrings:onegate is not set.");
             }
 
-            var dbOptions = new DbContextOptionsBuilder<TransactionDbContext>()
-                .UseNpgsql(connectionString, TransactionDbContext.ConfigureNpgsql)
-                .Options;
-            await using var db = new TransactionDbContext(dbOptions);
+            await using var db = TransactionDbContext.ForCommand(connectionString);
             var issuer = new ApiKeyIssuer(db, TimeProvider.System);
             var keys = new KeyLifecycle(db, issuer, TransactionAudit.ForCommand(), TimeProvider.System);
             return verb switch

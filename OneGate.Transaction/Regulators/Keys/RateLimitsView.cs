@@ -3,7 +3,7 @@ using OneGate.Transaction.Data;
 namespace OneGate.Transaction.Regulators.Keys;
 
 /// <summary>Rate-limit windows as requests per minute, hour and day (null: no such window).</summary>
-public sealed record RateLimitsView(int? PerMinute, int? PerHour, int? PerDay)
+public sealed record RateLimitsView(int? PerMinute = null, int? PerHour = null, int? PerDay = null)
 {
     /// <summary>The most any window allows.</summary>
     public const int MaxLimit = 1_000_000;
