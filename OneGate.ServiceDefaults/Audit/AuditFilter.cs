@@ -55,14 +55,14 @@ public sealed partial class AuditFilter
         return errors;
     }
 
-    /// <summary>The filters as recorded with an export (what was exported).</summary>
-    public object Described() => new { action = Action, actorType = ActorType, actorId = ActorId, targetType = TargetType, targetId = TargetId, from = From, to = To };
-
     [GeneratedRegex(@"^[a-z][a-z0-9_.\-]*$")]
     private static partial Regex ActionPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:/\-]*$")]
     private static partial Regex IdPattern();
+
+    /// <summary>The filters as an export's audit event records them (what was exported, by whom is the event's actor).</summary>
+    public object Recorded() => new { action = Action, actorType = ActorType, actorId = ActorId, targetType = TargetType, targetId = TargetId, from = From, to = To };
 
     public IQueryable<AuditEvent> Apply(IQueryable<AuditEvent> rows)
     {

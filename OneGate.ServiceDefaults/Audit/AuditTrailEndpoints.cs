@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,80 +12,63 @@ namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>
 /// COMPLIANCE browses, exports and verifies a service's audit trail (docs/backoffice.md, "Browsing the trail"): the same
-/// routes and answers on every service that keeps a chain (Auth, Payment, Transaction), each over its own
-/// <c>audit_events</c>.
+/// operations, filters and limits at every service that keeps a chain; only the export's own audit event is the
+/// service's (it is recorded in that service's chain).
 /// </summary>
 public static class AuditTrailEndpoints
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 100;
-
-    /// <summary>The export's own record: who exported what (the filters), in the service's chain.</summary>
-    public delegate Task RecordExport(HttpContext http, object filters, CancellationToken cancellationToken);
-
-    /// <summary>Maps <c>/audit</c>, <c>/audit/export</c> and <c>/audit/verify</c> under <paramref name="admin"/>.</summary>
-    /// <param name="service">The service's name in the operations' summaries, e.g. "Auth".</param>
-    public static RouteGroupBuilder MapAuditTrail<TContext>(this RouteGroupBuilder admin, string service, RecordExport recordExport)
-        where TContext : DbContext
+    /// <param name="service">The service's binary, named in the verify operation's summary (<c>OneGate.Auth</c>).</param>
+    /// <param name="recordExport">Records in the service's chain that the request's operator exported these filters.</param>
+    public static RouteGroupBuilder MapAuditTrail<TContext>(this RouteGroupBuilder admin, string service,
+        Func<HttpContext, AuditFilter, CancellationToken, Task> recordExport) where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(admin);
         var audit = admin.MapGroup("/audit").RequireOperator(OperatorPolicies.Compliance);
         audit.MapGet("", ([AsParameters] AuditFilter filter, long? cursor,
                 [Description("Page size, a whole number from 1 to 100 (default 50)")] string? limit, HttpContext http, CancellationToken ct) =>
-                Browse(filter, cursor, limit, http.RequestServices.GetRequiredService<TContext>(), ct))
+                BrowseAsync(filter, cursor, limit, Trail<TContext>(http), ct))
             .WithName("BrowseAudit")
-            .WithSummary($"{service}'s audit events, newest first, filtered; page with the returned nextCursor")
+            .WithSummary("Audit events, newest first, filtered; page with the returned nextCursor")
             .WithDescription("Filters (all optional, combined): action, actorType, actorId, targetType, targetId (exact), from " +
-                             "(inclusive) and to (exclusive) times. limit 1 to 100 (default 50).");
+                             $"(inclusive) and to (exclusive) times. limit 1 to {AuditBrowsing.MaxPageSize} (default {AuditBrowsing.DefaultPageSize}).");
         audit.MapGet("/export", ([AsParameters] AuditFilter filter, HttpContext http, CancellationToken ct) =>
-                Export(filter, http, http.RequestServices.GetRequiredService<TContext>(), recordExport, ct))
+                ExportAsync(filter, http, Trail<TContext>(http), recordExport, ct))
             .WithName("ExportAudit")
-            .WithSummary($"{service}'s filtered audit events as CSV (RFC 4180), oldest first; the export itself is audited")
+            .WithSummary("The filtered audit events as CSV (RFC 4180), oldest first; the export itself is audited")
             .WithDescription("Same filters as browsing. A value starting with =, +, -, @, tab or carriage return is prefixed with ' " +
                              "so that a spreadsheet shows it as text instead of running it as a formula.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         audit.MapGet("/verify", async (HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await AuditVerification.RunAsync(http.RequestServices.GetRequiredService<TContext>(), ct)))
+                TypedResults.Ok(await AuditVerification.RunAsync(Trail<TContext>(http), ct)))
             .WithName("VerifyAudit")
-            .WithSummary($"Check {service}'s whole hash chain, as `audit verify` does: intact with its head, or the first broken row");
+            .WithSummary($"Check the whole hash chain, as `{service} audit verify` does: intact with its head, or the first broken row");
         return admin;
     }
 
-    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> Browse(AuditFilter filter, long? cursor, string? limit, DbContext db,
+    // The handlers resolve the context themselves: the route handler analyzer cannot take a type parameter as a parameter.
+    private static DbContext Trail<TContext>(HttpContext http) where TContext : DbContext => http.RequestServices.GetRequiredService<TContext>();
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> BrowseAsync(AuditFilter filter, long? cursor, string? limit, DbContext db,
         CancellationToken cancellationToken)
     {
-        var errors = filter.Errors();
-        var size = PageSize.Parse(limit, DefaultPageSize, MaxPageSize, errors);
-        if (errors.Count > 0)
+        if (AuditBrowsing.Errors(filter, limit, out var pageSize) is { Count: > 0 } errors)
         {
             return Problems.Validation(errors);
         }
 
-        var rows = await filter.Apply(db.Set<AuditEvent>().AsNoTracking())
-            .Where(e => cursor == null || e.Id < cursor)
-            .OrderByDescending(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var page = rows.Take(size).Select(AuditEventResponse.From).ToList();
-        return TypedResults.Ok(new AuditPage(page, rows.Count > size ? page[^1].Id : null));
+        return TypedResults.Ok(await AuditBrowsing.PageAsync(db.Set<AuditEvent>().AsNoTracking(), filter, cursor, pageSize, cancellationToken));
     }
 
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem>> Export(AuditFilter filter, HttpContext http,
-        DbContext db, RecordExport recordExport, CancellationToken cancellationToken)
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem>> ExportAsync(AuditFilter filter, HttpContext http, DbContext db,
+        Func<HttpContext, AuditFilter, CancellationToken, Task> recordExport, CancellationToken cancellationToken)
     {
         if (filter.Errors() is { Count: > 0 } errors)
         {
             return Problems.Validation(errors);
         }
 
-        await recordExport(http, filter.Described(), cancellationToken);
+        await recordExport(http, filter, cancellationToken);
         var rows = filter.Apply(db.Set<AuditEvent>().AsNoTracking());
-        return TypedResults.Stream(async stream =>
-        {
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-            await writer.WriteAsync("id,occurred_at,actor_type,actor_id,actor_name,actor_role,action,target_type,target_id,before,after,reason,client_address,trace_id,hash\r\n");
-            await foreach (var row in AuditVerification.InPagesAsync(rows, http.RequestAborted))
-            {
-                await writer.WriteAsync(CsvField.Line(AuditChain.CanonicalFields(row).Append(Convert.ToHexStringLower(row.Hash))));
-            }
-        }, "text/csv", $"audit-{DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.csv");
+        return TypedResults.Stream(stream => AuditCsv.WriteAsync(stream, rows, http.RequestAborted), "text/csv", AuditCsv.FileName(DateTimeOffset.UtcNow));
     }
 }

@@ -122,7 +122,7 @@ public sealed class DeadLetterAdminTests(OneGateAppFixture fixture)
         var verified = await TransactionAdmin.JsonAsync(verify);
         Assert.True(verified.GetProperty("intact").GetBoolean(), verified.ToString());
         Assert.Equal(2, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Single(await admin.RowsByAsync(compliance, "audit.export"));
+        Assert.Single(await admin.RowsByAsync(compliance, "operator.audit.export"));
     }
 
     private sealed record Letter(long Id, Guid EventId, string TransactionId, DateOnly ReportDate);

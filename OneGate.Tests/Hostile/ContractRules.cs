@@ -200,7 +200,7 @@ public static class ContractRules
                 rules["name"] = new(() => Quote("Sweep regulator " + Guid.NewGuid().ToString("N")), false, FreeText("x", 100, optional: false).Invalid, false);
                 rules["description"] = FreeText("sweep", 500, optional: true);
                 rules["contactEmail"] = new(null, true,
-                    [Text("no at", "regulator.example"), Text("two ats", "a@b@c.example"), Text("space", "a b@c.example"), Text("256 chars", new string('a', 244) + "@c.example"),
+                    [Text("no at", "regulator.example"), Text("two ats", "a@b@c.example"), Text("space", "a b@c.example"), Text("256 chars", new string('a', 246) + "@c.example"),
                      Text("NUL", "a\u0000@c.example")], false);
                 rules["permissions"] = Permissions;
                 rules["rateLimits"] = RateLimits;

@@ -83,12 +83,15 @@ public static class AccessLogEndpoints
             await foreach (var row in InPagesAsync(rows, http.RequestAborted))
             {
                 var e = names.Entry(row);
-                await writer.WriteAsync(CsvField.Line([e.Id.ToString(), e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                await writer.WriteAsync(Line([e.Id.ToString(), e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                     e.ServiceCode, e.KeyPrefix, e.KeyId?.ToString(), e.Method, e.Endpoint, e.StatusCode.ToString(CultureInfo.InvariantCulture),
                     e.ResponseTimeMs?.ToString(CultureInfo.InvariantCulture), e.IpAddress, e.UserAgent]));
             }
         }, "text/csv", $"access-logs-{DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.csv");
     }
+
+    /// <summary>One CSV line with the audit export's quoting and formula guard (paths and user agents come from clients).</summary>
+    private static string Line(IEnumerable<string?> values) => string.Join(',', values.Select(AuditCsv.Field)) + "\r\n";
 
     /// <summary>Oldest first, a page at a time (a streamed query would hold a connection and a snapshot for the whole download).</summary>
     private static async IAsyncEnumerable<ApiAccessLog> InPagesAsync(IQueryable<ApiAccessLog> rows,

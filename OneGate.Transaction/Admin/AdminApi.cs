@@ -21,9 +21,9 @@ public static class AdminApi
             .MapRegulatorAdmin()
             .MapAccessLogs()
             .MapDeadLetters()
-            .MapAuditTrail<TransactionDbContext>("Transaction", (http, filters, ct) =>
+            .MapAuditTrail<TransactionDbContext>("OneGate.Transaction", (http, filter, ct) =>
                 http.RequestServices.GetRequiredService<TransactionAudit>().RecordAsync(http.RequestServices.GetRequiredService<TransactionDbContext>(),
-                    AuditActor.Operator(http, OperatorRoles.Compliance), TransactionAuditActions.AuditExport, null, null, null, filters, null, ct));
+                    AuditActor.Operator(http, OperatorRoles.Compliance), TransactionAuditActions.AuditExport, null, null, null, filter.Recorded(), null, ct));
         return app;
     }
 

@@ -75,8 +75,7 @@ public static partial class RegulatorAdminEndpoints
 
         var name = Text(body?.Name, "name", MaxNameLength, required: true, errors);
         var description = Text(body?.Description, "description", 500, required: false, errors);
-        var email = body?.ContactEmail is { } e && (e.Length > 255 || !System.Net.Mail.MailAddress.TryCreate(e, out _) || e.Any(char.IsControl))
-            ? Error(errors, "contactEmail", "An e-mail address of at most 255 characters.") : body?.ContactEmail;
+        var email = body?.ContactEmail is { } e && !IsEmail(e) ? Error(errors, "contactEmail", "An e-mail address of at most 255 characters.") : body?.ContactEmail;
         var permissions = Permissions(body?.Permissions, required: true, errors);
         var windows = Limits(body?.RateLimits, required: true, errors);
         var reason = Reason(body?.Reason, required: false, errors);
@@ -180,6 +179,11 @@ public static partial class RegulatorAdminEndpoints
         return value?.Trim() is { Length: > 0 } trimmed && trimmed.Length <= maxLength && !trimmed.Any(char.IsControl) ? trimmed
             : Error(errors, field, $"{(required ? "Required" : "When given")}: 1 to {maxLength} characters, no control characters.");
     }
+
+    /// <summary>A bare address (MailAddress alone also takes display names, "a b@c" being "b@c" shown as "a").</summary>
+    private static bool IsEmail(string value) =>
+        value.Length <= 255 && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        && System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value;
 
     private static ApiPermission[]? Permissions(ApiPermission[]? permissions, bool required, Dictionary<string, string[]> errors) =>
         permissions switch

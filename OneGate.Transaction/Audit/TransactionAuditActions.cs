@@ -18,7 +18,8 @@ public static class TransactionAuditActions
     /// <summary>A redacted user event removed without being sent (nothing left to apply).</summary>
     public const string DeadLetterDrop = "dead_letter.drop";
 
-    public const string AuditExport = "audit.export";
+    /// <summary>An export of this trail (the same action in Auth's and Payment's chains).</summary>
+    public const string AuditExport = "operator.audit.export";
 
     /// <summary>Transaction's chain number: the second key of the advisory lock its appends take (Auth 1, Payment 2).</summary>
     public const int ChainNumber = 3;
