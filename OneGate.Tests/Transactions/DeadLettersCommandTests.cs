@@ -30,6 +30,10 @@ public sealed class DeadLettersCommandTests(OneGateAppFixture fixture)
         await using var db = await OpenAsync();
         await using var gone = new NpgsqlCommand("SELECT count(*) FROM dead_letter_events WHERE id = $1", db) { Parameters = { new() { Value = first } } };
         Assert.Equal(0L, (long)(await gone.ExecuteScalarAsync())!);
+        // Recorded in Transaction's trail as the command's (SYSTEM): no operator token.
+        var row = Assert.Single(await Audit.AuditRow.ReadFromAsync(fixture, "transaction.audit_events", "target_type = 'dead_letter' AND target_id = $1",
+            first.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(("dead_letter.replay", "SYSTEM", "dead-letters command"), (row.Action, row.ActorType, row.Fields[4]));
     }
 
     [Theory]
