@@ -6,7 +6,7 @@ namespace OneGate.Tests.Backoffice;
 /// payment.audit_events is append-only like Auth's: Payment's login may insert and read, never change or remove; its
 /// migrator (the owner) meets the append-only trigger. Every statement runs in a transaction that is rolled back.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class PaymentAuditPrivilegeTests(OneGateAppFixture fixture)
 {
     private const string InsufficientPrivilege = "42501";
