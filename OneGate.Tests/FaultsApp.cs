@@ -1,3 +1,5 @@
+using OneGate.Tests.Support;
+
 namespace OneGate.Tests;
 
 /// <summary>
@@ -29,8 +31,13 @@ public sealed class FaultsApp : OneGateAppFixture
     }
 }
 
-/// <summary>Runs alone, after the parallel collections and the shared app's alone one: two apps serving tests at once starve 2 cores.</summary>
+/// <summary>
+/// Runs alone, after the parallel collections and the shared app's alone one: two apps serving tests at once starve 2
+/// cores. Its app starts when the parallel collections end, beside the shared app's alone collection (mostly waiting for
+/// restarts, Prometheus and background loops), so its tests start when that collection ends.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
+[StartsItsFixtureEarly]
 public sealed class FaultsAppCollection : ICollectionFixture<FaultsApp>
 {
     public const string Name = "Faults app";

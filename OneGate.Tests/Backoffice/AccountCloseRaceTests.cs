@@ -11,7 +11,7 @@ namespace OneGate.Tests.Backoffice;
 /// interleaving, the account ends either CLOSED at 0.00 with every transfer refused (423), or still ACTIVE (close
 /// refused, 409) holding exactly the transfers it accepted. Never closed with money in it.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class AccountCloseRaceTests(OneGateAppFixture fixture, ITestOutputHelper output)
 {
     private const int Rounds = 6;

@@ -11,7 +11,7 @@ namespace OneGate.Tests.Backoffice;
 /// a reason, every change lands in payment.audit_events (operator's id, name, role, before/after, reason, client
 /// address, trace id) and the chain verifies; other roles and user tokens are refused and change nothing.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class PaymentAdminTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

@@ -10,7 +10,7 @@ namespace OneGate.Tests.Backoffice;
 /// COMPLIANCE browses, exports and verifies Payment's own audit trail (<c>payment.audit_events</c>) with the filters,
 /// limits and answers of Auth's (docs/backoffice.md, "Browsing the trail"); the export is recorded in Payment's chain.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class PaymentAuditTrailApiTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

@@ -7,7 +7,7 @@ namespace OneGate.Tests.Backoffice;
 /// read, never change or remove; its migrator (the owner) meets the append-only trigger. Every statement runs in a
 /// transaction that is rolled back.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class ServiceAuditPrivilegeTests(OneGateAppFixture fixture)
 {
     private const string InsufficientPrivilege = "42501";

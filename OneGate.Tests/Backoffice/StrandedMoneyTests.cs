@@ -10,7 +10,7 @@ namespace OneGate.Tests.Backoffice;
 /// refunded to the e-wallet; a refund the provider keeps refusing is listed as failing, can be made due now, and
 /// resolved with a note (audited), after which it is no longer attempted or listed.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class StrandedMoneyTests(OneGateAppFixture fixture) : IAsyncLifetime
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

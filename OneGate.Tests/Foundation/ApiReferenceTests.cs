@@ -8,7 +8,7 @@ namespace OneGate.Tests.Foundation;
 /// renders the service's operations and security schemes in a real browser (Debian's chromium, installed by
 /// .ci/run; PLAYWRIGHT_CHROMIUM_EXECUTABLE overrides its path).
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class ApiReferenceTests(OneGateAppFixture fixture)
 {
     // One operation summary per service that the rendered page must show, and the scheme it documents.

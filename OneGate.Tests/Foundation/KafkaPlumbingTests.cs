@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace OneGate.Tests.Foundation;
 
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class KafkaPlumbingTests(OneGateAppFixture fixture)
 {
     [Fact]

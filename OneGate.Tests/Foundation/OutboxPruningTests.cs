@@ -8,7 +8,7 @@ namespace OneGate.Tests.Foundation;
 /// small steps (10 rows a statement here), and never a row that was not published, however old. The rows are
 /// inserted with negative ids: older than every real row, as their times say.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class OutboxPruningTests(OneGateAppFixture fixture)
 {
     [Theory]

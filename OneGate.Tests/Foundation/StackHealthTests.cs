@@ -2,7 +2,7 @@ using System.Net;
 
 namespace OneGate.Tests.Foundation;
 
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class StackHealthTests(OneGateAppFixture fixture)
 {
     public static TheoryData<string> AllResources() => new(OneGateAppFixture.InfrastructureResources.Concat(OneGateAppFixture.ServiceResources));

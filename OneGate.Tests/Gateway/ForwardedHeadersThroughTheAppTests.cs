@@ -7,7 +7,7 @@ namespace OneGate.Tests.Gateway;
 /// In Local mode there is no gateway, so nothing a client sends can change the IP a service records. Checked through
 /// the regulator access log of the running Transaction service.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class ForwardedHeadersThroughTheAppTests(OneGateAppFixture fixture)
 {
     [Fact]

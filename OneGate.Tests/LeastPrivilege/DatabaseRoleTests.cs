@@ -9,7 +9,7 @@ namespace OneGate.Tests.LeastPrivilege;
 /// transaction that is rolled back. Other services' tables are named schema-qualified: no login's search path
 /// reaches them.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class DatabaseRoleTests(OneGateAppFixture fixture)
 {
     private const string InsufficientPrivilege = "42501";

@@ -8,7 +8,7 @@ namespace OneGate.Tests.LeastPrivilege;
 /// history-cache generations, Transaction owns the cache entries and the regulators' rate-limit windows. Each
 /// test connects with the connection string the AppHost gives the service.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class RedisAclTests(OneGateAppFixture fixture)
 {
     [Theory]

@@ -10,7 +10,7 @@ namespace OneGate.Tests.Observability;
 /// short load through the app, every panel's expression returns series. A renamed metric or label, or a query that
 /// can never match what the services export, fails here.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class DashboardQueryTests(OneGateAppFixture fixture)
 {
     /// <summary>Grafana's dashboard time range, for the business dashboard's totals ($__range).</summary>

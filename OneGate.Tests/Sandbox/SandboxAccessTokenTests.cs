@@ -5,7 +5,7 @@ using OneGate.Snap;
 namespace OneGate.Tests.Sandbox;
 
 /// <summary>Service 73 as the sandbox checks it: our RSA signature over clientId|timestamp, a fresh timestamp, the headers.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class SandboxAccessTokenTests(OneGateAppFixture fixture)
 {
     [Theory]

@@ -6,7 +6,7 @@ using static OneGate.Tests.Sandbox.SandboxAccessTokenTests;
 namespace OneGate.Tests.Sandbox;
 
 /// <summary>Services 54 and 55 as a SNAP partner meets them: every check a provider makes, idempotency, and the scripted outcomes.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class SandboxDebitPaymentTests(OneGateAppFixture fixture)
 {
     [Theory]

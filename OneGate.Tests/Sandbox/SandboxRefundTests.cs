@@ -5,7 +5,7 @@ using static OneGate.Tests.Sandbox.SandboxAccessTokenTests;
 namespace OneGate.Tests.Sandbox;
 
 /// <summary>Service 58: refunds of settled charges, idempotent by partnerRefundNo, never more than was taken.</summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class SandboxRefundTests(OneGateAppFixture fixture)
 {
     [Fact]

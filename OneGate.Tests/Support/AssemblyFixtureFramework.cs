@@ -14,7 +14,8 @@ namespace OneGate.Tests.Support;
 /// fixtures), so one app's stop overlaps the next one's start; the run's end waits for every disposal, and one failing
 /// fails the run (xunit reports an assembly cleanup failure against every test). Collections that declare one run
 /// before the others, so that an app of a collection's own (run alone, after the parallel ones) never serves tests
-/// beside the shared one.
+/// beside the shared one; such an app may start while the collections before it still run
+/// (<see cref="StartsItsFixtureEarlyAttribute"/>).
 /// </summary>
 public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
@@ -49,16 +50,33 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
         // algorithm), so it is kept here: no more collections run at once than maxParallelThreads.
         private SemaphoreSlim? slots;
 
-        private IEnumerable<Type> Declared(ITestCollection collection) =>
+        // The collections of this run, and the own fixtures of those marked StartsItsFixtureEarly once started (until
+        // their collection takes them).
+        private List<ITestCollection> collections = [];
+        private readonly Dictionary<Type, SharedFixture> startedEarly = [];
+        private bool earlyStarts;
+
+        // Each collection's start and end, for balancing the lanes (docs/testing.md).
+        private readonly string timesFile = Path.Combine(AppContext.BaseDirectory, "collection-times.txt");
+        private readonly System.Diagnostics.Stopwatch sinceStart = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Lock timesLock = new();
+
+        /// <summary>The collection's assembly fixtures.</summary>
+        private IEnumerable<Type> Declared(ITestCollection collection) => CollectionFixtures(collection).Where(fixtures.ContainsKey);
+
+        /// <summary>The collection's own fixtures (created for it alone).</summary>
+        private IEnumerable<Type> Own(ITestCollection collection) => CollectionFixtures(collection).Where(t => !fixtures.ContainsKey(t));
+
+        private static IEnumerable<Type> CollectionFixtures(ITestCollection collection) =>
             ((collection.CollectionDefinition as IReflectionTypeInfo)?.Type.GetInterfaces() ?? [])
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionFixture<>))
-            .Select(i => i.GenericTypeArguments[0])
-            .Where(fixtures.ContainsKey);
+            .Select(i => i.GenericTypeArguments[0]);
 
         protected override async Task AfterTestAssemblyStartingAsync()
         {
             await base.AfterTestAssemblyStartingAsync();
-            var collections = TestCases.Select(c => c.TestMethod.TestClass.TestCollection).DistinctBy(c => c.UniqueID).ToList();
+            collections = [.. TestCases.Select(c => c.TestMethod.TestClass.TestCollection).DistinctBy(c => c.UniqueID)];
+            File.WriteAllText(timesFile, "start (s)\tend (s)\ttests\tcollection\n");
             foreach (var type in collections.SelectMany(Declared))
             {
                 users[type] = users.GetValueOrDefault(type) + 1;
@@ -80,20 +98,73 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
 
         protected override async Task<RunSummary> RunTestCollectionAsync(IMessageBus messageBus, ITestCollection testCollection, IEnumerable<IXunitTestCase> testCases, CancellationTokenSource cancellationTokenSource)
         {
+            var cases = testCases.ToList();
+            if (RunsAlone(testCollection))
+            {
+                StartFixturesEarly(testCollection);
+            }
+
             if (slots is not null)
             {
                 await slots.WaitAsync(cancellationTokenSource.Token);
             }
 
+            var started = sinceStart.Elapsed;
             try
             {
-                return await new CollectionRunner(fixtures, DisposeInBackground, testCollection, testCases, DiagnosticMessageSink, messageBus,
+                return await new CollectionRunner(fixtures, TakeStartedEarly, DisposeInBackground, testCollection, cases, DiagnosticMessageSink, messageBus,
                     TestCaseOrderer, new ExceptionAggregator(Aggregator), cancellationTokenSource).RunAsync();
             }
             finally
             {
                 Release(testCollection);
                 slots?.Release();
+                RecordTimes(testCollection, started, cases.Count);
+            }
+        }
+
+        private void RecordTimes(ITestCollection collection, TimeSpan started, int tests)
+        {
+            lock (timesLock)
+            {
+                File.AppendAllText(timesFile, FormattableString.Invariant(
+                    $"{started.TotalSeconds:F0}\t{sinceStart.Elapsed.TotalSeconds:F0}\t{tests}\t{collection.DisplayName}\n"));
+            }
+        }
+
+        /// <summary>xunit runs these one at a time, after every parallel collection has ended.</summary>
+        private static bool RunsAlone(ITestCollection collection) =>
+            collection.CollectionDefinition?.GetCustomAttributes(typeof(CollectionDefinitionAttribute)).SingleOrDefault()
+                ?.GetNamedArgument<bool>(nameof(CollectionDefinitionAttribute.DisableParallelization)) ?? false;
+
+        /// <summary>
+        /// The first collection that runs alone begins: the parallel ones have ended, so the own fixtures of the later
+        /// collections marked <see cref="StartsItsFixtureEarlyAttribute"/> start now, beside it.
+        /// </summary>
+        private void StartFixturesEarly(ITestCollection first)
+        {
+            lock (startedEarly)
+            {
+                if (earlyStarts)
+                {
+                    return;
+                }
+
+                earlyStarts = true;
+                foreach (var type in collections
+                    .Where(c => c.UniqueID != first.UniqueID && (c.CollectionDefinition?.GetCustomAttributes(typeof(StartsItsFixtureEarlyAttribute)).Any() ?? false))
+                    .SelectMany(Own))
+                {
+                    startedEarly[type] = SharedFixture.Start(type);
+                }
+            }
+        }
+
+        private SharedFixture? TakeStartedEarly(Type fixtureType)
+        {
+            lock (startedEarly)
+            {
+                return startedEarly.Remove(fixtureType, out var started) ? started : null;
             }
         }
 
@@ -129,10 +200,20 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
 
         protected override async Task BeforeTestAssemblyFinishedAsync()
         {
-            // A run cancelled before every user of a fixture ended.
+            // A run cancelled before every user of a fixture ended (or before a collection took a fixture started early).
             foreach (var started in fixtures.Values.Where(f => f.IsValueCreated))
             {
                 DisposeInBackground(started.Value.DisposeAsync);
+            }
+
+            lock (startedEarly)
+            {
+                foreach (var started in startedEarly.Values)
+                {
+                    DisposeInBackground(started.DisposeAsync);
+                }
+
+                startedEarly.Clear();
             }
 
             List<(Task Done, ExceptionAggregator Failures)> all;
@@ -153,17 +234,42 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
     }
 
     private sealed class CollectionRunner(
-        Dictionary<Type, Lazy<SharedFixture>> assemblyFixtures, Action<Func<Task>> disposeInBackground, ITestCollection collection,
+        Dictionary<Type, Lazy<SharedFixture>> assemblyFixtures, Func<Type, SharedFixture?> takeStartedEarly, Action<Func<Task>> disposeInBackground,
+        ITestCollection collection,
         IEnumerable<IXunitTestCase> testCases, IMessageSink diagnostics, IMessageBus messageBus, ITestCaseOrderer orderer, ExceptionAggregator aggregator,
         CancellationTokenSource cancellation)
         : XunitTestCollectionRunner(collection, testCases, diagnostics, messageBus, orderer, aggregator, cancellation)
     {
-        /// <summary>An assembly fixture is not the collection's to create (nor to dispose at its end).</summary>
+        private readonly Dictionary<Type, SharedFixture> startedEarly = [];
+
+        /// <summary>An assembly fixture is not the collection's to create (nor to dispose at its end); one started early is taken over.</summary>
         protected override void CreateCollectionFixture(Type fixtureType)
         {
-            if (!assemblyFixtures.ContainsKey(fixtureType))
+            if (assemblyFixtures.ContainsKey(fixtureType))
             {
-                base.CreateCollectionFixture(fixtureType);
+                return;
+            }
+
+            if (takeStartedEarly(fixtureType) is { } started)
+            {
+                startedEarly[fixtureType] = started;
+                return;
+            }
+
+            base.CreateCollectionFixture(fixtureType);
+        }
+
+        /// <summary>
+        /// After xunit created and started the others: a fixture started early is the collection's once its start has
+        /// ended (a failed start fails every test of the collection, as a failing InitializeAsync does).
+        /// </summary>
+        protected override async Task AfterTestCollectionStartingAsync()
+        {
+            await base.AfterTestCollectionStartingAsync();
+            foreach (var (type, started) in startedEarly)
+            {
+                await Aggregator.RunAsync(() => started.Started);
+                CollectionFixtureMappings[type] = started.Instance;
             }
         }
 

@@ -12,7 +12,7 @@ namespace OneGate.Tests.Transactions;
 /// Then only the event's id, type, user id and version stay, with the error and position. Redaction runs every
 /// second here; each test first lets several rounds pass to show nothing is redacted early.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class DeadLetterRedactionTests(OneGateAppFixture fixture)
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);

@@ -9,7 +9,7 @@ namespace OneGate.Tests.Transactions;
 /// and never stale after a transaction — neither on the very next read after the call that made it returns,
 /// nor after a Kafka event alone.
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class HistoryCacheTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");

@@ -5,7 +5,7 @@ using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Transactions;
 
-[Collection(OneGateAppCollection.Name)]
+[Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class HistoryTests(OneGateAppFixture fixture)
 {
     private readonly HttpClient auth = fixture.CreateClient("auth");
