@@ -1,4 +1,5 @@
 using OneGate.Auth.Audit;
+using OneGate.Auth.Data;
 using OneGate.Auth.Login;
 using OneGate.Auth.Operators;
 using OneGate.Auth.Profile;
@@ -25,7 +26,8 @@ public static class AuthApi
             .MapOperatorLogin()
             .MapOperatorAdmin()
             .MapUserSearch()
-            .MapAuditTrail();
+            .MapAuditTrail<AuthDbContext>("OneGate.Auth", (http, filter, ct) =>
+                http.RequestServices.GetRequiredService<OperatorAudit>().ExportedAsync(http.User, filter, ct));
         app.MapJwks();
         app.MapUserDirectory();
         return app;

@@ -73,6 +73,13 @@ public sealed partial class OperatorAudit(ILoggerFactory loggerFactory, AuthDbCo
         ReadAsync(actor, role, AuditActions.OperatorUsersSearch, userIds.Length == 1 ? "user" : null, userIds.Length == 1 ? Id(userIds[0]) : null,
             new { by, userIds, masked }, cancellationToken);
 
+    /// <summary>An export of the trail (<c>GET /api/admin/audit/export</c>): the filters, in its own transaction.</summary>
+    public Task ExportedAsync(ClaimsPrincipal actor, AuditFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(actor, OperatorRoles.Compliance, AuditActions.OperatorAuditExport, null, null, filter.Recorded(), cancellationToken);
+    }
+
     /// <summary>An operator's read of data worth knowing who saw it (a user search, an export of the trail), in its own transaction.</summary>
     public Task ReadAsync(ClaimsPrincipal actor, string role, string action, string? targetType, string? targetId, object what,
         CancellationToken cancellationToken)

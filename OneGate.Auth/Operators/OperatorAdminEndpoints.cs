@@ -31,26 +31,30 @@ public static class OperatorAdminEndpoints
             .WithSummary("Replace an operator's roles; its sessions end (their tokens carry the old roles)")
             .WithDescription(Refusals)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         operators.MapPost("/{operatorId:int}/totp-reset", ResetTotp)
             .WithName("ResetOperatorTotp")
             .WithSummary("Give an operator a new TOTP secret, returned once as enrolment; the old codes stop working and its sessions end")
             .WithDescription(Refusals)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         operators.MapPost("/{operatorId:int}/deactivate", Deactivate)
             .WithName("DeactivateOperator")
             .WithSummary("Deactivate an operator for good (reason required); its sessions end at once at every service")
             .WithDescription(Refusals)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return admin;
     }
 
     private const string Refusals = "404 OPERATOR_NOT_FOUND for an unknown id; 409 OPERATOR_INACTIVE for a deactivated operator; 409 LAST_ADMIN " +
                                     "when the change would leave no active ADMIN (an admin cannot demote or deactivate itself as the last " +
-                                    "one); 403 FORBIDDEN when the acting admin has lost the ADMIN role or been deactivated meanwhile. " +
-                                    "Every change and its audit event (before, after, reason) commit together.";
+                                    "one); 503 SERVICE_UNAVAILABLE with Retry-After, nothing changed, when the operator's sessions could not " +
+                                    "be ended (the session store failed); 403 FORBIDDEN when the acting admin has lost the ADMIN role or been deactivated meanwhile. " +
+                                    "Every change, the end of the operator's sessions and its audit event (before, after, reason) happen together.";
 
     private static async Task<Ok<List<OperatorResponse>>> List(AuthDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok((await db.Operators.AsNoTracking().OrderBy(o => o.Id).ToListAsync(cancellationToken)).Select(OperatorResponse.From).ToList());
@@ -61,7 +65,7 @@ public static class OperatorAdminEndpoints
             : Refused(OperatorChange.NotFound);
 
     private static async Task<Results<Ok<OperatorResponse>, ValidationProblem, ProblemHttpResult>> ChangeRoles(
-        int operatorId, ChangeRolesRequest request, OperatorChanges changes, CancellationToken cancellationToken)
+        int operatorId, ChangeRolesRequest request, HttpContext http, OperatorChanges changes, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         AddError(errors, "roles", OperatorRules.RolesError(request.Roles));
@@ -73,11 +77,11 @@ public static class OperatorAdminEndpoints
 
         var roles = OperatorRules.Canonical(request.Roles!);
         var (result, op) = await changes.ApplyAsync(operatorId, AuditActions.OperatorRolesChange, o => o.Roles = roles, request.Reason, cancellationToken);
-        return op is null ? Refused(result) : TypedResults.Ok(OperatorResponse.From(op));
+        return op is null ? Refused(result, http) : TypedResults.Ok(OperatorResponse.From(op));
     }
 
     private static async Task<Results<Ok<EnrolledOperatorResponse>, ValidationProblem, ProblemHttpResult>> ResetTotp(
-        int operatorId, OperatorActionRequest request, OperatorChanges changes, TotpSecrets totp, CancellationToken cancellationToken)
+        int operatorId, OperatorActionRequest request, HttpContext http, OperatorChanges changes, TotpSecrets totp, CancellationToken cancellationToken)
     {
         if (OperatorRules.ReasonError(request.Reason) is { } error)
         {
@@ -90,11 +94,11 @@ public static class OperatorAdminEndpoints
             o.TotpSecret = totp.Protect(secret, o.Username);
             o.TotpLastStep = 0;
         }, request.Reason, cancellationToken);
-        return op is null ? Refused(result) : TypedResults.Ok(new EnrolledOperatorResponse(OperatorResponse.From(op), TotpEnrolment.Of(op.Username, secret)));
+        return op is null ? Refused(result, http) : TypedResults.Ok(new EnrolledOperatorResponse(OperatorResponse.From(op), TotpEnrolment.Of(op.Username, secret)));
     }
 
     private static async Task<Results<Ok<OperatorResponse>, ValidationProblem, ProblemHttpResult>> Deactivate(
-        int operatorId, OperatorActionRequest request, OperatorChanges changes, CancellationToken cancellationToken)
+        int operatorId, OperatorActionRequest request, HttpContext http, OperatorChanges changes, CancellationToken cancellationToken)
     {
         if ((string.IsNullOrWhiteSpace(request.Reason) ? "Say why the operator is deactivated." : OperatorRules.ReasonError(request.Reason)) is { } error)
         {
@@ -102,16 +106,28 @@ public static class OperatorAdminEndpoints
         }
 
         var (result, op) = await changes.ApplyAsync(operatorId, AuditActions.OperatorDeactivate, o => o.IsActive = false, request.Reason, cancellationToken);
-        return op is null ? Refused(result) : TypedResults.Ok(OperatorResponse.From(op));
+        return op is null ? Refused(result, http) : TypedResults.Ok(OperatorResponse.From(op));
     }
 
-    private static ProblemHttpResult Refused(OperatorChange result) => result switch
+    private static ProblemHttpResult Refused(OperatorChange result, HttpContext? http = null)
+    {
+        if (result == OperatorChange.SessionsNotEnded && http is not null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+
+        return RefusalOf(result);
+    }
+
+    private static ProblemHttpResult RefusalOf(OperatorChange result) => result switch
     {
         OperatorChange.NotFound => Problems.Of(StatusCodes.Status404NotFound, "OPERATOR_NOT_FOUND", "Operator not found", "No operator has this id."),
         OperatorChange.Inactive => Problems.Of(StatusCodes.Status409Conflict, "OPERATOR_INACTIVE", "Operator deactivated",
             "The operator is deactivated; nothing about it can change."),
         OperatorChange.LastAdmin => Problems.Of(StatusCodes.Status409Conflict, "LAST_ADMIN", "Last admin",
             "This change would leave no active ADMIN. Give another operator the ADMIN role first."),
+        OperatorChange.SessionsNotEnded => Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Sessions could not be ended",
+            "Nothing was changed: the operator's sessions could not be ended (the session store did not answer). Try again shortly."),
         _ => Problems.Of(StatusCodes.Status403Forbidden, "FORBIDDEN", "Forbidden", "You are no longer an active ADMIN."),
     };
 

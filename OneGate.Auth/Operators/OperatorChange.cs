@@ -16,4 +16,7 @@ public enum OperatorChange
 
     /// <summary>The acting admin was deactivated or lost the ADMIN role since its token was issued.</summary>
     ActorNotAdmin,
+
+    /// <summary>Redis failed while ending the operator's sessions: nothing changed (the change rolled back), try again.</summary>
+    SessionsNotEnded,
 }

@@ -3,12 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
 using OneGate.ServiceDefaults.Auth;
+using StackExchange.Redis;
 
 namespace OneGate.Auth.Operators;
 
 /// <summary>
-/// Applies an admin's change to an operator (roles, TOTP reset, deactivation) and its audit event in one transaction,
-/// then ends the operator's sessions (their tokens carry the old roles or secret's trust). Changes are serialised by an
+/// Applies an admin's change to an operator (roles, TOTP reset, deactivation), ends the operator's sessions (their
+/// tokens carry the old roles or the old secret's trust) and records its audit event, in one transaction with the
+/// operator's row locked. Changes are serialised by an
 /// advisory lock, and under it the acting admin is read again and the active ADMINs counted: of two admins demoting each
 /// other at once, the second finds its actor no longer an admin, and no change leaves zero active ADMINs.
 /// </summary>
@@ -37,7 +39,19 @@ public sealed class OperatorChanges(AuthDbContext db, OperatorAudit audit, Opera
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var (result, changed) = await db.Database.CreateExecutionStrategy().ExecuteAsync<(OperatorChange, Operator?)>(async ct =>
+        try
+        {
+            return await ApplyLockedAsync(operatorId, action, change, reason, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return (OperatorChange.SessionsNotEnded, null);
+        }
+    }
+
+    private Task<(OperatorChange Result, Operator? Operator)> ApplyLockedAsync(int operatorId, string action, Action<Operator> change, string? reason,
+        CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync<(OperatorChange, Operator?)>(async ct =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -46,7 +60,9 @@ public sealed class OperatorChanges(AuthDbContext db, OperatorAudit audit, Opera
                 return (OperatorChange.ActorNotAdmin, null);
             }
 
-            var target = await db.Operators.SingleOrDefaultAsync(o => o.Id == operatorId, ct);
+            // Locked: a login reads the row under the same lock (OperatorSessions.StartAsync), so it sees this change or
+            // its session is in the set when the sessions end below.
+            var target = await db.Operators.FromSql($"SELECT * FROM operators WHERE id = {operatorId} FOR UPDATE").SingleOrDefaultAsync(ct);
             if (target is null || !target.IsActive)
             {
                 return (target is null ? OperatorChange.NotFound : OperatorChange.Inactive, null);
@@ -61,18 +77,14 @@ public sealed class OperatorChanges(AuthDbContext db, OperatorAudit audit, Opera
             }
 
             await db.SaveChangesAsync(ct);
+            // Before the commit, under the row lock: if Redis fails, the change rolls back (a retry redoes both), so no
+            // committed change leaves sessions that carry what it took away.
+            await sessions.EndAllAsync(operatorId);
             await audit.ChangedAsync(Actor, OperatorRoles.Admin, action, OperatorAudit.OperatorTarget, OperatorAudit.Id(operatorId),
                 before, Snapshot(target), reason, ct);
             await transaction.CommitAsync(ct);
             return (OperatorChange.Done, target);
         }, cancellationToken);
-        if (result == OperatorChange.Done)
-        {
-            await sessions.EndAllAsync(operatorId);
-        }
-
-        return (result, changed);
-    }
 
     /// <summary>What the audit trail records of an operator: never its password hash or TOTP secret.</summary>
     private static object Snapshot(Operator op) => new { roles = op.Roles.ToArray(), isActive = op.IsActive };

@@ -41,8 +41,8 @@ public static partial class OperatorLoginEndpoints
     }
 
     private static async Task<Results<Ok<OperatorLoginResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        OperatorLoginRequest request, HttpContext http, AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle, TotpSecrets totp,
-        OperatorSessions sessions, OperatorAudit audit, AuthAudit userAudit, TimeProvider time, CancellationToken cancellationToken)
+        OperatorLoginRequest request, HttpContext http, AuthDbContext db, PasswordHasher hasher, LoginThrottle throttle,
+        OperatorSessions sessions, OperatorAudit audit, AuthAudit userAudit, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
         {
@@ -69,12 +69,7 @@ public static partial class OperatorLoginEndpoints
                 "Too many logins are being checked. Try again shortly.");
         }
 
-        var sessionId = Guid.NewGuid();
-        var failure = passwordOk is false || op is null ? "password"
-            : !op.IsActive ? "inactive"
-            : TotpSecrets.MatchStep(totp.Unprotect(op.TotpSecret, op.Username), request.Code!, time.GetUtcNow()) is not { } step ? "code"
-            : !await ConsumeCodeAsync(db, audit, op, step, sessionId, cancellationToken) ? "code-reused"
-            : null;
+        var (started, failure) = passwordOk is false || op is null ? (null, "password") : await sessions.StartAsync(op, request.Code!, cancellationToken);
         if (failure is not null)
         {
             await throttle.FailedAsync(reservation);
@@ -83,7 +78,7 @@ public static partial class OperatorLoginEndpoints
         }
 
         await throttle.ReleaseAsync(reservation);
-        return await sessions.StartAsync(op!, sessionId, cancellationToken) is { } started ? TypedResults.Ok(started) : InvalidCredentials();
+        return TypedResults.Ok(started!);
     }
 
     private static ProblemHttpResult InvalidCredentials() =>
@@ -109,28 +104,6 @@ public static partial class OperatorLoginEndpoints
 
         return errors;
     }
-
-    /// <summary>
-    /// Records the code's time step as the last one used, only if it is later than the last one: the conditional update
-    /// locks the row, so of concurrent logins with one code exactly one sees its step as new. The success's audit event
-    /// commits with it.
-    /// </summary>
-    private static Task<bool> ConsumeCodeAsync(AuthDbContext db, OperatorAudit audit, Operator op, long step, Guid sessionId,
-        CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var consumed = await db.Operators.Where(o => o.Id == op.Id && o.IsActive && o.TotpLastStep < step)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.TotpLastStep, step), ct);
-            if (consumed == 0)
-            {
-                return false;
-            }
-
-            await audit.LoginSucceededAsync(op, sessionId, ct);
-            await transaction.CommitAsync(ct);
-            return true;
-        }, cancellationToken);
 
     private static async Task<NoContent> Logout(HttpContext http, OperatorSessions sessions, OperatorAudit audit, CancellationToken cancellationToken)
     {

@@ -1,3 +1,6 @@
+using OneGate.Payment.Data;
+using OneGate.ServiceDefaults.Audit;
+
 namespace OneGate.Payment.Admin;
 
 /// <summary>Payment's back-office API (docs/backoffice.md): operator tokens only; each endpoint names the role it needs.</summary>
@@ -8,7 +11,9 @@ public static class AdminApi
         app.MapGroup("/api/admin")
             .WithTags("Back office")
             .MapAccountAdmin()
-            .MapStrandedMoney();
+            .MapStrandedMoney()
+            .MapAuditTrail<PaymentDbContext>("OneGate.Payment", (http, filter, ct) =>
+                http.RequestServices.GetRequiredService<AdminAudit>().RecordExportAsync(filter, ct));
         return app;
     }
 }

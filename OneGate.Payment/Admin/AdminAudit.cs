@@ -27,6 +27,16 @@ public sealed class AdminAudit(PaymentDbContext db, AuditTrail trail, IHttpConte
         await transaction.CommitAsync(ct);
     }
 
+    /// <summary>Records that a COMPLIANCE operator exported Payment's trail with these filters, in its own transaction.</summary>
+    public Task RecordExportAsync(AuditFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return trail.AppendAsync(db, Entry(AdminAuditActions.AuditExport, OperatorRoles.Compliance, null, null) with
+        {
+            After = JsonSerializer.Serialize(filter.Recorded(), json.Value.SerializerOptions),
+        }, ct);
+    }
+
     public async Task RecordAsync(string action, string role, string targetType, string targetId, object before, object after, string reason,
         CancellationToken ct) =>
         await trail.AppendAsync(db, Entry(action, role, targetType, targetId) with
@@ -39,7 +49,7 @@ public sealed class AdminAudit(PaymentDbContext db, AuditTrail trail, IHttpConte
     private HttpContext Context => http.HttpContext ?? throw new InvalidOperationException("An operator's action is recorded during its request.");
 
     /// <summary>The operator of the request's token (id, name) acting under <paramref name="role"/> on the target.</summary>
-    private AuditEntry Entry(string action, string role, string targetType, string targetId) => new(action, AuditActorType.Operator)
+    private AuditEntry Entry(string action, string role, string? targetType, string? targetId) => new(action, AuditActorType.Operator)
     {
         ActorId = Context.User.OperatorId().ToString(CultureInfo.InvariantCulture),
         ActorName = Context.User.OperatorName(),

@@ -12,6 +12,9 @@ public static class AdminAuditActions
     public const string StrandedRefundRetry = "stranded_refund.retry";
     public const string StrandedRefundResolve = "stranded_refund.resolve";
 
+    /// <summary>A COMPLIANCE operator exported this trail (browsing is not recorded: it would add a row per page); Auth's is named alike.</summary>
+    public const string AuditExport = "operator.audit.export";
+
     /// <summary>Payment's chain number: the second key of the advisory lock its appends take (Auth's is 1).</summary>
     public const int ChainNumber = 2;
 }

@@ -204,12 +204,16 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await ExpectAsync(auth, support.Authorized(HttpMethod.Get, $"/api/admin/users?username={owner.Username}"), HttpStatusCode.OK);
         await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/users"), HttpStatusCode.BadRequest);
         await ExpectAsync(auth, owner.Authorized(HttpMethod.Get, "/api/admin/users?userId=1"), HttpStatusCode.Unauthorized);
-        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit?limit=2"), HttpStatusCode.OK);
-        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit?limit=0"), HttpStatusCode.BadRequest);
-        await ExpectAsync(auth, support.Authorized(HttpMethod.Get, "/api/admin/audit"), HttpStatusCode.Forbidden);
-        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit/export?action=user.register"), HttpStatusCode.OK);
-        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit/export?actorType=ROBOT"), HttpStatusCode.BadRequest);
-        await ExpectAsync(auth, staff.Authorized(HttpMethod.Get, "/api/admin/audit/verify"), HttpStatusCode.OK);
+        // Auth's trail and Payment's answer alike (one implementation, OneGate.ServiceDefaults/Audit).
+        foreach (var service in new[] { auth, payments })
+        {
+            await ExpectAsync(service, staff.Authorized(HttpMethod.Get, "/api/admin/audit?limit=2"), HttpStatusCode.OK);
+            await ExpectAsync(service, staff.Authorized(HttpMethod.Get, "/api/admin/audit?limit=0"), HttpStatusCode.BadRequest);
+            await ExpectAsync(service, support.Authorized(HttpMethod.Get, "/api/admin/audit"), HttpStatusCode.Forbidden);
+            await ExpectAsync(service, staff.Authorized(HttpMethod.Get, "/api/admin/audit/export?action=user.register"), HttpStatusCode.OK);
+            await ExpectAsync(service, staff.Authorized(HttpMethod.Get, "/api/admin/audit/export?actorType=ROBOT"), HttpStatusCode.BadRequest);
+            await ExpectAsync(service, staff.Authorized(HttpMethod.Get, "/api/admin/audit/verify"), HttpStatusCode.OK);
+        }
     }
 
     private async Task OperatorAdminAnswersAsync()

@@ -18,12 +18,14 @@ public static class Operators
 {
     public const string Password = "operator password 1";
 
-    private static readonly ConditionalWeakTable<OneGateAppFixture, Task<BootstrapRace>> Races = [];
+    // Lazy: GetValue may run its factory more than once when callers race, keeping one result, and a factory run that
+    // loses would still have started its four bootstraps (then every one of the stored race's runs finds an operator).
+    private static readonly ConditionalWeakTable<OneGateAppFixture, Lazy<Task<BootstrapRace>>> Races = [];
     private static readonly ConditionalWeakTable<OneGateAppFixture, AdminSession> Admins = [];
 
     /// <summary>Four concurrent bootstraps with the app's TOTP key; exactly one should have created the first ADMIN.</summary>
     public static Task<BootstrapRace> BootstrapRaceAsync(OneGateAppFixture fixture) =>
-        Races.GetValue(fixture, f => RaceAsync(f));
+        Races.GetValue(fixture, f => new Lazy<Task<BootstrapRace>>(() => RaceAsync(f))).Value;
 
     /// <summary>
     /// The bootstrapped ADMIN, logged in, shared by every test of the app: do not log it out, deactivate or demote it

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
-using OneGate.Auth.Data;
 
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>The filters of the audit trail's browse and export (query string); every one optional, all combined with AND.</summary>
 public sealed partial class AuditFilter
@@ -61,6 +60,9 @@ public sealed partial class AuditFilter
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:/\-]*$")]
     private static partial Regex IdPattern();
+
+    /// <summary>The filters as an export's audit event records them (what was exported, by whom is the event's actor).</summary>
+    public object Recorded() => new { action = Action, actorType = ActorType, actorId = ActorId, targetType = TargetType, targetId = TargetId, from = From, to = To };
 
     public IQueryable<AuditEvent> Apply(IQueryable<AuditEvent> rows)
     {

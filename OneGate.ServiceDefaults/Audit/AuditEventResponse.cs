@@ -1,6 +1,4 @@
-using OneGate.Auth.Data;
-
-namespace OneGate.Auth.Audit;
+namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>One row of the audit trail as COMPLIANCE browses it; <c>before</c>/<c>after</c> are the stored JSON text.</summary>
 public sealed record AuditEventResponse(long Id, DateTimeOffset OccurredAt, string ActorType, string? ActorId, string? ActorName, string? ActorRole,
