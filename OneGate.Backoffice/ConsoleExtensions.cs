@@ -74,8 +74,9 @@ public static class ConsoleExtensions
             }
             catch (OperatorSessionEndedException) when (!context.Response.HasStarted)
             {
-                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                // Cleared first: Clear() would drop the cookie's removal too.
                 context.Response.Clear();
+                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                 context.Response.Redirect("/login?ended=1");
             }
         });
