@@ -44,8 +44,8 @@ public class OneGateAppFixture : IAsyncLifetime
     /// <summary>
     /// The bootstrap superuser's connection, for tests only (inspecting any table, terminating sessions). No service
     /// gets it: each connects with its own login (<see cref="ServiceConnectionStringAsync"/>). It searches every
-    /// service's schema (table names are unique across them but for <c>audit_events</c>, Auth's and Payment's: auth comes
-    /// first, so the unqualified name is Auth's and Payment's is named <c>payment.audit_events</c>), so tests name tables unqualified.
+    /// service's schema (table names are unique across them but for <c>audit_events</c>, Auth's, Payment's and Transaction's: auth comes
+    /// first, so the unqualified name is Auth's; the others are <c>payment.audit_events</c>, <c>transaction.audit_events</c>), so tests name tables unqualified.
     /// </summary>
     public async Task<string> DatabaseConnectionStringAsync() =>
         new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("postgres"))
@@ -130,7 +130,8 @@ public class OneGateAppFixture : IAsyncLifetime
             Project(builder, relay).WithEnvironment("Outbox__PruneInterval", "00:00:01").WithEnvironment("Outbox__PruneBatchSize", "10");
         }
 
-        Project(builder, "transaction").WithEnvironment("DeadLetters__RedactionInterval", "00:00:01");
+        // Rotated keys keep working 8 s instead of a day, so Backoffice/RegulatorKeyAdminTests sees the grace end.
+        Project(builder, "transaction").WithEnvironment("DeadLetters__RedactionInterval", "00:00:01").WithEnvironment("Regulators__KeyRotationGrace", "00:00:08");
         Project(builder, "provider-sandbox")
             .WithEnvironment("Sandbox__Scenarios__TimeoutDelay", "00:00:08")
             .WithEnvironment("Sandbox__Scenarios__CallbackDelay", "00:00:01")

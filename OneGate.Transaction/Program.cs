@@ -1,7 +1,9 @@
+using OneGate.ServiceDefaults.Audit;
 using OneGate.ServiceDefaults.Auth;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.OpenApi;
 using OneGate.Transaction;
+using OneGate.Transaction.Admin;
 using OneGate.Transaction.Data;
 using OneGate.Transaction.Diagnostics;
 using OneGate.Transaction.Events;
@@ -21,6 +23,12 @@ if (await RegulatorAccess.TryRunCommandAsync(args) is { } exitCode)
     return exitCode;
 }
 
+// `OneGate.Transaction audit verify` checks Transaction's audit chain (operators' and the commands' actions) and exits.
+if (args is ["audit", ..])
+{
+    return await AuditVerifyCommand.RunAsync(args, AuditVerifyCommand.CommandConfiguration(), Console.Out, Console.Error, TransactionDbContext.ForCommand);
+}
+
 // `OneGate.Transaction dead-letters list|replay ...` lists or replays the events the consumer set aside, and exits.
 if (args is ["dead-letters", ..])
 {
@@ -32,6 +40,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddRegulatorAccess();
+builder.AddTransactionAdmin();
 builder.Services.AddOneGateOpenApi();
 
 var app = builder.Build();
@@ -41,12 +50,13 @@ app.UseProblemDetailsDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapApiDocuments(BearerSecuritySchemeTransformer.SchemeName, ApiKeySecuritySchemeTransformer.SchemeName);
+app.MapApiDocuments(BearerSecuritySchemeTransformer.SchemeName, ApiKeySecuritySchemeTransformer.SchemeName, BearerSecuritySchemeTransformer.OperatorSchemeName);
 app.MapDefaultEndpoints();
 // Every operation documents the problems any request can get (OpenApiDefaults).
 var api = app.MapGroup("").WithProblemResponses();
 api.MapTransactionApi();
 api.MapRegulatorApi();
+api.MapTransactionAdminApi();
 if (app.Configuration.GetValue<bool>("OneGate:Diagnostics:Enabled"))
 {
     app.MapKafkaPingApi();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 
 namespace OneGate.ServiceDefaults.Audit;
@@ -17,19 +16,7 @@ public static class AuditBrowsing
     {
         ArgumentNullException.ThrowIfNull(filter);
         var errors = filter.Errors();
-        pageSize = DefaultPageSize;
-        if (limit is not null)
-        {
-            if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= MaxPageSize)
-            {
-                pageSize = parsed;
-            }
-            else
-            {
-                errors["limit"] = [$"A whole number from 1 to {MaxPageSize}."];
-            }
-        }
-
+        pageSize = PageSize.Parse(limit, DefaultPageSize, MaxPageSize, errors);
         return errors;
     }
 

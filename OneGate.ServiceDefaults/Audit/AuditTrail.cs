@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace OneGate.ServiceDefaults.Audit;
@@ -60,12 +61,19 @@ public sealed class AuditTrail(TimeProvider time, int chainNumber)
             Hash = [],
         };
         row.Hash = AuditChain.Hash(last?.Hash ?? AuditChain.Genesis, row);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO audit_events (id, occurred_at, actor_type, actor_id, actor_name, actor_role, action, target_type, target_id,
+        // The table by its schema, as the read above names it: a command run's connection may search other schemas first,
+        // and an unqualified name there would chain this row into another service's trail.
+        await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create($$"""
+            INSERT INTO {{Table(db)}} (id, occurred_at, actor_type, actor_id, actor_name, actor_role, action, target_type, target_id,
                                       before, after, reason, client_address, trace_id, hash)
-            VALUES ({row.Id}, {row.OccurredAt}, {row.ActorType}, {row.ActorId}, {row.ActorName}, {row.ActorRole}, {row.Action},
-                    {row.TargetType}, {row.TargetId}, {row.Before}::json, {row.After}::json, {row.Reason}, {row.ClientAddress},
-                    {row.TraceId}, {row.Hash})
-            """, cancellationToken);
+            VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}::json, {10}::json, {11}, {12}, {13}, {14})
+            """, row.Id, row.OccurredAt, row.ActorType, row.ActorId, row.ActorName, row.ActorRole, row.Action, row.TargetType, row.TargetId,
+            row.Before, row.After, row.Reason, row.ClientAddress, row.TraceId, row.Hash), cancellationToken);
+    }
+
+    private static string Table(DbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(AuditEvent)) ?? throw new InvalidOperationException("The context does not map audit_events.");
+        return entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
     }
 }

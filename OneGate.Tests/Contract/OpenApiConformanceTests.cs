@@ -34,6 +34,7 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await PaymentAdminAnswersAsync();
         await OperatorAdminAnswersAsync();
         await SearchAndAuditAnswersAsync(owner);
+        await TransactionAdminAnswersAsync();
 
         var found = violations.Since(mark);
         Assert.True(found.Count == 0, $"{found.Count} exchanges contradict the published documents:\n{ContractViolations.Describe(found)}");
@@ -235,6 +236,46 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/deactivate", new { reason = "" }), HttpStatusCode.BadRequest);
         await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/deactivate", new { reason = "conformance" }), HttpStatusCode.OK);
         await ExpectAsync(auth, admin.Authorized(HttpMethod.Post, at + "/deactivate", new { reason = "again" }), HttpStatusCode.Conflict);
+    }
+
+    /// <summary>Transaction's back office: regulator services and keys, access logs, dead letters and its trail, and their refusals.</summary>
+    private async Task TransactionAdminAnswersAsync()
+    {
+        var compliance = await Operators.CreateAndLoginAsync(fixture, "COMPLIANCE");
+        var operations = await Operators.CreateAndLoginAsync(fixture, "OPERATIONS");
+        var code = "CONFORMANCE_" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
+        var created = await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, "/api/admin/regulators",
+            new { code, name = code, permissions = new[] { "READ_REPORTS" }, rateLimits = new { perMinute = 10 } }), HttpStatusCode.Created);
+        var service = System.Text.Json.JsonDocument.Parse(created).RootElement.GetProperty("id").GetInt32();
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, "/api/admin/regulators", new { code, name = code, permissions = new[] { "READ_REPORTS" }, rateLimits = new { perMinute = 10 } }),
+            HttpStatusCode.Conflict);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, "/api/admin/regulators", new { code = "x" }), HttpStatusCode.BadRequest);
+        await ExpectAsync(transactions, operations.Authorized(HttpMethod.Get, "/api/admin/regulators"), HttpStatusCode.Forbidden);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/regulators"), HttpStatusCode.OK);
+        var issued = await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/regulators/{service}/keys", new { name = "conformance" }), HttpStatusCode.Created);
+        var key = System.Text.Json.JsonDocument.Parse(issued).RootElement.GetProperty("key").GetProperty("id").GetGuid();
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, "/api/admin/regulators/2147483647/keys", new { name = "none" }), HttpStatusCode.NotFound);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Put, $"/api/admin/keys/{key}/limits", new { rateLimits = new { perHour = 100 } }), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Put, $"/api/admin/keys/{key}/limits", new { rateLimits = new { perHour = 0 } }), HttpStatusCode.BadRequest);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/keys/{key}/rotate", new { reason = "conformance" }), HttpStatusCode.Created);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/keys/{key}/rotate"), HttpStatusCode.Conflict);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/keys/{key}/revoke", new { reason = "" }), HttpStatusCode.BadRequest);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/keys/{key}/revoke", new { reason = "conformance" }), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/keys/{Guid.NewGuid()}/revoke", new { reason = "none" }), HttpStatusCode.NotFound);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, $"/api/admin/access-logs?serviceId={service}&limit=5"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/access-logs?keyId=nope"), HttpStatusCode.BadRequest);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, $"/api/admin/access-logs/export?keyId={key}"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/access-logs/export?from=yesterday"), HttpStatusCode.BadRequest);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/audit?limit=2"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/audit/export?targetType=api_key"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/audit/verify"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, operations.Authorized(HttpMethod.Get, "/api/admin/dead-letters?limit=5"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, operations.Authorized(HttpMethod.Get, "/api/admin/dead-letters?limit=0"), HttpStatusCode.BadRequest);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/dead-letters"), HttpStatusCode.Forbidden);
+        await ExpectAsync(transactions, operations.Authorized(HttpMethod.Post, "/api/admin/dead-letters/9223372036854775807/replay", new { reason = "none" }), HttpStatusCode.NotFound);
+        // Replaying all: the letters other tests leave are theirs (alone collection only), so only a refusal here.
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, "/api/admin/dead-letters/replay"), HttpStatusCode.Forbidden);
+        await ExpectAsync(transactions, operations.Authorized(HttpMethod.Post, "/api/admin/dead-letters/replay", new { reason = "\u0000" }), HttpStatusCode.BadRequest);
     }
 
     private static HttpRequestMessage Keyed(TestUser user, string path, object body, string? key = null)

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
+using OneGate.Tests.Regulators;
 using OneGate.Tests.Support;
 
 namespace OneGate.Tests.Hostile;
@@ -38,6 +40,17 @@ public sealed partial class BadInputSweepTests
         ["POST /api/admin/accounts/{accountId}/close"] = ["OPERATIONS"],
         ["POST /api/admin/stranded-money/{transactionId}/retry"] = ["OPERATIONS"],
         ["POST /api/admin/stranded-money/{transactionId}/resolve"] = ["OPERATIONS"],
+        ["GET /api/admin/regulators"] = ["COMPLIANCE"],
+        ["POST /api/admin/regulators"] = ["COMPLIANCE"],
+        ["POST /api/admin/regulators/{serviceId}/keys"] = ["COMPLIANCE"],
+        ["POST /api/admin/keys/{keyId}/rotate"] = ["COMPLIANCE"],
+        ["POST /api/admin/keys/{keyId}/revoke"] = ["COMPLIANCE"],
+        ["PUT /api/admin/keys/{keyId}/limits"] = ["COMPLIANCE"],
+        ["GET /api/admin/access-logs"] = ["COMPLIANCE"],
+        ["GET /api/admin/access-logs/export"] = ["COMPLIANCE"],
+        ["GET /api/admin/dead-letters"] = ["OPERATIONS"],
+        ["POST /api/admin/dead-letters/{deadLetterId}/replay"] = ["OPERATIONS"],
+        ["POST /api/admin/dead-letters/replay"] = ["OPERATIONS"],
     };
 
     /// <summary>
@@ -52,6 +65,8 @@ public sealed partial class BadInputSweepTests
         ["GET /api/admin/users"] = "400 VALIDATION_FAILED",
         ["POST /api/admin/stranded-money/{transactionId}/retry"] = "404 REFUND_NOT_FOUND",
         ["POST /api/admin/stranded-money/{transactionId}/resolve"] = "404 REFUND_NOT_FOUND",
+        // A dead letter replayed by the control would come back (a poison) or vanish: the sweep replays one that does not exist.
+        ["POST /api/admin/dead-letters/{deadLetterId}/replay"] = "404 DEAD_LETTER_NOT_FOUND",
     };
 
     /// <summary>Operators and targets of the back-office operations, all made before the first snapshot.</summary>
@@ -92,12 +107,18 @@ public sealed partial class BadInputSweepTests
         await SuspendAsync(staff, accounts[1]);
         await SuspendAsync(staff, accounts[3]);
         var id = (int i) => made[i].Id.ToString(CultureInfo.InvariantCulture);
+        // Regulator keys (the keys command's, of OJK): one for the cases, one for each key action's control.
+        var keys = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RegulatorKeys.CreateAsync(fixture)));
+        var ojk = await OjkServiceIdAsync();
         return new BackOffice(loginOperator, throwaway.AccessToken!, ended.AccessToken!, tokens, withoutRole,
             new Dictionary<string, string>
             {
                 ["accountId"] = accounts[0],
                 ["POST /api/admin/accounts/{accountId}/reactivate accountId"] = accounts[1],
                 ["operatorId"] = id(4),
+                ["serviceId"] = ojk,
+                ["keyId"] = keys[0].Id.ToString(),
+                ["deadLetterId"] = long.MaxValue.ToString(CultureInfo.InvariantCulture),
             },
             new Dictionary<string, string>
             {
@@ -107,7 +128,18 @@ public sealed partial class BadInputSweepTests
                 ["PUT /api/admin/operators/{operatorId}/roles operatorId"] = id(5),
                 ["POST /api/admin/operators/{operatorId}/totp-reset operatorId"] = id(6),
                 ["POST /api/admin/operators/{operatorId}/deactivate operatorId"] = id(7),
+                ["POST /api/admin/keys/{keyId}/rotate keyId"] = keys[1].Id.ToString(),
+                ["POST /api/admin/keys/{keyId}/revoke keyId"] = keys[2].Id.ToString(),
+                ["PUT /api/admin/keys/{keyId}/limits keyId"] = keys[3].Id.ToString(),
             });
+    }
+
+    private async Task<string> OjkServiceIdAsync()
+    {
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var find = new NpgsqlCommand("SELECT id FROM transaction.external_services WHERE code = 'OJK'", db);
+        return ((int)(await find.ExecuteScalarAsync())!).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Accounts at 0.00 (opened by a new user's first balance request), by id.</summary>

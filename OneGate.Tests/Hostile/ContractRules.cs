@@ -193,12 +193,53 @@ public static class ContractRules
                 rules["roles"] = Roles;
                 rules["reason"] = FreeText("sweep", 500, optional: !p.EndsWith("/deactivate", StringComparison.Ordinal));
                 break;
+            case "/api/admin/regulators":
+                // Code and name are unique: the base (sent once, as the control) creates a fresh service.
+                rules["code"] = Identifier(() => Quote("SWEEP_" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant()), 50,
+                    Text("lower case", "sweep_x"), Text("digit first", "1ABC"), Text("space", "A B"), Text("one character", "A"), Text("hyphen", "A-B"));
+                rules["name"] = new(() => Quote("Sweep regulator " + Guid.NewGuid().ToString("N")), false, FreeText("x", 100, optional: false).Invalid, false);
+                rules["description"] = FreeText("sweep", 500, optional: true);
+                rules["contactEmail"] = new(null, true,
+                    [Text("no at", "regulator.example"), Text("two ats", "a@b@c.example"), Text("space", "a b@c.example"), Text("256 chars", new string('a', 246) + "@c.example"),
+                     Text("NUL", "a\u0000@c.example")], false);
+                rules["permissions"] = Permissions;
+                rules["rateLimits"] = RateLimits;
+                rules["reason"] = FreeText("sweep", ActionReasonMax, optional: true);
+                break;
+            case var p when p.StartsWith("/api/admin/regulators/", StringComparison.Ordinal):
+                rules["name"] = FreeText("sweep key", 100, optional: false);
+                rules["permissions"] = Permissions with { Base = null, Optional = true };
+                rules["rateLimits"] = RateLimits with { Base = null, Optional = true };
+                rules["expiresInDays"] = new(null, true, [new("zero", "0"), new("negative", "-1"), new("over ten years", "3651"), new("fraction", "1.5"),
+                    new("boolean", "true"), new("huge", "1e20")], false);
+                rules["reason"] = FreeText("sweep", ActionReasonMax, optional: true);
+                break;
+            case var p when p.StartsWith("/api/admin/keys/", StringComparison.Ordinal) || p.StartsWith("/api/admin/dead-letters", StringComparison.Ordinal):
+                rules["rateLimits"] = RateLimits;
+                rules["reason"] = FreeText("sweep", ActionReasonMax, optional: !p.EndsWith("/revoke", StringComparison.Ordinal));
+                break;
             default:
                 rules["reason"] = FreeText("sweep", ActionReasonMax, optional: false);
                 rules["note"] = FreeText("settled by bank transfer", ActionReasonMax, optional: false);
                 break;
         }
     }
+
+    /// <summary>A regulator service's (or key's) permissions: one or more of the two; a repeated one is accepted as a set.</summary>
+    private static readonly FieldRule Permissions = new(() => """["READ_REPORTS"]""", false,
+    [
+        new("empty array", "[]"), new("unknown", """["READ_EVERYTHING"]"""), new("lower case", """["read_reports"]"""), new("null element", "[null]"),
+        new("number element", "[1]"), new("nested array", """[["READ_REPORTS"]]"""), new("a string, not an array", Quote("READ_REPORTS")),
+        new("object", """{"0":"READ_REPORTS"}"""), .. Attacks.Select(a => new BadValue("permission " + a, JsonSerializer.Serialize(new[] { a }))),
+    ], Injections: false);
+
+    /// <summary>Rate limits: at least one window of 1 to 1,000,000, a longer window allowing no fewer than a shorter one.</summary>
+    private static readonly FieldRule RateLimits = new(() => """{"perMinute":10}""", false,
+    [
+        new("no window", "{}"), new("zero", """{"perMinute":0}"""), new("negative", """{"perHour":-1}"""), new("over a million", """{"perDay":1000001}"""),
+        new("hour below minute", """{"perMinute":10,"perHour":5}"""), new("fraction", """{"perMinute":1.5}"""), new("boolean", """{"perMinute":true}"""),
+        new("overflow", """{"perMinute":2147483648}"""), new("array", "[10]"), new("string", Quote("10/min")),
+    ], Injections: false);
 
     /// <summary>Payment's back-office reasons and notes: required, 1 to 1000 characters.</summary>
     private const int ActionReasonMax = 1000;
@@ -222,6 +263,9 @@ public static class ContractRules
         "phone" => ["12345", "+6212", "0812-3456-7890x", .. Attacks],
         "actorType" => ["ROBOT", "user", .. Attacks],
         "action" or "targetType" or "actorId" or "targetId" => [" ", new string('a', 101), .. Attacks],
+        // Query filters of the access logs and path values of Transaction's back office (a well-formed unknown id is a 404 there, valid in a filter).
+        "serviceId" or "deadLetterId" => ["0", "-1", "2147483648", "99999999999999999999", "1.5", "1e3", "abc", "0x1", .. Attacks],
+        "keyId" => ["not-a-uuid", Guid.NewGuid().ToString("N") + "0", "{" + Guid.NewGuid() + "}", "1", .. Attacks],
         _ => [.. Attacks],
     };
 }

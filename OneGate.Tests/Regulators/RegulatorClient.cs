@@ -22,7 +22,8 @@ public sealed class RegulatorClient(HttpClient transaction)
             request.Headers.Add("X-API-Key", key);
         }
 
-        request.Headers.UserAgent.ParseAdd(userAgent);
+        // Unvalidated: tests send what hostile clients send (formula-like agents for the CSV export).
+        request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
         return transaction.SendAsync(request);
     }
 

@@ -39,12 +39,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         // (minute, hour, day) as [{"unit":"MINUTE","limit":100}, ...] so each is enforced.
         builder.Property(k => k.RateLimitCount).HasColumnName("rate_limit_count");
         builder.Property(k => k.RateLimitUnit).HasColumnName("rate_limit_unit");
-        builder.ComplexCollection(k => k.RateLimits, rl =>
-        {
-            rl.ToJson("rate_limits");
-            rl.Property(w => w.Unit).HasJsonPropertyName("unit").HasConversion(new PgNameLabelConverter<RateLimitUnit>());
-            rl.Property(w => w.Limit).HasJsonPropertyName("limit");
-        });
+        builder.ComplexCollection(k => k.RateLimits, MapWindows);
 
         builder.Property(k => k.ExpiresAt).HasColumnName("expires_at");
         builder.Property(k => k.RevokedAt).HasColumnName("revoked_at");
@@ -61,5 +56,13 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
             .HasConstraintName("fk_api_keys_api_keys_rotated_from_id")
             .OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(k => k.RotatedFromId).HasDatabaseName("ix_api_keys_rotated_from_id");
+    }
+
+    /// <summary>Rate-limit windows as a <c>rate_limits</c> JSON array (keys', and services' defaults for new keys).</summary>
+    internal static void MapWindows(ComplexCollectionBuilder<RateLimitWindow> windows)
+    {
+        windows.ToJson("rate_limits");
+        windows.Property(w => w.Unit).HasJsonPropertyName("unit").HasConversion(new PgNameLabelConverter<RateLimitUnit>());
+        windows.Property(w => w.Limit).HasJsonPropertyName("limit");
     }
 }

@@ -16,6 +16,12 @@ public sealed class ExternalService
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>The permissions a new key of this service gets unless its issue names others.</summary>
+    public ApiPermission[] Permissions { get; set; } = [ApiPermission.ReadTransactions, ApiPermission.ReadReports];
+
+    /// <summary>The rate-limit windows a new key of this service gets unless its issue names others (<c>jsonb</c>).</summary>
+    public List<RateLimitWindow> RateLimits { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -23,6 +23,9 @@ internal sealed class ExternalServiceConfiguration : IEntityTypeConfiguration<Ex
         builder.Property(s => s.ContactEmail).HasColumnName("contact_email").HasMaxLength(255);
         // The DB default serves raw SQL inserts; EF always sends the entity's value (initialised to true).
         builder.Property(s => s.IsActive).HasColumnName("is_active").HasDefaultValue(true).ValueGeneratedNever();
+        // Defaults of the service's new keys (the keys keep their own copy: changing these changes no key).
+        builder.Property(s => s.Permissions).HasColumnName("permissions").IsRequired();
+        builder.ComplexCollection(s => s.RateLimits, ApiKeyConfiguration.MapWindows);
         builder.Property(s => s.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
         builder.Property(s => s.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using OneGate.ServiceDefaults.Audit;
 
 namespace OneGate.Transaction.Data;
 
@@ -40,6 +41,9 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
 
     public DbSet<MaskedUser> MaskedUsers => Set<MaskedUser>();
 
+    /// <summary>Transaction's audit chain (operators' and the <c>keys</c> command's actions): append with <c>AuditTrail</c> only.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     /// <summary>Payment's ledger, read-only here: query it with <c>AsNoTracking()</c>.</summary>
     public IQueryable<HistoricalTransaction> HistoricalTransactions => Set<HistoricalTransaction>().AsNoTracking();
 
@@ -60,6 +64,14 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
         npgsql.MapEnum<PaymentMethod>("payment_method", LedgerSchema);
         npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema);
     }
+
+    /// <summary>
+    /// A context for a command run of the binary (<c>keys</c>, <c>dead-letters</c>, <c>audit verify</c>), its search path pinned
+    /// to this service's schema as the service's own is: whatever login runs it, unqualified names mean this service's tables.
+    /// </summary>
+    public static TransactionDbContext ForCommand(string connectionString) =>
+        new(new DbContextOptionsBuilder<TransactionDbContext>()
+            .UseNpgsql(OneGate.ServiceDefaults.Data.SearchPath.Pin(WithApplicationName(connectionString), Schema)!, ConfigureNpgsql).Options);
 
     /// <summary>The connection string with <see cref="ApplicationName"/>, unless it already names an application.</summary>
     public static string? WithApplicationName(string? connectionString)
@@ -94,6 +106,7 @@ public sealed class TransactionDbContext(DbContextOptions<TransactionDbContext> 
         modelBuilder.ApplyConfiguration(new ApiAccessLogConfiguration());
         modelBuilder.ApplyConfiguration(new HistoricalTransactionConfiguration());
         ReadModelConfiguration.Apply(modelBuilder);
+        modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
     }
 
     // Payment is the only writer of its ledger; a write from here would bypass its balance rules.

@@ -2,6 +2,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
 using OneGate.ServiceDefaults.Kafka;
+using OneGate.Transaction.Audit;
 using OneGate.Transaction.Data;
 
 namespace OneGate.Transaction.Events;
@@ -9,7 +10,7 @@ namespace OneGate.Transaction.Events;
 /// <summary>
 /// <c>OneGate.Transaction dead-letters list|replay</c>: what the event consumer set aside, and putting it back.
 /// Replay produces the message again, with its key, to its topic (its partition again, so its account's order
-/// holds for what follows), then removes the dead letter: the consumer applies it like any event, its inbox
+/// holds for what follows), then removes the dead letter (<see cref="DeadLetterReplay"/>, shared with the back office): the consumer applies it like any event, its inbox
 /// skipping one applied already, and a message that fails again comes back as a new dead letter with its new
 /// error. A crash between the two steps only replays it twice, which the inbox absorbs. A user event whose personal
 /// data was redacted (<see cref="DeadLetterRedaction"/>) is removed without being sent. Exit codes: 0 done,
@@ -27,6 +28,9 @@ public static class DeadLettersCommand
 
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The command's replays in Transaction's audit trail: SYSTEM (no operator token).</summary>
+    private static readonly AuditActor Actor = AuditActor.System("dead-letters command");
+
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
         var connectionString = configuration.GetConnectionString("onegate");
@@ -38,8 +42,7 @@ public static class DeadLettersCommand
 
         try
         {
-            var options = new DbContextOptionsBuilder<TransactionDbContext>().UseNpgsql(connectionString, TransactionDbContext.ConfigureNpgsql).Options;
-            await using var db = new TransactionDbContext(options);
+            await using var db = TransactionDbContext.ForCommand(connectionString);
             return args[1] == "list"
                 ? await ListAsync(db, output)
                 : await ReplayAsync(db, args[2], configuration.GetConnectionString("kafka"), output, error);
@@ -74,34 +77,31 @@ public static class DeadLettersCommand
             return 2;
         }
 
-        var query = db.DeadLetterEvents.OrderBy(d => d.Id).AsQueryable();
-        var letters = which == "--all" ? await query.ToListAsync() : await query.Where(d => d.Id == long.Parse(which, CultureInfo.InvariantCulture)).ToListAsync();
-        if (letters.Count == 0 && which != "--all")
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers, EnableIdempotence = true, Acks = Acks.All, MessageTimeoutMs = (int)DeliveryTimeout.TotalMilliseconds,
+        }).Build();
+        var replay = new DeadLetterReplay(db, producer, TransactionAudit.ForCommand());
+        List<ReplayOutcome> letters;
+        if (which == "--all")
+        {
+            letters = await replay.ReplayAllAsync(Actor, reason: null, CancellationToken.None);
+        }
+        else if (await replay.ReplayAsync(long.Parse(which, CultureInfo.InvariantCulture), Actor, reason: null, CancellationToken.None) is { } one)
+        {
+            letters = [one];
+        }
+        else
         {
             await error.WriteLineAsync($"No dead letter {which}.");
             return 1;
         }
 
-        using var producer = new ProducerBuilder<string?, string?>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers, EnableIdempotence = true, Acks = Acks.All, MessageTimeoutMs = (int)DeliveryTimeout.TotalMilliseconds,
-        }).Build();
         foreach (var letter in letters)
         {
-            if (letter.Topic == KafkaTopics.Users && letter.Payload is { } payload && RedactedUserEvent.IsRedacted(payload))
-            {
-                // Its username and phone are gone (DeadLetterRedaction): nothing left to apply.
-                db.DeadLetterEvents.Remove(letter);
-                await db.SaveChangesAsync();
-                await output.WriteLineAsync($"dropped {letter.Id}: personal data redacted, nothing to replay");
-                continue;
-            }
-
-            // One at a time, each removed only once Kafka has it: in their original order, never lost.
-            await producer.ProduceAsync(letter.Topic, new Message<string?, string?> { Key = letter.MessageKey, Value = letter.Payload });
-            db.DeadLetterEvents.Remove(letter);
-            await db.SaveChangesAsync();
-            await output.WriteLineAsync($"replayed {letter.Id} ({letter.Topic}@{letter.Partition}:{letter.Offset})");
+            await output.WriteLineAsync(letter.Outcome == ReplayOutcome.Dropped
+                ? $"dropped {letter.Id}: personal data redacted, nothing to replay"
+                : $"replayed {letter.Id} ({letter.From})");
         }
 
         await output.WriteLineAsync($"{letters.Count} dead letter(s) replayed");

@@ -32,5 +32,12 @@ public sealed class RegulatorOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan AccessLogMaxDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a key rotated through the back office keeps working beside its successor: time for the regulator to
+    /// deploy the new key without an outage (a day, like the <c>keys rotate</c> default). Tests shorten it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan KeyRotationGrace { get; set; } = TimeSpan.FromHours(24);
+
     public DevelopmentSeedOptions DevelopmentSeed { get; set; } = new();
 }

@@ -30,6 +30,98 @@ namespace OneGate.Transaction.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "transaction", "rate_limit_unit", new[] { "DAY", "HOUR", "MINUTE" });
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("OneGate.ServiceDefaults.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<string>("ActorRole")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("actor_role");
+
+                    b.Property<string>("ActorType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("actor_type");
+
+                    b.Property<string>("After")
+                        .HasColumnType("json")
+                        .HasColumnName("after");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("json")
+                        .HasColumnName("before");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_address");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("target_type");
+
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("ActorType", "ActorId", "Id")
+                        .HasDatabaseName("ix_audit_events_actor");
+
+                    b.HasIndex("TargetType", "TargetId", "Id")
+                        .HasDatabaseName("ix_audit_events_target");
+
+                    b.ToTable("audit_events", "transaction", t =>
+                        {
+                            t.HasCheckConstraint("ck_audit_events_hash_length", "octet_length(hash) = 32");
+
+                            t.HasCheckConstraint("ck_audit_events_id_positive", "id >= 1");
+                        });
+                });
+
             modelBuilder.Entity("OneGate.Transaction.Data.ApiAccessLog", b =>
                 {
                     b.Property<Guid>("Id")
@@ -339,11 +431,32 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.PrimitiveCollection<ApiPermission[]>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("transaction.api_permission[]")
+                        .HasColumnName("permissions");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at")
                         .HasDefaultValueSql("now()");
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "RateLimits", "OneGate.Transaction.Data.ExternalService.RateLimits#RateLimitWindow", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Limit")
+                                .HasJsonPropertyName("limit");
+
+                            b1.Property<string>("Unit")
+                                .IsRequired()
+                                .HasJsonPropertyName("unit");
+
+                            b1
+                                .ToJson("rate_limits")
+                                .HasColumnType("jsonb");
+                        });
 
                     b.HasKey("Id")
                         .HasName("pk_external_services");

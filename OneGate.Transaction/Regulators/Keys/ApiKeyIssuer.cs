@@ -15,7 +15,7 @@ public sealed class ApiKeyIssuer(TransactionDbContext db, TimeProvider clock)
         if (service is null && RegulatorServices.Known.TryGetValue(code, out var name))
         {
             var now = clock.GetUtcNow();
-            service = new ExternalService { Code = code, Name = name, CreatedAt = now, UpdatedAt = now };
+            service = new ExternalService { Code = code, Name = name, RateLimits = RateLimitDefaults.For(code), CreatedAt = now, UpdatedAt = now };
             db.ExternalServices.Add(service);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -35,17 +35,16 @@ public sealed class ApiKeyIssuer(TransactionDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// A new key with the old one's service, name, permissions and limits. The old key stays valid for
-    /// <paramref name="grace"/> (its expiry is brought forward to now + grace), or is revoked at once when the
+    /// A new key with the old one's service, name, permissions and limits, in the caller's transaction. The old key stays
+    /// valid for <paramref name="grace"/> (its expiry is brought forward to now + grace), or is revoked at once when the
     /// grace is zero. The new key keeps the old key's lifetime length when it had one.
     /// </summary>
     public async Task<Issued> RotateAsync(ApiKey old, TimeSpan grace, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(old);
         var now = clock.GetUtcNow();
         DateTimeOffset? expiresAt = old.ExpiresAt is { } e ? now + (e - old.CreatedAt) : null;
         var service = await db.ExternalServices.SingleAsync(s => s.Id == old.ExternalServiceId, cancellationToken);
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (grace <= TimeSpan.Zero)
         {
             Revoke(old, now);
@@ -56,10 +55,8 @@ public sealed class ApiKeyIssuer(TransactionDbContext db, TimeProvider clock)
             old.UpdatedAt = now;
         }
 
-        var issued = await CreateAsync(service, old.Name, old.Permissions, [.. old.RateLimits.Select(w => new RateLimitWindow { Unit = w.Unit, Limit = w.Limit })],
+        return await CreateAsync(service, old.Name, old.Permissions, [.. old.RateLimits.Select(w => new RateLimitWindow { Unit = w.Unit, Limit = w.Limit })],
             expiresAt, old.Id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return issued;
     }
 
     public void Revoke(ApiKey key, DateTimeOffset now)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using OneGate.Transaction.Audit;
 using OneGate.Transaction.Data;
 
 namespace OneGate.Transaction.Regulators.Keys;
@@ -24,6 +25,9 @@ public static class KeysCommand
 
     private sealed class UsageException(string message) : Exception(message);
 
+    /// <summary>The command's actions in Transaction's audit trail: SYSTEM (no operator token; whoever ran it is the database login's holder).</summary>
+    private static readonly AuditActor Actor = AuditActor.System("keys command");
+
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
         try
@@ -35,17 +39,15 @@ public static class KeysCommand
                 throw new UsageException("ConnectionStrings:onegate is not set.");
             }
 
-            var dbOptions = new DbContextOptionsBuilder<TransactionDbContext>()
-                .UseNpgsql(connectionString, TransactionDbContext.ConfigureNpgsql)
-                .Options;
-            await using var db = new TransactionDbContext(dbOptions);
+            await using var db = TransactionDbContext.ForCommand(connectionString);
             var issuer = new ApiKeyIssuer(db, TimeProvider.System);
+            var keys = new KeyLifecycle(db, issuer, TransactionAudit.ForCommand(), TimeProvider.System);
             return verb switch
             {
-                "create" => await CreateAsync(db, issuer, options, output, error),
+                "create" => await CreateAsync(issuer, keys, options, output, error),
                 "list" => await ListAsync(db, options, output),
-                "revoke" => await RevokeAsync(db, issuer, Single(positional), output, error),
-                "rotate" => await RotateAsync(db, issuer, Single(positional), options, output, error),
+                "revoke" => await RevokeAsync(db, keys, Single(positional), output, error),
+                "rotate" => await RotateAsync(db, keys, Single(positional), options, output, error),
                 _ => throw new UsageException($"Unknown command '{verb}'."),
             };
         }
@@ -62,7 +64,7 @@ public static class KeysCommand
         }
     }
 
-    private static async Task<int> CreateAsync(TransactionDbContext db, ApiKeyIssuer issuer, Dictionary<string, string> options, TextWriter output, TextWriter error)
+    private static async Task<int> CreateAsync(ApiKeyIssuer issuer, KeyLifecycle keys, Dictionary<string, string> options, TextWriter output, TextWriter error)
     {
         var code = Required(options, "service");
         var name = Required(options, "name");
@@ -73,16 +75,16 @@ public static class KeysCommand
 
         var permissions = options.TryGetValue("permissions", out var p)
             ? p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParsePermission).ToArray()
-            : [ApiPermission.ReadTransactions, ApiPermission.ReadReports];
-        if (permissions.Length == 0)
+            : null;
+        if (permissions is { Length: 0 })
         {
             throw new UsageException("--permissions needs at least one permission.");
         }
 
         var (perMinute, perHour, perDay) = (PositiveInt(options, "per-minute"), PositiveInt(options, "per-hour"), PositiveInt(options, "per-day"));
-        var windows = perMinute is null && perHour is null && perDay is null
-            ? RateLimitDefaults.For(code)
-            : RateLimitDefaults.Windows(perMinute, perHour, perDay);
+        var limits = new RateLimitsView(perMinute, perHour, perDay);
+        var windows = perMinute is null && perHour is null && perDay is null ? null
+            : limits.Error() is { } invalid ? throw new UsageException(invalid) : limits.Windows();
         DateTimeOffset? expiresAt = PositiveInt(options, "expires-in-days") is { } days ? DateTimeOffset.UtcNow.AddDays(days) : null;
         CheckKnown(options, "service", "name", "permissions", "per-minute", "per-hour", "per-day", "expires-in-days");
 
@@ -93,7 +95,13 @@ public static class KeysCommand
             return 1;
         }
 
-        var issued = await issuer.CreateAsync(service, name, permissions, windows, expiresAt, rotatedFrom: null, CancellationToken.None);
+        var issued = await keys.IssueAsync(service.Id, name, permissions, windows, expiresAt, Actor, reason: null, CancellationToken.None);
+        if (issued.Refusal != KeyRefusal.None)
+        {
+            await error.WriteLineAsync($"Service {code}: {issued.Refusal}.");
+            return 1;
+        }
+
         await PrintIssuedAsync(issued, service.Code, output);
         return 0;
     }
@@ -121,7 +129,7 @@ public static class KeysCommand
         return 0;
     }
 
-    private static async Task<int> RevokeAsync(TransactionDbContext db, ApiKeyIssuer issuer, string reference, TextWriter output, TextWriter error)
+    private static async Task<int> RevokeAsync(TransactionDbContext db, KeyLifecycle keys, string reference, TextWriter output, TextWriter error)
     {
         var key = await FindAsync(db, reference, error);
         if (key is null)
@@ -129,13 +137,18 @@ public static class KeysCommand
             return 1;
         }
 
-        issuer.Revoke(key, DateTimeOffset.UtcNow);
-        await db.SaveChangesAsync();
+        var revoked = await keys.RevokeAsync(key.Id, Actor, reason: null, CancellationToken.None);
+        if (revoked.Refusal != KeyRefusal.None)
+        {
+            await error.WriteLineAsync($"Key {key.KeyPrefix}: {revoked.Refusal}.");
+            return 1;
+        }
+
         await output.WriteLineAsync($"Revoked {key.KeyPrefix} ({key.Id}); it is refused from the next request on.");
         return 0;
     }
 
-    private static async Task<int> RotateAsync(TransactionDbContext db, ApiKeyIssuer issuer, string reference, Dictionary<string, string> options,
+    private static async Task<int> RotateAsync(TransactionDbContext db, KeyLifecycle keys, string reference, Dictionary<string, string> options,
         TextWriter output, TextWriter error)
     {
         var hours = options.TryGetValue("grace-hours", out var g)
@@ -148,23 +161,25 @@ public static class KeysCommand
             return 1;
         }
 
-        if (old.RevokedAt is not null || (old.ExpiresAt is { } e && e <= DateTimeOffset.UtcNow))
+        var rotated = await keys.RotateAsync(old.Id, TimeSpan.FromHours(hours), Actor, reason: null, CancellationToken.None);
+        if (rotated.Refusal != KeyRefusal.None)
         {
-            await error.WriteLineAsync($"Key {old.KeyPrefix} is revoked or expired; create a new key instead.");
+            await error.WriteLineAsync(rotated.Refusal == KeyRefusal.KeyAlreadyRotated
+                ? $"Key {old.KeyPrefix} was rotated already; rotate its successor."
+                : $"Key {old.KeyPrefix} is revoked or expired; create a new key instead.");
             return 1;
         }
 
-        var issued = await issuer.RotateAsync(old, TimeSpan.FromHours(hours), CancellationToken.None);
-        await PrintIssuedAsync(issued, (await db.ExternalServices.SingleAsync(s => s.Id == old.ExternalServiceId)).Code, output);
+        await PrintIssuedAsync(rotated, (await db.ExternalServices.SingleAsync(s => s.Id == old.ExternalServiceId)).Code, output);
         await output.WriteLineAsync(hours == 0
             ? $"Old key {old.KeyPrefix} revoked."
-            : $"Old key {old.KeyPrefix} stays valid until {Stamp(old.ExpiresAt)} (grace {hours} h).");
+            : $"Old key {old.KeyPrefix} stays valid until {Stamp(rotated.Previous!.ExpiresAt)} (grace {hours} h).");
         return 0;
     }
 
-    private static async Task PrintIssuedAsync(ApiKeyIssuer.Issued issued, string serviceCode, TextWriter output)
+    private static async Task PrintIssuedAsync(KeyActionResult issued, string serviceCode, TextWriter output)
     {
-        var k = issued.Key;
+        var k = issued.Key!;
         await output.WriteLineAsync($"Created key {k.KeyPrefix} ({k.Id}) for {serviceCode}, name '{k.Name}'");
         await output.WriteLineAsync($"  permissions: {string.Join(',', k.Permissions.Select(PermissionName))}; limits (min/h/day): {Limits(k)}; expires: {Stamp(k.ExpiresAt)}");
         await output.WriteLineAsync("  The key is shown only now; store it safely:");
@@ -174,8 +189,8 @@ public static class KeysCommand
     private static async Task<ApiKey?> FindAsync(TransactionDbContext db, string reference, TextWriter error)
     {
         var matches = Guid.TryParse(reference, out var id)
-            ? await db.ApiKeys.Where(k => k.Id == id).ToListAsync()
-            : await db.ApiKeys.Where(k => k.KeyPrefix == ApiKeySecret.Prefix(reference)).ToListAsync();
+            ? await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).ToListAsync()
+            : await db.ApiKeys.AsNoTracking().Where(k => k.KeyPrefix == ApiKeySecret.Prefix(reference)).ToListAsync();
         switch (matches.Count)
         {
             case 1:

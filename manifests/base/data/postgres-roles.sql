@@ -161,6 +161,9 @@ BEGIN
   IF to_regclass('payment.audit_events') IS NOT NULL THEN
     REVOKE UPDATE, DELETE, TRUNCATE ON payment.audit_events FROM onegate_payment;
   END IF;
+  IF to_regclass('transaction.audit_events') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE ON transaction.audit_events FROM onegate_transaction;
+  END IF;
   -- A database upgraded from the shared-schema layout before Auth's ServiceSchemas migration has run.
   IF to_regclass('public.audit_events') IS NOT NULL THEN
     REVOKE UPDATE, DELETE, TRUNCATE ON public.audit_events FROM onegate_auth;

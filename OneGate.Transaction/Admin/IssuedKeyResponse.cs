@@ -1,0 +1,6 @@
+using OneGate.Transaction.Regulators.Keys;
+
+namespace OneGate.Transaction.Admin;
+
+/// <summary>A new key and its secret — the only time the secret is shown — and, for a rotation, the key it replaces (in its grace).</summary>
+public sealed record IssuedKeyResponse(RegulatorKeyView Key, string Secret, RegulatorKeyView? Previous);
