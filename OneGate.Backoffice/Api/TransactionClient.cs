@@ -30,6 +30,9 @@ public sealed class TransactionClient(HttpClient http) : AdminServiceClient(http
     public Task<ApiResult<DeadLetterPage>> DeadLettersAsync(string? cursor, CancellationToken cancellationToken) =>
         GetAsync<DeadLetterPage>("/api/admin/dead-letters" + Query(("cursor", cursor)), cancellationToken);
 
+    public Task<ApiResult<ReplaySummary>> ReplayAllAsync(string? reason, CancellationToken cancellationToken) =>
+        PostAsync<ReplaySummary>("/api/admin/dead-letters/replay", new { reason }, cancellationToken);
+
     public Task<ApiResult<ReplayOutcome>> ReplayAsync(long id, string? reason, CancellationToken cancellationToken) =>
         PostAsync<ReplayOutcome>($"/api/admin/dead-letters/{id}/replay", new { reason }, cancellationToken);
 }

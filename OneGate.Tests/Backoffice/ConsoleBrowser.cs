@@ -63,17 +63,24 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     }
 
     /// <summary>The page says who is signed in; if not, the failure shows what the page says instead.</summary>
-    public static async Task ExpectSignedInAsync(IPage page, TestOperator op)
+    public static Task ExpectSignedInAsync(IPage page, TestOperator op)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(op);
+        return ExpectShownAsync(page, page.GetByText($"Signed in as {op.Username}"));
+    }
+
+    /// <summary>Waits for the element; if it does not come, the failure shows what the page says instead.</summary>
+    public static async Task ExpectShownAsync(IPage page, ILocator element)
+    {
+        ArgumentNullException.ThrowIfNull(page);
         try
         {
-            await Assertions.Expect(page.GetByText($"Signed in as {op.Username}")).ToHaveCountAsync(1, Patient);
+            await Assertions.Expect(element).ToHaveCountAsync(1, Patient);
         }
         catch (PlaywrightException e)
         {
-            throw new InvalidOperationException($"not signed in at {page.Url}:\n{await page.InnerTextAsync("body")}", e);
+            throw new InvalidOperationException($"{element} not shown at {page.Url}:\n{await page.InnerTextAsync("body")}", e);
         }
     }
 

@@ -83,6 +83,80 @@ public sealed class ConsoleBrowserTests(OneGateAppFixture fixture)
     }
 
     [Fact]
+    public async Task Compliance_issues_a_regulator_key_sees_it_once_and_the_key_reads_the_external_api()
+    {
+        var compliance = await Operators.CreateAsync(fixture, "COMPLIANCE");
+        await using var browser = await ConsoleBrowser.LaunchAsync(fixture);
+        var page = await browser.LoginAsync(compliance);
+        var name = $"console-{Guid.NewGuid():N}"[..24];
+
+        await ConsoleBrowser.GoToAsync(page, "Regulator keys");
+        await page.GetByLabel("Key name for OJK").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Issue key for OJK" }).ClickAsync();
+        var secretField = page.GetByLabel("Secret", new() { Exact = true });
+        await ConsoleBrowser.ExpectShownAsync(page, secretField);
+        var secret = await secretField.InputValueAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToContainTextAsync("ACTIVE");
+        // The committed picture shows no secret, not even a test's.
+        await secretField.EvaluateAsync("field => field.value = 'og_live_' + '•'.repeat(32)");
+        await ConsoleBrowser.ScreenshotAsync(page, "regulators");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToHaveCountAsync(1, Patient);
+        var afterReload = await page.ContentAsync();
+        using var regulatorApi = fixture.CreateClient("transaction");
+        var regulator = new Regulators.RegulatorClient(regulatorApi);
+        (HttpStatusCode Status, string Body) read = default;
+        // A regulator retries a 503 (its limiter's Redis can time out on a loaded machine; Retry-After says when).
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await regulator.GetAsync(Regulators.RegulatorClient.TransactionsPath, secret);
+            read = (response.StatusCode, await response.Content.ReadAsStringAsync());
+            return read.Status != HttpStatusCode.ServiceUnavailable;
+        }, TimeSpan.FromSeconds(30), () => $"the key's read still 503: {read.Body}");
+
+        Assert.StartsWith("og_", secret, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, afterReload, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByLabel("Secret", new() { Exact = true }).CountAsync());
+        Assert.True(read.Status == HttpStatusCode.OK, $"{(int)read.Status} {read.Body}");
+    }
+
+    [Fact]
+    public async Task Admin_creates_an_operator_whose_enrolment_is_shown_once_and_works()
+    {
+        var admin = await Operators.AdminAsync(fixture);
+        await using var browser = await ConsoleBrowser.LaunchAsync(fixture);
+        var page = await browser.LoginAsync(admin);
+        var username = $"op-{Guid.NewGuid():N}"[..20];
+
+        await ConsoleBrowser.GoToAsync(page, "Operators");
+        var form = page.GetByRole(AriaRole.Region, new() { Name = "New operator" });
+        await form.GetByLabel("Username").FillAsync(username);
+        await form.GetByLabel("Initial password").FillAsync(Operators.Password);
+        await form.GetByLabel("SUPPORT (read users and accounts)").CheckAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Create operator" }).ClickAsync();
+        var uriField = page.GetByLabel("Enrolment URI");
+        await ConsoleBrowser.ExpectShownAsync(page, uriField);
+        var uri = await uriField.InputValueAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = $"QR code of the TOTP enrolment for {username}" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = username })).ToContainTextAsync("SUPPORT");
+        // The committed picture shows no enrolment secret, not even a test's.
+        await uriField.EvaluateAsync("field => field.value = 'otpauth://totp/…'");
+        await page.GetByRole(AriaRole.Img).EvaluateAsync("img => img.style.filter = 'blur(12px)'");
+        await ConsoleBrowser.ScreenshotAsync(page, "operators");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = username })).ToHaveCountAsync(1, Patient);
+        var afterReload = await page.ContentAsync();
+        var created = new TestOperator(0, username, Operators.Password, TotpClock.UriSecret(uri), ["SUPPORT"], new TotpClock());
+        var newcomer = await browser.LoginAsync(created);
+
+        Assert.StartsWith("otpauth://totp/", uri, StringComparison.Ordinal);
+        Assert.DoesNotContain(uri, afterReload, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByLabel("Enrolment URI").CountAsync());
+        await Assertions.Expect(newcomer.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Operators" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Logout_and_a_session_ended_at_auth_both_lead_back_to_the_login_page()
     {
         var op = await Operators.CreateAsync(fixture, "SUPPORT");
