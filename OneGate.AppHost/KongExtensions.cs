@@ -23,6 +23,9 @@ internal static class KongExtensions
     /// <summary>The web app's origin for CORS in development (a local dev server); deployments set their own.</summary>
     private const string DevelopmentWebOrigin = "http://localhost:3000";
 
+    /// <summary>The console's host in development (browsers resolve *.localhost to this machine): http://backoffice.localhost:8000.</summary>
+    private const string DevelopmentBackofficeHost = "backoffice.localhost";
+
     /// <summary>Docker's default bridge networks: where Kong's requests to the host's services come from in development.</summary>
     private const string DockerBridgeNetworks = "172.16.0.0/12";
 
@@ -68,12 +71,18 @@ internal static class KongExtensions
             kong.WithEnvironment(async context => context.EnvironmentVariables["ONEGATE_AUTH_JWT_PUBLIC_KEY"] =
                 PublicKeyPem(await signingKey.Resource.GetValueAsync(context.CancellationToken)));
             kong.WithEnvironment("ONEGATE_WEB_ORIGIN", DevelopmentWebOrigin);
+            // A browser on this machine reaches Kong's published port through Docker's bridge.
+            kong.WithEnvironment("ONEGATE_BACKOFFICE_HOST", DevelopmentBackofficeHost);
+            kong.WithEnvironment("ONEGATE_BACKOFFICE_ALLOWED_NETWORK", DockerBridgeNetworks);
         }
         else
         {
             // A deployment supplies the public key of its own signing key and its web app's origin.
             kong.WithEnvironment("ONEGATE_AUTH_JWT_PUBLIC_KEY", builder.AddParameter("auth-jwt-public-key"));
             kong.WithEnvironment("ONEGATE_WEB_ORIGIN", builder.AddParameter("web-origin"));
+            // The console's own host and the operators' network (the office or VPN egress).
+            kong.WithEnvironment("ONEGATE_BACKOFFICE_HOST", builder.AddParameter("backoffice-host"));
+            kong.WithEnvironment("ONEGATE_BACKOFFICE_ALLOWED_NETWORK", builder.AddParameter("backoffice-allowed-network"));
         }
 
         foreach (var service in services)

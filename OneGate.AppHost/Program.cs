@@ -62,10 +62,13 @@ var transaction = builder.AddProject<Projects.OneGate_Transaction>("transaction"
     .WithReferenceAndHealthUrls()
     .WithFastShutdown();
 
-// The gateway needs a container runtime; in Local mode clients call the services directly.
+// The operators' console: pages over the services' /api/admin, with the operator's token (docs/backoffice.md).
+var backoffice = builder.AddBackoffice(infra, auth, payment, transaction);
+
+// The gateway needs a container runtime; in Local mode clients call the services (and operators the console) directly.
 if (infra.Mode == InfrastructureMode.Containers)
 {
-    builder.AddKong("kong", SigningKeyId, signingKey, infra.Redis, auth, payment, transaction);
+    builder.AddKong("kong", SigningKeyId, signingKey, infra.Redis, auth, payment, transaction, backoffice);
 }
 
 // Prometheus scrapes every service above and evaluates the alert rules the manifests deploy; Alertmanager receives

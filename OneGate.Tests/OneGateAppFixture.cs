@@ -21,6 +21,9 @@ public class OneGateAppFixture : IAsyncLifetime
     public static readonly string[] InfrastructureResources = ["postgres", "redis", "kafka", "prometheus", "alertmanager"];
     public static readonly string[] ServiceResources = ["auth", "payment", "transaction", "provider-sandbox"];
 
+    /// <summary>The back-office console: a web app of pages, not an API (no problem documents, no OpenAPI).</summary>
+    public static readonly string[] ConsoleResources = ["backoffice"];
+
     /// <summary>Each service's migrate step: runs to completion before its service starts (logged and described, not health-checked).</summary>
     public static readonly string[] MigrateResources = ["auth-migrate", "payment-migrate", "transaction-migrate"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -180,7 +183,7 @@ public class OneGateAppFixture : IAsyncLifetime
     private async Task<string> DescribeStatesAsync()
     {
         var text = new StringBuilder();
-        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources).Concat(ConsoleResources))
         {
             using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             try
@@ -201,7 +204,7 @@ public class OneGateAppFixture : IAsyncLifetime
     /// <summary>Every resource of the app is Healthy (at start, and after a test has restarted parts of it).</summary>
     public async Task WaitForAllHealthyAsync(CancellationToken cancellationToken)
     {
-        foreach (var resource in InfrastructureResources.Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(ServiceResources).Concat(ConsoleResources))
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
         }
@@ -234,7 +237,7 @@ public class OneGateAppFixture : IAsyncLifetime
     private void CaptureLogs(DistributedApplication application)
     {
         var loggerService = application.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources))
+        foreach (var resource in InfrastructureResources.Concat(MigrateResources).Concat(ServiceResources).Concat(ConsoleResources))
         {
             var queue = logs.GetOrAdd(resource, _ => new ConcurrentQueue<string>());
             _ = Task.Run(async () =>

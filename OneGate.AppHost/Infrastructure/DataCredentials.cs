@@ -2,19 +2,23 @@ namespace OneGate.AppHost.Infrastructure;
 
 /// <summary>
 /// Every login the data stores get besides their admin: per service (<see cref="ServiceCredentials"/>), the backup
-/// job's read-only Postgres role and Kong's Redis user. Generated once and kept in the AppHost's user secrets, like
+/// job's read-only Postgres role, and the Redis users of Kong and of the back-office console (which has no database). Generated once and kept in the AppHost's user secrets, like
 /// the admin passwords; a deployment supplies its own (manifests/README.md, "Secrets").
 /// </summary>
 public sealed class DataCredentials
 {
     public static readonly string[] Services = ["auth", "payment", "transaction"];
 
+    /// <summary>The console's Redis ACL user: its Data Protection keys only (manifests/base/data/redis-users.acl).</summary>
+    public const string BackofficeRedisUser = "onegate-backoffice";
+
     private DataCredentials(IReadOnlyList<ServiceCredentials> services, IResourceBuilder<ParameterResource> backupPassword,
-        IResourceBuilder<ParameterResource> kongRedisPassword)
+        IResourceBuilder<ParameterResource> kongRedisPassword, IResourceBuilder<ParameterResource> backofficeRedisPassword)
     {
         ForServices = services;
         BackupPassword = backupPassword;
         KongRedisPassword = kongRedisPassword;
+        BackofficeRedisPassword = backofficeRedisPassword;
     }
 
     public IReadOnlyList<ServiceCredentials> ForServices { get; }
@@ -22,6 +26,8 @@ public sealed class DataCredentials
     public IResourceBuilder<ParameterResource> BackupPassword { get; }
 
     public IResourceBuilder<ParameterResource> KongRedisPassword { get; }
+
+    public IResourceBuilder<ParameterResource> BackofficeRedisPassword { get; }
 
     public ServiceCredentials For(string service) => ForServices.SingleOrDefault(s => s.Service == service)
         ?? throw new InvalidOperationException($"No data credentials for '{service}' (known: {string.Join(", ", Services)})");
@@ -33,7 +39,8 @@ public sealed class DataCredentials
 
     /// <summary>Redis ACL user → its password, for redis-acl.sh (REDIS_PASSWORD_ONEGATE_AUTH, ...).</summary>
     public IEnumerable<(string User, IResourceBuilder<ParameterResource> Password)> RedisUsers() =>
-        ForServices.Select(s => (s.RedisUser, s.RedisPassword)).Append(("onegate-kong", KongRedisPassword));
+        ForServices.Select(s => (s.RedisUser, s.RedisPassword)).Append(("onegate-kong", KongRedisPassword))
+            .Append((BackofficeRedisUser, BackofficeRedisPassword));
 
     public static string RedisPasswordVariable(string user) => "REDIS_PASSWORD_" + user.ToUpperInvariant().Replace('-', '_');
 
@@ -43,7 +50,8 @@ public sealed class DataCredentials
             Secret(builder, $"postgres-{service}-password"),
             Secret(builder, $"postgres-{service}-migrator-password"),
             Secret(builder, $"redis-{service}-password"))).ToList();
-        return new DataCredentials(services, Secret(builder, "postgres-backup-password"), Secret(builder, "redis-kong-password"));
+        return new DataCredentials(services, Secret(builder, "postgres-backup-password"), Secret(builder, "redis-kong-password"),
+            Secret(builder, "redis-backoffice-password"));
     }
 
     private static IResourceBuilder<ParameterResource> Secret(IDistributedApplicationBuilder builder, string name) =>

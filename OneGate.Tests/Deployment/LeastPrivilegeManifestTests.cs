@@ -89,13 +89,29 @@ public sealed partial class LeastPrivilegeManifestTests
         var users = rendered.ConfigMap("redis-acl").Data["redis-users.acl"].Split('\n')
             .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split(' ')[0]).ToList();
 
-        Assert.Equal(["onegate-auth", "onegate-payment", "onegate-transaction", "onegate-kong"], users);
+        Assert.Equal(["onegate-auth", "onegate-payment", "onegate-transaction", "onegate-kong", "onegate-backoffice"], users);
         foreach (var service in Services)
         {
             Assert.Equal($"secret:{service}-credentials/redis-password", redis[$"REDIS_PASSWORD_ONEGATE_{service.ToUpperInvariant()}"]);
         }
 
         Assert.Equal("secret:kong-redis-credentials/password", redis["REDIS_PASSWORD_ONEGATE_KONG"]);
+        Assert.Equal("secret:backoffice-credentials/redis-password", redis["REDIS_PASSWORD_ONEGATE_BACKOFFICE"]);
+    }
+
+    /// <summary>The console has no database and no migrations: only its own Redis user, for its Data Protection keys.</summary>
+    [Theory]
+    [MemberData(nameof(AllOverlays))]
+    public void The_console_has_no_database_login_and_its_own_redis_user(string overlay)
+    {
+        var rendered = RenderedManifests.Overlay(overlay);
+        var env = rendered.EnvironmentOf(rendered.PodOf("backoffice").Spec.Containers.Single());
+
+        Assert.Equal("redis:6379,user=onegate-backoffice,password=secret:backoffice-credentials/redis-password", env["ConnectionStrings__redis"]);
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("ConnectionStrings__onegate", StringComparison.Ordinal) || k.StartsWith("POSTGRES", StringComparison.Ordinal));
+        Assert.DoesNotContain(rendered.All<V1Job>(), j => j.Metadata.Name == "backoffice-migrate");
+        var acl = rendered.ConfigMap("redis-acl").Data["redis-users.acl"].Split('\n').Single(l => l.StartsWith("onegate-backoffice ", StringComparison.Ordinal));
+        Assert.EndsWith(" ~onegate:backoffice:*", acl, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"'(onegate_[a-z_]+)'")]

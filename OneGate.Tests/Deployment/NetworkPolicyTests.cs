@@ -8,18 +8,19 @@ namespace OneGate.Tests.Deployment;
 /// </summary>
 public sealed class NetworkPolicyTests
 {
-    private static readonly string[] Services = ["auth", "payment", "transaction"];
+    private static readonly string[] Services = ["auth", "payment", "transaction", "backoffice"];
 
     [Theory]
-    [InlineData("production", "auth", 8080, new[] { "kong", "payment", "transaction" })]
-    [InlineData("production", "payment", 8080, new[] { "kong" })]
-    [InlineData("production", "transaction", 8080, new[] { "kong" })]
+    [InlineData("production", "auth", 8080, new[] { "kong", "payment", "transaction", "backoffice" })]
+    [InlineData("production", "payment", 8080, new[] { "kong", "backoffice" })]
+    [InlineData("production", "transaction", 8080, new[] { "kong", "backoffice" })]
+    [InlineData("production", "backoffice", 8080, new[] { "kong" })]
     [InlineData("production", "postgres", 5432, new[] { "auth", "payment", "transaction", "auth-migrate", "payment-migrate", "transaction-migrate", "postgres-backup", "postgres-roles" })]
-    [InlineData("production", "redis", 6379, new[] { "auth", "payment", "transaction", "kong" })]
+    [InlineData("production", "redis", 6379, new[] { "auth", "payment", "transaction", "kong", "backoffice" })]
     [InlineData("production", "kafka", 9092, new[] { "auth", "payment", "transaction", "kafka-topics", "kafka-exporter" })]
     [InlineData("production", "kong", 8000, new string[0])]
-    [InlineData("production", "otel-collector", 4317, new[] { "auth", "payment", "transaction", "kong" })]
-    [InlineData("dev", "payment", 8080, new[] { "kong", "provider-sandbox" })]
+    [InlineData("production", "otel-collector", 4317, new[] { "auth", "payment", "transaction", "kong", "backoffice" })]
+    [InlineData("dev", "payment", 8080, new[] { "kong", "backoffice", "provider-sandbox" })]
     [InlineData("dev", "provider-sandbox", 8080, new[] { "payment" })]
     [InlineData("dev", "kafka", 9092, new[] { "auth", "payment", "transaction", "kafka-topics", "kafka-exporter", "kafka-ui" })]
     [InlineData("dev", "postgres", 5432, new[] { "auth", "payment", "transaction", "auth-migrate", "payment-migrate", "transaction-migrate", "postgres-backup", "postgres-roles" })]

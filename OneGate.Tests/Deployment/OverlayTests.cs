@@ -147,17 +147,28 @@ public sealed class OverlayTests
     }
 
     [Theory]
-    [InlineData("dev", "api-dev.skynux.fun")]
-    [InlineData("staging", "api-staging.skynux.fun")]
-    [InlineData("production", "api.skynux.fun")]
-    public void Only_kong_has_a_route_with_edge_tls_and_the_overlay_host(string overlay, string host)
+    [InlineData("dev", "api-dev.skynux.fun", "backoffice-dev.skynux.fun")]
+    [InlineData("staging", "api-staging.skynux.fun", "backoffice-staging.skynux.fun")]
+    [InlineData("production", "api.skynux.fun", "backoffice.skynux.fun")]
+    public void Only_kong_has_routes_with_edge_tls_the_api_host_and_the_consoles_own_host(string overlay, string host, string backofficeHost)
     {
-        var route = Assert.Single(RenderedManifests.Overlay(overlay).All<Route>());
+        var rendered = RenderedManifests.Overlay(overlay);
+        var routes = rendered.All<Route>().ToDictionary(r => r.Metadata.Name);
 
-        Assert.Equal(host, route.Spec.Host);
-        Assert.Equal("kong-proxy", route.Spec.To.Name);
-        Assert.Equal("edge", route.Spec.Tls?.Termination);
-        Assert.Equal("Redirect", route.Spec.Tls?.InsecureEdgeTerminationPolicy);
+        Assert.Equal(["kong", "kong-backoffice"], routes.Keys.Order());
+        Assert.Equal(host, routes["kong"].Spec.Host);
+        Assert.Equal(backofficeHost, routes["kong-backoffice"].Spec.Host);
+        // Kong answers the console on that host alone (kong.yml's backoffice routes), and the router lets only the
+        // operators' network reach it.
+        Assert.Equal(backofficeHost, rendered.ConfigMap("kong-env").Data["ONEGATE_BACKOFFICE_HOST"]);
+        Assert.Equal(rendered.ConfigMap("kong-env").Data["ONEGATE_BACKOFFICE_ALLOWED_NETWORK"],
+            routes["kong-backoffice"].Metadata.Annotations["haproxy.router.openshift.io/ip_whitelist"]);
+        foreach (var route in routes.Values)
+        {
+            Assert.Equal("kong-proxy", route.Spec.To.Name);
+            Assert.Equal("edge", route.Spec.Tls?.Termination);
+            Assert.Equal("Redirect", route.Spec.Tls?.InsecureEdgeTerminationPolicy);
+        }
     }
 
     [Theory]
@@ -193,7 +204,7 @@ public sealed class OverlayTests
     public void Each_service_runs_its_own_image_from_the_namespace_registry(string overlay)
     {
         var rendered = RenderedManifests.Overlay(overlay);
-        foreach (var service in new[] { "auth", "payment", "transaction" })
+        foreach (var service in new[] { "auth", "payment", "transaction", "backoffice" })
         {
             var container = Assert.Single(rendered.PodOf(service).Spec.Containers);
             Assert.Equal(service, container.Name); // the pipeline's `oc set image deployment/NAME NAME=...`

@@ -61,7 +61,7 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
         Assert.Equal("off", env.GetProperty("KONG_DATABASE").GetString());
         Assert.Equal("off", env.GetProperty("KONG_ADMIN_LISTEN").GetString());
         Assert.NotEqual("/kong/kong.yml", env.GetProperty("KONG_DECLARATIVE_CONFIG").GetString());
-        foreach (var service in new[] { "auth", "payment", "transaction" })
+        foreach (var service in new[] { "auth", "payment", "transaction", "backoffice" })
         {
             Assert.True(env.TryGetProperty($"services__{service}__http__0", out _), $"kong has no reference to {service}");
         }
@@ -74,6 +74,8 @@ public sealed class ContainersModeManifestTests : IClassFixture<ContainersModeMa
     [InlineData("ONEGATE_REDIS_PASSWORD", "redis-kong-password", true)]
     [InlineData("ONEGATE_AUTH_JWT_PUBLIC_KEY", "auth-jwt-public-key", false)]
     [InlineData("ONEGATE_WEB_ORIGIN", "web-origin", false)]
+    [InlineData("ONEGATE_BACKOFFICE_HOST", "backoffice-host", false)]
+    [InlineData("ONEGATE_BACKOFFICE_ALLOWED_NETWORK", "backoffice-allowed-network", false)]
     public void Kong_gets_each_placeholder_of_kong_yml_from_a_deployment_parameter(string variable, string parameter, bool secret)
     {
         Assert.Equal($"{{{parameter}.value}}", resources.GetProperty("kong").GetProperty("env").GetProperty(variable).GetString());

@@ -5,7 +5,7 @@ namespace OneGate.Tests.Foundation;
 [Collection(OneGateAppSecondLaneCollection.Name)]
 public sealed class StackHealthTests(OneGateAppFixture fixture)
 {
-    public static TheoryData<string> AllResources() => new(OneGateAppFixture.InfrastructureResources.Concat(OneGateAppFixture.ServiceResources));
+    public static TheoryData<string> AllResources() => new(OneGateAppFixture.InfrastructureResources.Concat(OneGateAppFixture.ServiceResources).Concat(OneGateAppFixture.ConsoleResources));
 
     public static TheoryData<string> Services() => new(OneGateAppFixture.ServiceResources);
 

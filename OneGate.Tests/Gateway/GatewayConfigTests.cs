@@ -23,7 +23,8 @@ public sealed class GatewayConfigTests
     private readonly KongConfig kong = KongConfig.Load();
     private readonly IReadOnlyList<KongRoute> routes;
 
-    public GatewayConfigTests() => routes = kong.Routes();
+    // The routes on the users' API host (every route without a host); the console's routes have its own host (below).
+    public GatewayConfigTests() => routes = [.. kong.Routes().Where(r => r.OnEveryHost)];
 
     public static TheoryData<string, string> ContractEndpoints()
     {
@@ -374,6 +375,32 @@ public sealed class GatewayConfigTests
     }
 
     [Fact]
+    public void The_console_answers_on_its_own_host_only_to_the_allowed_network_and_keeps_its_probes_inside()
+    {
+        var console = kong.Routes().Where(r => !r.OnEveryHost).ToList();
+
+        Assert.Equal(["backoffice-console", "backoffice-operational"], console.Select(r => r.Name).Order());
+        Assert.All(console, route =>
+        {
+            Assert.Equal(["${ONEGATE_BACKOFFICE_HOST}"], route.Hosts);
+            Assert.Equal(new Uri("http://backoffice:8080"), route.Upstream);
+            var allow = KongConfig.Config(route.Plugins.Single(p => KongConfig.Scalar(p, "name") == "ip-restriction"));
+            Assert.Equal(["${ONEGATE_BACKOFFICE_ALLOWED_NETWORK}"], KongConfig.Strings(allow, "allow"));
+            Assert.False(route.Has("cors"), $"{route.Name}: the console's pages are same-origin");
+        });
+        // Kong matches regex paths before prefix paths: the probes and metrics end at Kong on the console's host.
+        var operational = console.Single(r => r.Name == "backoffice-operational");
+        foreach (var path in new[] { "/health", "/alive", "/metrics" })
+        {
+            Assert.True(operational.Matches("GET", path), path);
+        }
+
+        Assert.Equal("404", KongConfig.Scalar(operational.OwnPlugin("request-termination"), "status_code"));
+        // No user route leads to the console.
+        Assert.DoesNotContain(routes, r => r.Upstream.Host == "backoffice");
+    }
+
+    [Fact]
     public async Task The_renderer_fills_in_secrets_exactly_and_the_result_is_the_same_config()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -427,6 +454,8 @@ public sealed class GatewayConfigTests
         ["ONEGATE_AUTH_JWT_KEY_ID"] = "onegate-\"quoted\\back\\slash\" #not-a-comment: x",
         ["ONEGATE_AUTH_JWT_PUBLIC_KEY"] = publicKey,
         ["ONEGATE_WEB_ORIGIN"] = "https://app.onegate.test/" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)),
+        ["ONEGATE_BACKOFFICE_HOST"] = "backoffice.onegate.test",
+        ["ONEGATE_BACKOFFICE_ALLOWED_NETWORK"] = "203.0.113.0/24",
     };
 
     private static async Task<(int Exit, string Error)> RenderAsync(string output, Dictionary<string, string> environment)

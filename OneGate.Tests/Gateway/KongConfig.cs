@@ -10,8 +10,11 @@ namespace OneGate.Tests.Gateway;
 /// is on the route: Kong keys counters by the plugin's route and service, so one on a service or global is shared.
 /// </summary>
 public sealed record KongRoute(string Name, string KongService, Uri Upstream, IReadOnlyList<string> Paths, IReadOnlyList<string> Methods,
-    bool StripPath, IReadOnlyList<YamlMappingNode> Plugins, IReadOnlyList<YamlMappingNode> OwnPlugins)
+    bool StripPath, IReadOnlyList<YamlMappingNode> Plugins, IReadOnlyList<YamlMappingNode> OwnPlugins, IReadOnlyList<string> Hosts)
 {
+    /// <summary>A route without hosts answers on every host, the users' API host included; one with hosts only on those.</summary>
+    public bool OnEveryHost => Hosts.Count == 0;
+
     /// <summary>
     /// Whether Kong would route this request here: a <c>~</c> path is a regex anchored at the start (Kong 3), any other
     /// path a prefix; the methods, when listed, must include the method.
@@ -60,7 +63,8 @@ public sealed class KongConfig
             Strings(route, "methods"),
             Scalar(route, "strip_path") != "false",
             [.. GlobalPlugins, .. Sequence(service, "plugins"), .. Sequence(route, "plugins")],
-            [.. Sequence(route, "plugins")]))),
+            [.. Sequence(route, "plugins")],
+            Strings(route, "hosts")))),
     ];
 
     public YamlMappingNode GlobalPlugin(string name) => GlobalPlugins.Single(p => Scalar(p, "name") == name);

@@ -27,6 +27,12 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
     [InlineData("auth", "INCR", "og:rl:{lp-probe}:60:0")]
     [InlineData("auth", "GET", "og:history:{1}:gen")]
     [InlineData("auth", "SET", "ratelimit:lp-probe", "1")]
+    // The console: its Data Protection key ring only, read and appended; no session, not even to look at.
+    [InlineData("backoffice", "EXISTS", "onegate:session:operator:lp-probe")]
+    [InlineData("backoffice", "GET", "onegate:session:lp-probe")]
+    [InlineData("backoffice", "DEL", "onegate:backoffice:data-protection-keys")]
+    [InlineData("backoffice", "SET", "onegate:backoffice:lp-probe", "1")]
+    [InlineData("backoffice", "LRANGE", "og:history:{1}:gen", "0", "-1")]
     public async Task A_service_user_cannot_touch_keys_it_does_not_own(string service, string command, params string[] args)
     {
         using var redis = await ConnectAsync(service);
