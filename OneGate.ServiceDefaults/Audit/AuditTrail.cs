@@ -9,7 +9,7 @@ namespace OneGate.ServiceDefaults.Audit;
 /// forks: each append reads the last row, chains to it, and inserts the next id while no other append can. Inside
 /// the caller's transaction the event commits or rolls back with the change it records (and the lock is held until
 /// then: append last, just before committing); without one, the append is its own transaction.
-/// Each service has its own chain in its own schema (<c>audit_events</c> on its search path) and its own
+/// Each service has its own chain in its own schema (the table named with the schema its context maps) and its own
 /// <paramref name="chainNumber"/>: advisory locks are database-wide, so two services' chains must not share one.
 /// </summary>
 public sealed class AuditTrail(TimeProvider time, int chainNumber)

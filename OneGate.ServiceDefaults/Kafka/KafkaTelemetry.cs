@@ -23,9 +23,18 @@ public static class KafkaTelemetry
     private static readonly TextMapPropagator Propagator = Propagators.DefaultTextMapPropagator;
 
     /// <summary>Produces with a PRODUCER span and the trace context in the message headers.</summary>
+    public static Task<DeliveryResult<string, string>> ProduceTracedAsync(
+        this IProducer<string, string> producer, string topic, Message<string, string> message, CancellationToken cancellationToken = default) =>
+        producer.ProduceTracedAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
+
+    /// <summary>Produces to one partition (or <see cref="Partition.Any"/>) with a PRODUCER span and the trace context in the headers.</summary>
     public static async Task<DeliveryResult<string, string>> ProduceTracedAsync(
-        this IProducer<string, string> producer, string topic, Message<string, string> message, CancellationToken cancellationToken = default)
+        this IProducer<string, string> producer, TopicPartition target, Message<string, string> message, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(message);
+        var topic = target.Topic;
         using var activity = Source.StartActivity($"{topic} publish", ActivityKind.Producer);
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "send");
@@ -39,7 +48,7 @@ public static class KafkaTelemetry
 
         try
         {
-            var result = await producer.ProduceAsync(topic, message, cancellationToken);
+            var result = await producer.ProduceAsync(target, message, cancellationToken);
             activity?.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
             Produced.Add(1, new KeyValuePair<string, object?>("topic", topic));

@@ -72,7 +72,11 @@ public sealed class AccessLogAdminTests(OneGateAppFixture fixture)
         Assert.Equal("id,created_at,service_code,key_prefix,key_id,method,endpoint,status_code,response_time_ms,ip_address,user_agent", lines[0]);
         Assert.Equal(agents.Length + 1, lines.Length);
         // Quoted where a comma or quote is in it; a would-be formula starts with ' inside the quotes.
-        string[] expected = ["\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"", "'+1+1", "'@SUM(A1:A2)", "\"'-2, \"\"quoted\"\"\"", "plain agent"];
+        string[] cells = ["\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"", "'+1+1", "'@SUM(A1:A2)", "\"'-2, \"\"quoted\"\"\"", "plain agent"];
+        // Oldest first as the database has them (two replicas log asynchronously: not necessarily the order sent).
+        var stored = await AgentsOldestFirstAsync(keyId);
+        var expected = stored.Select(a => cells[Array.IndexOf(agents, a)]).ToArray();
+        Assert.Equal(agents.Length, expected.Length);
         for (var i = 0; i < expected.Length; i++)
         {
             Assert.True(lines[i + 1].EndsWith("," + expected[i], StringComparison.Ordinal), $"line {i + 1} should end with ,{expected[i]}:\n{csv}");
@@ -104,6 +108,24 @@ public sealed class AccessLogAdminTests(OneGateAppFixture fixture)
     }
 
     /// <summary>Waits until the access-log writer committed the key's rows (batches wait up to 5 s in tests).</summary>
+    private async Task<List<string>> AgentsOldestFirstAsync(Guid keyId)
+    {
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT user_agent FROM transaction.api_access_logs WHERE api_key_id = $1 ORDER BY created_at, id", db)
+        {
+            Parameters = { new() { Value = keyId } },
+        };
+        var agents = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            agents.Add(reader.GetString(0));
+        }
+
+        return agents;
+    }
+
     private async Task RowsWrittenAsync(Guid keyId, int count)
     {
         await Eventually.HoldsAsync(async () =>

@@ -46,6 +46,26 @@ public sealed class ServiceAuditPrivilegeTests(OneGateAppFixture fixture)
         var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
 
         Assert.Equal(InsufficientPrivilege, refused.SqlState);
+        // The trigger raises 42501 too: the service's login must be stopped by the missing grant, before any trigger.
+        if (connection == "onegate")
+        {
+            Assert.StartsWith("permission denied for table", refused.MessageText, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("payment", "UPDATE")]
+    [InlineData("payment", "DELETE")]
+    [InlineData("payment", "TRUNCATE")]
+    [InlineData("transaction", "UPDATE")]
+    [InlineData("transaction", "DELETE")]
+    [InlineData("transaction", "TRUNCATE")]
+    public async Task A_services_login_holds_no_privilege_to_change_or_remove_its_audit_events(string service, string privilege)
+    {
+        await using var db = await OpenAsync(service, "onegate");
+        await using var command = new NpgsqlCommand($"SELECT has_table_privilege(current_user, '{service}.audit_events', '{privilege}')", db);
+
+        Assert.False((bool)(await command.ExecuteScalarAsync())!);
     }
 
     [Theory]

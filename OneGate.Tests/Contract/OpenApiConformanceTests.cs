@@ -255,6 +255,10 @@ public sealed class OpenApiConformanceTests(OneGateAppFixture fixture)
         var issued = await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/regulators/{service}/keys", new { name = "conformance" }), HttpStatusCode.Created);
         var key = System.Text.Json.JsonDocument.Parse(issued).RootElement.GetProperty("key").GetProperty("id").GetGuid();
         await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, "/api/admin/regulators/2147483647/keys", new { name = "none" }), HttpStatusCode.NotFound);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, $"/api/admin/regulators/{service}"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, "/api/admin/regulators/2147483647"), HttpStatusCode.NotFound);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, $"/api/admin/keys/{key}"), HttpStatusCode.OK);
+        await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Get, $"/api/admin/keys/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
         await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Put, $"/api/admin/keys/{key}/limits", new { rateLimits = new { perHour = 100 } }), HttpStatusCode.OK);
         await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Put, $"/api/admin/keys/{key}/limits", new { rateLimits = new { perHour = 0 } }), HttpStatusCode.BadRequest);
         await ExpectAsync(transactions, compliance.Authorized(HttpMethod.Post, $"/api/admin/keys/{key}/rotate", new { reason = "conformance" }), HttpStatusCode.Created);

@@ -24,6 +24,7 @@ public sealed class KeysCommandTests(OneGateAppFixture fixture)
     [InlineData("create", "--name", "x")]
     [InlineData("create", "--service", "OJK", "--name", "x", "--permissions", "WRITE_EVERYTHING")]
     [InlineData("create", "--service", "OJK", "--name", "x", "--per-minute", "-1")]
+    [InlineData("create", "--service", "OJK", "--name", "x", "--expires-in-days", "2147483647")]
     [InlineData("launch")]
     public async Task Usage_errors_exit_2(params string[] args)
     {

@@ -26,12 +26,14 @@ public static class AccessLogEndpoints
         group.MapGet("", Browse)
             .WithName("AdminBrowseAccessLogs")
             .WithSummary("Regulators' requests, newest first, by service, key and time; page with nextCursor (each view is audited)")
-            .WithDescription("Filters (optional, combined): serviceId, keyId, from (inclusive), to (exclusive). limit 1 to 100 (default 50).");
+            .WithDescription("Filters (optional, combined): serviceId, keyId, from (inclusive), to (exclusive). limit 1 to 100 (default 50). "
+                             + "Problems: 400 VALIDATION_FAILED (a filter, limit or cursor that does not parse; 'to' not after 'from').");
         group.MapGet("/export", Export)
             .WithName("AdminExportAccessLogs")
             .WithSummary("The filtered access logs as CSV (RFC 4180), oldest first, streamed (the export is audited)")
             .WithDescription("Same filters as browsing. A value starting with =, +, -, @, tab or carriage return (paths and user agents " +
-                             "come from clients) is prefixed with ' so that a spreadsheet shows it as text instead of running it as a formula.")
+                             "come from clients) is prefixed with ' so that a spreadsheet shows it as text instead of running it as a formula. "
+                             + "Problems: 400 VALIDATION_FAILED (a filter that does not parse; 'to' not after 'from').")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return admin;
     }
@@ -40,7 +42,8 @@ public static class AccessLogEndpoints
         [Description("nextCursor of the previous page")] string? cursor, [Description("Page size, a whole number from 1 to 100 (default 50)")] string? limit,
         HttpContext http, TransactionDbContext db, TransactionAudit audit, CancellationToken ct)
     {
-        var errors = filter.Errors();
+        var errors = new Dictionary<string, string[]>();
+        var criteria = filter.Parse(errors);
         var size = PageSize.Parse(limit, DefaultPageSize, MaxPageSize, errors);
         AccessLogCursor after = default;
         if (cursor is not null && !AccessLogCursor.TryDecode(cursor, out after))
@@ -48,18 +51,18 @@ public static class AccessLogEndpoints
             errors["cursor"] = ["Not a cursor from a previous page."];
         }
 
-        if (errors.Count > 0)
+        if (criteria is null || errors.Count > 0)
         {
             return Problems.Validation(errors);
         }
 
-        var rows = filter.Apply(db.ApiAccessLogs.AsNoTracking());
+        var rows = criteria.Apply(db.ApiAccessLogs.AsNoTracking());
         rows = cursor is null ? rows : after.RowsAfter(rows);
         var page = await rows.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(size + 1).ToListAsync(ct);
         var names = await Names.LoadAsync(db, ct);
         var items = page.Take(size).Select(names.Entry).ToList();
         await audit.RecordAsync(db, AuditActor.Operator(http, OperatorRoles.Compliance), TransactionAuditActions.AccessLogsView, null, null, null,
-            new { filters = filter.Described(), cursor, rows = items.Count }, null, ct);
+            new { filters = criteria.Described(), cursor, rows = items.Count }, null, ct);
         var next = page.Count > size ? new AccessLogCursor(items[^1].CreatedAt, items[^1].Id).Encode() : null;
         return TypedResults.Ok(new AccessLogPage(items, next));
     }
@@ -67,15 +70,16 @@ public static class AccessLogEndpoints
     private static async Task<Results<PushStreamHttpResult, ValidationProblem>> Export([AsParameters] AccessLogFilter filter, HttpContext http,
         TransactionDbContext db, TransactionAudit audit, CancellationToken ct)
     {
-        if (filter.Errors() is { Count: > 0 } errors)
+        var errors = new Dictionary<string, string[]>();
+        if (filter.Parse(errors) is not { } criteria)
         {
             return Problems.Validation(errors);
         }
 
         await audit.RecordAsync(db, AuditActor.Operator(http, OperatorRoles.Compliance), TransactionAuditActions.AccessLogsExport, null, null, null,
-            new { filters = filter.Described() }, null, ct);
+            new { filters = criteria.Described() }, null, ct);
         var names = await Names.LoadAsync(db, ct);
-        var rows = filter.Apply(db.ApiAccessLogs.AsNoTracking());
+        var rows = criteria.Apply(db.ApiAccessLogs.AsNoTracking());
         return TypedResults.Stream(async stream =>
         {
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false));

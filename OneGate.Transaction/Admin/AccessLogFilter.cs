@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using OneGate.Transaction.Data;
 using OneGate.Transaction.History;
 
 namespace OneGate.Transaction.Admin;
@@ -17,15 +16,16 @@ public sealed class AccessLogFilter
 
     [FromQuery, Description("Before this time (exclusive, ISO 8601)")] public string? To { get; init; }
 
-    private int? service;
-    private Guid? key;
-    private DateTimeOffset? from;
-    private DateTimeOffset? to;
-
-    /// <summary>Parses the values; the errors by query parameter, empty when they are fine.</summary>
-    public Dictionary<string, string[]> Errors()
+    /// <summary>
+    /// The parsed, validated filters; null, with <paramref name="errors"/> filled (by query parameter), when a value is
+    /// wrong. Only the parsed form can be applied, so a filter nobody checked cannot widen an export to everything.
+    /// </summary>
+    public AccessLogCriteria? Parse(Dictionary<string, string[]> errors)
     {
-        var errors = new Dictionary<string, string[]>();
+        ArgumentNullException.ThrowIfNull(errors);
+        var found = errors.Count;
+        int? service = null;
+        Guid? key = null;
         if (ServiceId is not null)
         {
             service = int.TryParse(ServiceId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id >= 1 ? id : null;
@@ -44,27 +44,13 @@ public sealed class AccessLogFilter
             }
         }
 
-        from = HistoryQuery.ParseTime(From, "from", errors);
-        to = HistoryQuery.ParseTime(To, "to", errors);
+        var from = HistoryQuery.ParseTime(From, "from", errors);
+        var to = HistoryQuery.ParseTime(To, "to", errors);
         if (from is not null && to is not null && from >= to)
         {
             errors["to"] = ["'to' must be after 'from'."];
         }
 
-        return errors;
+        return errors.Count > found ? null : new AccessLogCriteria(service, key, from, to);
     }
-
-    /// <summary>Rows matching the parsed filters (call <see cref="Errors"/> first).</summary>
-    public IQueryable<ApiAccessLog> Apply(IQueryable<ApiAccessLog> rows)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var (s, k, f, t) = (service, key, from, to);
-        rows = s is null ? rows : rows.Where(l => l.ExternalServiceId == s);
-        rows = k is null ? rows : rows.Where(l => l.ApiKeyId == k);
-        rows = f is null ? rows : rows.Where(l => l.CreatedAt >= f);
-        return t is null ? rows : rows.Where(l => l.CreatedAt < t);
-    }
-
-    /// <summary>The filters as recorded in the audit trail with a view or an export.</summary>
-    public object Described() => new { serviceId = service, keyId = key, from, to };
 }

@@ -20,21 +20,29 @@ public static class DeadLetterEndpoints
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 100;
 
+    // One call replays at most this many (each is a produce and a transaction): a long backlog takes several calls
+    // instead of one request running for minutes.
+    private const int MaxReplayedPerCall = 500;
+
     public static RouteGroupBuilder MapDeadLetters(this RouteGroupBuilder admin)
     {
         var group = admin.MapGroup("/dead-letters").RequireOperator(OperatorPolicies.Operations);
         group.MapGet("", List)
             .WithName("AdminListDeadLetters")
-            .WithSummary("Dead-lettered events, oldest first (the order a replay of all follows); page with nextCursor");
+            .WithSummary("Dead-lettered events, oldest first (the order a replay of all follows); page with nextCursor")
+            .WithDescription("Problems: 400 VALIDATION_FAILED (limit, cursor).");
         group.MapPost("/{deadLetterId:long}/replay", ReplayOne)
             .WithName("AdminReplayDeadLetter")
             .WithSummary("Produce the event again to its topic and partition, then remove it (a redacted user event is removed unsent)")
-            .WithDescription("A concurrent replay of the same letter waits, then gets 404. Problems: 404 DEAD_LETTER_NOT_FOUND.")
+            .WithDescription("A concurrent replay of the same letter waits, then gets 404. Problems: 400 VALIDATION_FAILED (reason), "
+                             + "404 DEAD_LETTER_NOT_FOUND, 503 SERVICE_UNAVAILABLE (Kafka did not take it: the letter stays).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/replay", ReplayAll)
             .WithName("AdminReplayAllDeadLetters")
-            .WithSummary("Replay every dead letter there is now, oldest first, one at a time")
+            .WithSummary($"Replay the oldest {MaxReplayedPerCall} dead letters there are now, one at a time (call again for more)")
+            .WithDescription("Problems: 400 VALIDATION_FAILED (reason), 503 SERVICE_UNAVAILABLE when Kafka fails midway: the letters before it "
+                             + "are replayed (the detail names how many and the letter that failed), it and the rest stay.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return admin;
     }
@@ -93,26 +101,31 @@ public static class DeadLetterEndpoints
             return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = [error] });
         }
 
-        List<ReplayOutcome> outcomes;
+        var outcomes = new List<ReplayOutcome>();
         try
         {
-            outcomes = await replay.ReplayAllAsync(AuditActor.Operator(http, OperatorRoles.Operations), reason, ct);
+            await replay.ReplayAllAsync(AuditActor.Operator(http, OperatorRoles.Operations), reason, MaxReplayedPerCall, outcomes, ct);
         }
         catch (KafkaException ex)
         {
             // The letters replayed before the failure are gone (each was its own transaction); the rest stay.
-            return KafkaUnavailable(http, ex);
+            var done = Summary(outcomes);
+            return KafkaUnavailable(http, ex, $"Kafka failed after {done.Replayed} replayed and {done.Dropped} dropped; "
+                + "the letter after those and the rest stay. Retry later.");
         }
 
-        return TypedResults.Ok(new ReplaySummary(outcomes.Count(o => o.Outcome == ReplayOutcome.Replayed), outcomes.Count(o => o.Outcome == ReplayOutcome.Dropped)));
+        return TypedResults.Ok(Summary(outcomes));
     }
 
+    private static ReplaySummary Summary(List<ReplayOutcome> outcomes) =>
+        new(outcomes.Count(o => o.Outcome == ReplayOutcome.Replayed), outcomes.Count(o => o.Outcome == ReplayOutcome.Dropped));
+
     /// <summary>Kafka did not take the event: the letter stays (its transaction rolled back); retry later.</summary>
-    private static ProblemHttpResult KafkaUnavailable(HttpContext http, KafkaException ex)
+    private static ProblemHttpResult KafkaUnavailable(HttpContext http, KafkaException ex,
+        string detail = "Kafka did not take the event; the dead letter stays. Retry later.")
     {
         http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeadLetterEndpoints)).LogWarning("Dead-letter replay failed: {Reason}", ex.Message);
         http.Response.Headers.RetryAfter = "10";
-        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service unavailable",
-            "Kafka did not take the event; the dead letter stays. Retry later.");
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service unavailable", detail);
     }
 }

@@ -13,8 +13,7 @@ namespace OneGate.Transaction.Admin;
 /// <summary>COMPLIANCE manages regulator services and their keys (<see cref="KeyLifecycle"/> does the work, as for the <c>keys</c> command).</summary>
 public static partial class RegulatorAdminEndpoints
 {
-    private const int MaxNameLength = 100;
-    private const int MaxKeyLifetimeDays = 3650;
+    private const int MaxNameLength = KeyLifecycle.MaxNameLength;
 
     public static RouteGroupBuilder MapRegulatorAdmin(this RouteGroupBuilder admin)
     {
@@ -22,6 +21,16 @@ public static partial class RegulatorAdminEndpoints
         group.MapGet("/regulators", List)
             .WithName("AdminListRegulators")
             .WithSummary("Regulator services with their keys (never a secret), each key's status and last use");
+        group.MapGet("/regulators/{serviceId:int}", GetService)
+            .WithName("AdminGetRegulator")
+            .WithSummary("One regulator service with its keys (never a secret): where a created service's Location points")
+            .WithDescription("Problems: 404 SERVICE_NOT_FOUND.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/keys/{keyId:guid}", GetKey)
+            .WithName("AdminGetRegulatorKey")
+            .WithSummary("One key (never its secret), its status and last use: where an issued or rotated key's Location points")
+            .WithDescription("Problems: 404 KEY_NOT_FOUND.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/regulators", CreateService)
             .WithName("AdminCreateRegulator")
             .WithSummary("Create a regulator service; its permissions and rate limits are its new keys' defaults")
@@ -39,7 +48,7 @@ public static partial class RegulatorAdminEndpoints
             .WithName("AdminRotateRegulatorKey")
             .WithSummary("Issue a successor (secret shown once); the old key keeps working for the rotation grace, then is refused")
             .WithDescription("The grace is Regulators:KeyRotationGrace (24 h). Problems: 404 KEY_NOT_FOUND, 409 KEY_NOT_ACTIVE (revoked or expired), " +
-                             "409 KEY_ALREADY_ROTATED (rotate its successor).")
+                             "409 KEY_ALREADY_ROTATED (rotate its successor), 409 SERVICE_INACTIVE.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/keys/{keyId:guid}/revoke", Revoke)
@@ -62,6 +71,22 @@ public static partial class RegulatorAdminEndpoints
         var services = await db.ExternalServices.AsNoTracking().Include(s => s.ApiKeys).OrderBy(s => s.Code).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(services.Select(s => RegulatorServiceView.From(s, s.ApiKeys, now)).ToList());
+    }
+
+    private static async Task<Results<Ok<RegulatorServiceView>, ProblemHttpResult>> GetService(int serviceId, TransactionDbContext db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var service = await db.ExternalServices.AsNoTracking().Include(s => s.ApiKeys).SingleOrDefaultAsync(s => s.Id == serviceId, ct);
+        return service is null ? Refused(KeyRefusal.ServiceNotFound)
+            : TypedResults.Ok(RegulatorServiceView.From(service, service.ApiKeys, clock.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<RegulatorKeyView>, ProblemHttpResult>> GetKey(Guid keyId, TransactionDbContext db, KeyLifecycle keys,
+        CancellationToken ct)
+    {
+        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == keyId, ct);
+        return key is null ? Refused(KeyRefusal.KeyNotFound)
+            : TypedResults.Ok(keys.View(key, await db.ApiKeys.AnyAsync(k => k.RotatedFromId == keyId, ct)));
     }
 
     private static async Task<Results<Created<RegulatorServiceView>, ValidationProblem, ProblemHttpResult>> CreateService(ServiceRequest body,
@@ -101,9 +126,9 @@ public static partial class RegulatorAdminEndpoints
         var name = Text(body?.Name, "name", MaxNameLength, required: true, errors);
         var permissions = Permissions(body?.Permissions, required: false, errors);
         var windows = Limits(body?.RateLimits, required: false, errors);
-        if (body?.ExpiresInDays is < 1 or > MaxKeyLifetimeDays)
+        if (KeyLifecycle.LifetimeError(body?.ExpiresInDays) is { } lifetime)
         {
-            errors["expiresInDays"] = [$"A whole number of days from 1 to {MaxKeyLifetimeDays}."];
+            errors["expiresInDays"] = [lifetime];
         }
 
         var reason = Reason(body?.Reason, required: false, errors);
@@ -115,7 +140,14 @@ public static partial class RegulatorAdminEndpoints
         DateTimeOffset? expiresAt = body!.ExpiresInDays is { } days ? clock.GetUtcNow().AddDays(days) : null;
         var result = await keys.IssueAsync(serviceId, name!, permissions, windows, expiresAt, AuditActor.Operator(http, OperatorRoles.Compliance), reason, ct);
         return result.Refusal != KeyRefusal.None ? Refused(result.Refusal)
-            : TypedResults.Created($"/api/admin/keys/{result.Key!.Id}", new IssuedKeyResponse(keys.View(result.Key, false), result.Secret!, null));
+            : Secret(http, $"/api/admin/keys/{result.Key!.Id}", new IssuedKeyResponse(keys.View(result.Key, false), result.Secret!, null));
+    }
+
+    /// <summary>A 201 carrying a secret: no cache, proxy or browser may keep it.</summary>
+    private static Created<IssuedKeyResponse> Secret(HttpContext http, string location, IssuedKeyResponse issued)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created(location, issued);
     }
 
     private static async Task<Results<Created<IssuedKeyResponse>, ValidationProblem, ProblemHttpResult>> Rotate(Guid keyId, ReasonRequest? body,
@@ -130,7 +162,7 @@ public static partial class RegulatorAdminEndpoints
 
         var result = await keys.RotateAsync(keyId, options.Value.KeyRotationGrace, AuditActor.Operator(http, OperatorRoles.Compliance), reason, ct);
         return result.Refusal != KeyRefusal.None ? Refused(result.Refusal)
-            : TypedResults.Created($"/api/admin/keys/{result.Key!.Id}",
+            : Secret(http, $"/api/admin/keys/{result.Key!.Id}",
                 new IssuedKeyResponse(keys.View(result.Key, false), result.Secret!, keys.View(result.Previous!, true)));
     }
 

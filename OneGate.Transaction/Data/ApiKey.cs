@@ -43,4 +43,13 @@ public sealed class ApiKey
 
     /// <summary>The key this one replaced on rotation.</summary>
     public Guid? RotatedFromId { get; set; }
+
+    /// <summary>
+    /// The first key of its rotation chain (null for that first key itself): a chain shares one rate-limit budget, so a
+    /// rotation's grace does not give a regulator a second one.
+    /// </summary>
+    public Guid? LineageId { get; set; }
+
+    /// <summary>Whose counters the rate limiter uses: the chain's first key's.</summary>
+    public Guid RateLimitId => LineageId ?? Id;
 }

@@ -6,6 +6,8 @@ namespace OneGate.Transaction.Data;
 /// <summary>Maps <see cref="ApiKey"/> to <c>api_keys</c>.</summary>
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
+    internal const string RotatedFromIndex = "ix_api_keys_rotated_from_id";
+
     public void Configure(EntityTypeBuilder<ApiKey> builder)
     {
         builder.ToTable("api_keys", t =>
@@ -50,12 +52,16 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");
 
         builder.Property(k => k.RotatedFromId).HasColumnName("rotated_from_id");
+        builder.Property(k => k.LineageId).HasColumnName("lineage_id");
+        builder.Ignore(k => k.RateLimitId);
         builder.HasOne<ApiKey>()
             .WithMany()
             .HasForeignKey(k => k.RotatedFromId)
             .HasConstraintName("fk_api_keys_api_keys_rotated_from_id")
             .OnDelete(DeleteBehavior.SetNull);
-        builder.HasIndex(k => k.RotatedFromId).HasDatabaseName("ix_api_keys_rotated_from_id");
+        // Unique: a key has at most one successor, whatever the locking above it does (KeyLifecycle maps a violation
+        // to KEY_ALREADY_ROTATED). NULLs are distinct, so any number of keys were rotated from nothing.
+        builder.HasIndex(k => k.RotatedFromId).IsUnique().HasDatabaseName(RotatedFromIndex);
     }
 
     /// <summary>Rate-limit windows as a <c>rate_limits</c> JSON array (keys', and services' defaults for new keys).</summary>

@@ -82,10 +82,10 @@ public static class DeadLettersCommand
             BootstrapServers = bootstrapServers, EnableIdempotence = true, Acks = Acks.All, MessageTimeoutMs = (int)DeliveryTimeout.TotalMilliseconds,
         }).Build();
         var replay = new DeadLetterReplay(db, producer, TransactionAudit.ForCommand());
-        List<ReplayOutcome> letters;
+        List<ReplayOutcome> letters = [];
         if (which == "--all")
         {
-            letters = await replay.ReplayAllAsync(Actor, reason: null, CancellationToken.None);
+            await replay.ReplayAllAsync(Actor, reason: null, int.MaxValue, letters, CancellationToken.None);
         }
         else if (await replay.ReplayAsync(long.Parse(which, CultureInfo.InvariantCulture), Actor, reason: null, CancellationToken.None) is { } one)
         {

@@ -229,6 +229,10 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
 
+                    b.Property<Guid?>("LineageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lineage_id");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -289,6 +293,7 @@ namespace OneGate.Transaction.Data.Migrations
                         .HasDatabaseName("ux_api_keys_key_hash");
 
                     b.HasIndex("RotatedFromId")
+                        .IsUnique()
                         .HasDatabaseName("ix_api_keys_rotated_from_id");
 
                     b.ToTable("api_keys", "transaction", t =>

@@ -58,7 +58,7 @@ public sealed class ApiKeyFilter : IEndpointFilter
         RateLimitDecision decision;
         try
         {
-            decision = await services.GetRequiredService<RedisRateLimiter>().AcquireAsync(credential.Id, credential.Windows);
+            decision = await services.GetRequiredService<RedisRateLimiter>().AcquireAsync(credential.RateLimitId, credential.Windows);
         }
         // A command pending when the multiplexer drops a dead socket is cancelled (TaskCanceledException): Redis is
         // unavailable then too, not a fault of the request.

@@ -6,7 +6,15 @@ namespace OneGate.Transaction.Regulators.Keys;
 /// <summary>Issues, rotates and revokes regulator keys. The plain key leaves only as the return value of an issue.</summary>
 public sealed class ApiKeyIssuer(TransactionDbContext db, TimeProvider clock)
 {
-    public sealed record Issued(ApiKey Key, string Secret);
+    public sealed record Issued(ApiKey Key, string Secret)
+    {
+        // The generated ToString would print the secret (e.g. into a log line).
+        private bool PrintMembers(System.Text.StringBuilder builder)
+        {
+            builder.Append($"Key = {Key.Id}, Secret = [redacted]");
+            return true;
+        }
+    }
 
     /// <summary>The service row by code; a known regulator's row is created on first use.</summary>
     public async Task<ExternalService?> ServiceAsync(string code, CancellationToken cancellationToken)
@@ -24,11 +32,12 @@ public sealed class ApiKeyIssuer(TransactionDbContext db, TimeProvider clock)
     }
 
     public async Task<Issued> CreateAsync(ExternalService service, string name, ApiPermission[] permissions,
-        List<RateLimitWindow> windows, DateTimeOffset? expiresAt, Guid? rotatedFrom, CancellationToken cancellationToken)
+        List<RateLimitWindow> windows, DateTimeOffset? expiresAt, ApiKey? rotatedFrom, CancellationToken cancellationToken)
     {
         var secret = ApiKeySecret.Generate();
         var key = New(service.Id, name, secret, permissions, windows, expiresAt);
-        key.RotatedFromId = rotatedFrom;
+        key.RotatedFromId = rotatedFrom?.Id;
+        key.LineageId = rotatedFrom?.RateLimitId;
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         return new Issued(key, secret);
@@ -56,7 +65,7 @@ public sealed class ApiKeyIssuer(TransactionDbContext db, TimeProvider clock)
         }
 
         return await CreateAsync(service, old.Name, old.Permissions, [.. old.RateLimits.Select(w => new RateLimitWindow { Unit = w.Unit, Limit = w.Limit })],
-            expiresAt, old.Id, cancellationToken);
+            expiresAt, old, cancellationToken);
     }
 
     public void Revoke(ApiKey key, DateTimeOffset now)

@@ -17,7 +17,7 @@ public sealed class ApiKeyStore(TransactionDbContext db)
         return db.ApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash)
             .Select(k => new ApiKeyCredential(k.Id, k.ExternalServiceId, k.ExternalService!.Code, k.KeyPrefix, k.Permissions, k.RateLimits,
-                k.ExpiresAt, k.RevokedAt, k.IsActive, k.ExternalService!.IsActive))
+                k.ExpiresAt, k.RevokedAt, k.IsActive, k.ExternalService!.IsActive, k.LineageId ?? k.Id))
             .SingleOrDefaultAsync(cancellationToken);
     }
 }

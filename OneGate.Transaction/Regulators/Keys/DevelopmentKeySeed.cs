@@ -77,16 +77,12 @@ public sealed class DevelopmentKeySeed(IServiceScopeFactory scopes, IOptions<Reg
                 key = issuer.New(service.Id, KeyName, secret, [ApiPermission.ReadTransactions, ApiPermission.ReadReports], windows, expiresAt: null);
                 db.ApiKeys.Add(key);
             }
-            else
+            else if (key.RevokedAt is not null || !key.IsActive || await db.ApiKeys.AnyAsync(k => k.RotatedFromId == key.Id, cancellationToken))
             {
-                key.ExternalServiceId = service.Id;
-                key.Name = KeyName;
-                key.Permissions = [ApiPermission.ReadTransactions, ApiPermission.ReadReports];
-                RateLimitDefaults.Apply(key, windows);
-                key.ExpiresAt = null;
-                key.RevokedAt = null;
-                key.IsActive = true;
-                key.UpdatedAt = now;
+                // An operator revoked or rotated it (audited): a start-up must not undo that silently.
+                logger.LogWarning("Regulator development key for {Service} (prefix {Prefix}) was revoked or rotated: left as it is", code, key.KeyPrefix);
+                await db.SaveChangesAsync(cancellationToken);
+                continue;
             }
 
             await db.SaveChangesAsync(cancellationToken);

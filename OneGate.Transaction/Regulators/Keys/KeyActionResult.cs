@@ -9,4 +9,11 @@ namespace OneGate.Transaction.Regulators.Keys;
 public sealed record KeyActionResult(KeyRefusal Refusal, ApiKey? Key = null, string? Secret = null, ApiKey? Previous = null, ExternalService? Service = null)
 {
     public static KeyActionResult Refused(KeyRefusal refusal) => new(refusal);
+
+    // The generated ToString would print the secret (e.g. into a log line).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Refusal = {Refusal}, Key = {Key?.Id}, Secret = {(Secret is null ? "" : "[redacted]")}, Previous = {Previous?.Id}, Service = {Service?.Code}");
+        return true;
+    }
 }

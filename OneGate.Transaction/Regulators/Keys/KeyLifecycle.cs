@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using OneGate.Transaction.Audit;
 using OneGate.Transaction.Data;
 
@@ -14,6 +15,12 @@ namespace OneGate.Transaction.Regulators.Keys;
 /// </summary>
 public sealed class KeyLifecycle(TransactionDbContext db, ApiKeyIssuer issuer, TransactionAudit audit, TimeProvider clock)
 {
+    /// <summary>A key's name: 1 to this many characters (the API and the command alike).</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>A key's lifetime at issue: 1 to this many days (the API and the command alike).</summary>
+    public const int MaxKeyLifetimeDays = 3650;
+
     private const string KeyTarget = "api_key";
     private const string ServiceTarget = "regulator_service";
 
@@ -23,7 +30,7 @@ public sealed class KeyLifecycle(TransactionDbContext db, ApiKeyIssuer issuer, T
         ArgumentNullException.ThrowIfNull(service);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Serialises creations, so a taken code or name is a 409 rather than a unique-index violation.
-        await db.Database.ExecuteSqlAsync($"LOCK TABLE external_services IN SHARE ROW EXCLUSIVE MODE", ct);
+        await db.Database.ExecuteSqlAsync($"LOCK TABLE transaction.external_services IN SHARE ROW EXCLUSIVE MODE", ct);
         if (await db.ExternalServices.AnyAsync(s => s.Code == service.Code || s.Name == service.Name, ct))
         {
             return KeyActionResult.Refused(KeyRefusal.ServiceExists);
@@ -43,7 +50,7 @@ public sealed class KeyLifecycle(TransactionDbContext db, ApiKeyIssuer issuer, T
         DateTimeOffset? expiresAt, AuditActor actor, string? reason, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM external_services WHERE id = {serviceId} FOR SHARE", ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM transaction.external_services WHERE id = {serviceId} FOR SHARE", ct);
         var service = await db.ExternalServices.SingleOrDefaultAsync(s => s.Id == serviceId, ct);
         if (service is null || !service.IsActive)
         {
@@ -75,8 +82,23 @@ public sealed class KeyLifecycle(TransactionDbContext db, ApiKeyIssuer issuer, T
             return KeyActionResult.Refused(KeyRefusal.KeyAlreadyRotated);
         }
 
+        // As issuing: a deactivated service gets no new key, a successor included.
+        if (!await db.ExternalServices.AnyAsync(s => s.Id == old!.ExternalServiceId && s.IsActive, ct))
+        {
+            return KeyActionResult.Refused(KeyRefusal.ServiceInactive);
+        }
+
         var before = View(old!, false);
-        var issued = await issuer.RotateAsync(old!, grace, ct);
+        ApiKeyIssuer.Issued issued;
+        try
+        {
+            issued = await issuer.RotateAsync(old!, grace, ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ApiKeyConfiguration.RotatedFromIndex })
+        {
+            return KeyActionResult.Refused(KeyRefusal.KeyAlreadyRotated);
+        }
+
         await RecordAsync(TransactionAuditActions.KeyRotate, old!, before, new { previous = View(old!, true), successor = View(issued.Key, false) }, actor, reason, ct);
         await transaction.CommitAsync(ct);
         return new KeyActionResult(KeyRefusal.None, issued.Key, issued.Secret, old);
@@ -121,12 +143,16 @@ public sealed class KeyLifecycle(TransactionDbContext db, ApiKeyIssuer issuer, T
         return new KeyActionResult(KeyRefusal.None, key);
     }
 
+    /// <summary>Why a lifetime given at issue is refused; null when it is fine (or not given).</summary>
+    public static string? LifetimeError(int? days) =>
+        days is < 1 or > MaxKeyLifetimeDays ? $"A whole number of days from 1 to {MaxKeyLifetimeDays}." : null;
+
     public RegulatorKeyView View(ApiKey key, bool rotated) => RegulatorKeyView.From(key, rotated, clock.GetUtcNow());
 
     /// <summary>Locks the key's row, then reads it (after the lock: what a concurrent action committed meanwhile).</summary>
     private async Task<ApiKey?> LockKeyAsync(Guid keyId, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM api_keys WHERE id = {keyId} FOR UPDATE", ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM transaction.api_keys WHERE id = {keyId} FOR UPDATE", ct);
         return await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId, ct);
     }
 

@@ -68,9 +68,9 @@ public static class KeysCommand
     {
         var code = Required(options, "service");
         var name = Required(options, "name");
-        if (name.Length > 100)
+        if (name.Length > KeyLifecycle.MaxNameLength)
         {
-            throw new UsageException("--name is at most 100 characters.");
+            throw new UsageException($"--name is at most {KeyLifecycle.MaxNameLength} characters.");
         }
 
         var permissions = options.TryGetValue("permissions", out var p)
@@ -85,7 +85,13 @@ public static class KeysCommand
         var limits = new RateLimitsView(perMinute, perHour, perDay);
         var windows = perMinute is null && perHour is null && perDay is null ? null
             : limits.Error() is { } invalid ? throw new UsageException(invalid) : limits.Windows();
-        DateTimeOffset? expiresAt = PositiveInt(options, "expires-in-days") is { } days ? DateTimeOffset.UtcNow.AddDays(days) : null;
+        var days = PositiveInt(options, "expires-in-days");
+        if (KeyLifecycle.LifetimeError(days) is { } lifetime)
+        {
+            throw new UsageException("--expires-in-days: " + lifetime);
+        }
+
+        DateTimeOffset? expiresAt = days is { } d ? DateTimeOffset.UtcNow.AddDays(d) : null;
         CheckKnown(options, "service", "name", "permissions", "per-minute", "per-hour", "per-day", "expires-in-days");
 
         var service = await issuer.ServiceAsync(code, CancellationToken.None);

@@ -11,8 +11,9 @@ namespace OneGate.Transaction.Regulators.RateLimiting;
 /// <item>Fixed windows aligned to the clock of Redis (<c>TIME</c>, so replicas' clocks do not matter): minutes and
 /// hours start on the minute/hour; the day window runs midnight to midnight WIB (UTC+7), like the daily report.</item>
 /// <item>A refused request increments nothing: it does not use up the budget of the other windows.</item>
-/// <item>Counters are keys <c>og:rl:{keyId}:{seconds}:{windowStart}</c> (one hash slot per key) that expire a
-/// minute after their window ends.</item>
+/// <item>Counters are keys <c>og:rl:{id}:{seconds}:{windowStart}</c> (one hash slot per id) that expire a minute
+/// after their window ends. The id is the first key's of a rotation chain (<see cref="ApiKey.RateLimitId"/>): a key and
+/// its successors share one budget, also during the rotation's grace.</item>
 /// </list>
 /// </summary>
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
@@ -53,7 +54,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         """;
 
     /// <summary>Counts one request against every window; throws a <see cref="RedisException"/> when Redis cannot answer.</summary>
-    public async Task<RateLimitDecision> AcquireAsync(Guid keyId, IReadOnlyList<RateLimitWindow> windows)
+    public async Task<RateLimitDecision> AcquireAsync(Guid rateLimitId, IReadOnlyList<RateLimitWindow> windows)
     {
         var args = new List<RedisValue>(1 + windows.Count * 2) { WibOffsetSeconds };
         foreach (var window in windows)
@@ -62,7 +63,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
             args.Add(window.Limit);
         }
 
-        var raw = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, [(RedisKey)$"og:rl:{{{keyId:N}}}"], [.. args]))!;
+        var raw = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, [(RedisKey)$"og:rl:{{{rateLimitId:N}}}"], [.. args]))!;
         var refused = (int)raw[0];
         if (refused > 0)
         {
