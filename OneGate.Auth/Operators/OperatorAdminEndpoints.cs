@@ -113,7 +113,7 @@ public static class OperatorAdminEndpoints
     {
         if (result == OperatorChange.SessionsNotEnded && http is not null)
         {
-            http.Response.Headers.RetryAfter = "5";
+            http.Response.Headers.RetryAfter = OperatorRetryAfter.Seconds;
         }
 
         return RefusalOf(result);
@@ -151,7 +151,7 @@ public static class OperatorAdminEndpoints
 
         if (await hasher.HashAsync(request.Password!, HashPriority.Registration, cancellationToken) is not { } passwordHash)
         {
-            http.Response.Headers.RetryAfter = "5";
+            http.Response.Headers.RetryAfter = OperatorRetryAfter.Seconds;
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy", "Try again shortly.");
         }
 

@@ -7,14 +7,13 @@ using OneGate.Auth.Data;
 using OneGate.Auth.Login;
 using OneGate.Auth.Passwords;
 using OneGate.ServiceDefaults.Auth;
+using StackExchange.Redis;
 
 namespace OneGate.Auth.Operators;
 
 /// <summary>Operators' login (password and TOTP code), logout and session (docs/backoffice.md, "Operator login").</summary>
 public static partial class OperatorLoginEndpoints
 {
-    private const string BusyRetryAfterSeconds = "5";
-
     public static RouteGroupBuilder MapOperatorLogin(this RouteGroupBuilder admin)
     {
         var auth = admin.MapGroup("/auth");
@@ -26,7 +25,7 @@ public static partial class OperatorLoginEndpoints
                              "A wrong password, a wrong or already used code, an unknown or a deactivated operator all get the " +
                              "same 401 INVALID_CREDENTIALS. Each code is accepted once (of concurrent logins with one code, one " +
                              "succeeds). The session ends after 8 hours, after 30 minutes without a request to any service, at " +
-                             "logout, or when an admin deactivates the operator or changes its roles.")
+                             "logout, or when an admin deactivates the operator, changes its roles or resets its TOTP secret.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/logout", Logout)
@@ -64,12 +63,12 @@ public static partial class OperatorLoginEndpoints
             ct => db.Operators.AsNoTracking().SingleOrDefaultAsync(o => o.Username == username, ct), o => o.PasswordHash, request.Password!, cancellationToken);
         if (passwordOk is null)
         {
-            http.Response.Headers.RetryAfter = BusyRetryAfterSeconds;
+            http.Response.Headers.RetryAfter = OperatorRetryAfter.Seconds;
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", "Service busy",
                 "Too many logins are being checked. Try again shortly.");
         }
 
-        var (started, failure) = passwordOk is false || op is null ? (null, "password") : await sessions.StartAsync(op, request.Code!, cancellationToken);
+        var (started, failure) = passwordOk is false || op is null ? (null, "password") : await StartOrUnreserveAsync(sessions, throttle, reservation, op, request.Code!, cancellationToken);
         if (failure is not null)
         {
             await throttle.FailedAsync(reservation);
@@ -77,8 +76,39 @@ public static partial class OperatorLoginEndpoints
             return InvalidCredentials();
         }
 
-        await throttle.ReleaseAsync(reservation);
+        await ReleaseAfterSuccessAsync(throttle, reservation);
         return TypedResults.Ok(started!);
+    }
+
+    /// <summary>
+    /// A fault while starting the session (database or Redis down, the connection ended, the client gone while waiting
+    /// for a lock) is no verdict on the code: the reservation is given back, so faults cannot lock an operator out.
+    /// </summary>
+    private static async Task<(OperatorLoginResponse? Started, string? Failure)> StartOrUnreserveAsync(OperatorSessions sessions,
+        LoginThrottle throttle, LoginReservation reservation, Operator op, string code, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sessions.StartAsync(op, code, cancellationToken);
+        }
+        catch
+        {
+            await throttle.UnreserveAsync(reservation);
+            throw;
+        }
+    }
+
+    /// <summary>The login has committed: a Redis fault now leaves the attempt counted (it lapses with the window) rather than turning a recorded success into a 503.</summary>
+    private static async Task ReleaseAfterSuccessAsync(LoginThrottle throttle, LoginReservation reservation)
+    {
+        try
+        {
+            await throttle.ReleaseAsync(reservation);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Counted as an attempt, not as a failure: it does not make the client suspect.
+        }
     }
 
     private static ProblemHttpResult InvalidCredentials() =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using OneGate.Auth.Audit;
 using OneGate.Auth.Data;
@@ -29,44 +30,65 @@ public sealed class OperatorSessions(IConnectionMultiplexer redis, AuthDbContext
     public async Task<(OperatorLoginResponse? Started, string? Failure)> StartAsync(Operator checkedOp, string code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkedOp);
-        var o = options.Value;
-        var sessionId = Guid.NewGuid();
-        var registered = false;
+        var attempt = new LoginAttempt(checkedOp, code, Guid.NewGuid());
         try
         {
-            var (op, failure) = await db.Database.CreateExecutionStrategy().ExecuteAsync<(Operator?, string?)>(async ct =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var fresh = await db.Operators.FromSql($"SELECT * FROM operators WHERE id = {checkedOp.Id} FOR UPDATE").AsNoTracking().SingleAsync(ct);
-                var (step, refused) = CheckCode(fresh, checkedOp.PasswordHash, code);
-                if (refused is not null)
-                {
-                    return (null, refused);
-                }
-
-                await db.Operators.Where(x => x.Id == fresh.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TotpLastStep, step), ct);
-                registered = true;
-                await RegisterAsync(fresh.Id, sessionId);
-                await audit.LoginSucceededAsync(fresh, sessionId, ct);
-                await transaction.CommitAsync(ct);
-                return (fresh, null);
-            }, cancellationToken);
+            // A commit whose acknowledgement was lost is retried only if its success row is not there: a retry would
+            // find the code's step consumed and answer 401 for a login the trail records as succeeded.
+            var (op, failure) = await db.Database.CreateExecutionStrategy().ExecuteAsync(attempt, ConsumeCodeAsync, VerifyCommittedAsync, cancellationToken);
             if (op is null)
             {
-                await EndIfRegisteredAsync(registered, checkedOp.Id, sessionId);
+                await EndIfRegisteredAsync(attempt);
                 return (null, failure);
             }
 
-            var token = issuer.IssueOperator(op, sessionId, time.GetUtcNow() + o.AbsoluteLifetime, o.IdleTimeout);
+            var o = options.Value;
+            var token = issuer.IssueOperator(op, attempt.SessionId, time.GetUtcNow() + o.AbsoluteLifetime, o.IdleTimeout);
             return (new OperatorLoginResponse(token, "Bearer", (int)o.AbsoluteLifetime.TotalSeconds, (int)o.IdleTimeout.TotalSeconds,
                 OperatorResponse.From(op)), null);
         }
         catch
         {
             // No token was signed: a session left without its committed login must not stay usable (nobody has its token, but still).
-            await EndIfRegisteredAsync(registered, checkedOp.Id, sessionId);
+            await EndIfRegisteredAsync(attempt);
             throw;
         }
+    }
+
+    /// <summary>One login's state across the execution strategy's attempts.</summary>
+    private sealed record LoginAttempt(Operator CheckedOp, string Code, Guid SessionId)
+    {
+        public bool Registered { get; set; }
+
+        public Operator? Committing { get; set; }
+    }
+
+    /// <summary>In one transaction with the operator's row locked: checks the code, consumes its step, registers the session and records the success.</summary>
+    private async Task<(Operator?, string?)> ConsumeCodeAsync(DbContext context, LoginAttempt attempt, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var fresh = await db.Operators.FromSql($"SELECT * FROM operators WHERE id = {attempt.CheckedOp.Id} FOR UPDATE").AsNoTracking().SingleAsync(ct);
+        var (step, refused) = CheckCode(fresh, attempt.CheckedOp.PasswordHash, attempt.Code);
+        if (refused is not null)
+        {
+            return (null, refused);
+        }
+
+        await db.Operators.Where(x => x.Id == fresh.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.TotpLastStep, step), ct);
+        attempt.Registered = true;
+        await RegisterAsync(fresh.Id, attempt.SessionId);
+        await audit.LoginSucceededAsync(fresh, attempt.SessionId, ct);
+        attempt.Committing = fresh;
+        await transaction.CommitAsync(ct);
+        return (fresh, null);
+    }
+
+    private async Task<ExecutionResult<(Operator?, string?)>> VerifyCommittedAsync(DbContext context, LoginAttempt attempt, CancellationToken ct)
+    {
+        var sessionId = attempt.SessionId.ToString();
+        var committed = attempt.Committing is not null && await db.AuditEvents.AnyAsync(
+            e => e.Action == AuditActions.OperatorLoginSucceeded && e.TargetId == sessionId, ct);
+        return new ExecutionResult<(Operator?, string?)>(committed, (attempt.Committing, null));
     }
 
     /// <summary>The step of a good, unused code of the operator's current secret, or why the login fails.</summary>
@@ -86,13 +108,13 @@ public sealed class OperatorSessions(IConnectionMultiplexer redis, AuthDbContext
         await store.KeyExpireAsync(SessionKeys.OperatorIndex(operatorId), o.AbsoluteLifetime);
     }
 
-    private async Task EndIfRegisteredAsync(bool registered, int operatorId, Guid sessionId)
+    private async Task EndIfRegisteredAsync(LoginAttempt attempt)
     {
-        if (registered)
+        if (attempt.Registered)
         {
             try
             {
-                await EndAsync(operatorId, sessionId);
+                await EndAsync(attempt.CheckedOp.Id, attempt.SessionId);
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {

@@ -5,7 +5,8 @@ namespace OneGate.ServiceDefaults.Audit;
 
 /// <summary>
 /// An audit trail as CSV (RFC 4180, CRLF), oldest first: the columns in chain order plus the hash, each value in its
-/// canonical form (<see cref="AuditChain.CanonicalFields"/>), so a copy can be re-verified outside.
+/// canonical form (<see cref="AuditChain.CanonicalFields"/>) behind the formula guard of <see cref="Field"/>, so a copy
+/// can be re-verified outside.
 /// </summary>
 public static class AuditCsv
 {
@@ -25,7 +26,12 @@ public static class AuditCsv
 
     public static string FileName(DateTimeOffset now) => $"audit-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.csv";
 
-    /// <summary>One CSV field: quoted when it holds a comma, quote or line break; a would-be formula made text.</summary>
+    /// <summary>
+    /// One CSV field: quoted when it holds a comma, quote or line break. A value a spreadsheet would run as a formula
+    /// (starting with <c>= + - @</c>, tab or carriage return) gets a leading <c>'</c>, and so does a value that already
+    /// starts with <c>'</c>, so the guard is reversible: to re-verify a copy, strip exactly one leading <c>'</c> from
+    /// each value that starts with one.
+    /// </summary>
     public static string Field(string? value)
     {
         if (value is null)
@@ -33,7 +39,7 @@ public static class AuditCsv
             return "";
         }
 
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'')
         {
             value = "'" + value;
         }

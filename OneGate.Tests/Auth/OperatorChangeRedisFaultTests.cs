@@ -60,7 +60,13 @@ public sealed class OperatorChangeRedisFaultTests(OneGateAppFixture fixture)
             await fixture.StartAsync("redis");
         }
 
-        // The services reconnect by themselves (Redis keeps an append-only file: sessions survive its restart).
+        // The services reconnect by themselves (Redis keeps an append-only file: sessions survive its restart). The
+        // session lives until the retry, so the 401 after it shows the retry ended it.
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var live = await payment.SendAsync(target.Authorized(HttpMethod.Get, "/api/admin/stranded-money"));
+            return live.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(60), "the target's session works at Payment once Redis is back");
         var retried = HttpStatusCode.ServiceUnavailable;
         for (var deadline = DateTimeOffset.UtcNow.AddSeconds(60); retried != HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline; await Task.Delay(500))
         {
