@@ -76,36 +76,63 @@ public sealed class StrandedRefundRaceTests(OneGateAppFixture fixture) : IAsyncL
         var id = await stranded.StrandAsync(operations);
         await provider.FailNextRefundsAsync(id, 0);
 
-        // The worker's attempt reaches the e-wallet (which refunds) and then waits for the top-up's row, which the test
-        // holds, so the resolve lands between the e-wallet's refund and its recording. A lease later, as far as the
-        // resolve can tell: the attempt is taken for dead.
-        HttpResponseMessage resolved;
-        await using (var hold = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync()))
-        {
-            await hold.OpenAsync();
-            await using var transaction = await hold.BeginTransactionAsync();
-            await using (var lockTopUp = new NpgsqlCommand("SELECT 1 FROM historical_transactions WHERE transaction_id = $1 FOR UPDATE", hold, transaction)
-                         { Parameters = { new() { Value = id } } })
-            {
-                await lockTopUp.ExecuteNonQueryAsync();
-            }
-
-            await stranded.MakeDueAsync(id);
-            await Eventually.HoldsAsync(async () => (await provider.ChargeAsync(id))!.Value.GetProperty("refundedAmount").GetDecimal() == Amount,
-                TimeSpan.FromSeconds(30), "the e-wallet refunded it");
-            await provider.ExecuteAsync("UPDATE top_up_refunds SET updated_at = now() - interval '1 hour' WHERE transaction_id = $1", id);
-            resolved = await admin.SendAsync(operations.Authorized(HttpMethod.Post, $"/api/admin/stranded-money/{id}/resolve", new { note = "paid by bank transfer, ticket 77" }));
-            await transaction.RollbackAsync();
-        }
-
-        using (resolved)
-        {
-            Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
-            Assert.Equal("RESOLVED", (await resolved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
-        }
+        // The attempt is in flight but looks a lease old: the resolve takes it for dead and is accepted.
+        using var resolved = await ResolveWhileTheAttemptIsInFlightAsync(stranded, operations, id, "paid by bank transfer, ticket 77",
+            ageTheAttempt: true);
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        Assert.Equal("RESOLVED", (await resolved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
         await Eventually.HoldsAsync(async () => await provider.ScalarAsync<string>("SELECT status FROM top_up_refunds WHERE transaction_id = $1", id) == "REFUNDED",
             TimeSpan.FromSeconds(30), "the confirmation is recorded");
         Assert.Equal("paid by bank transfer, ticket 77", await provider.ScalarAsync<string>("SELECT resolution_note FROM top_up_refunds WHERE transaction_id = $1", id));
+    }
+
+    [Fact]
+    public async Task A_resolve_while_the_workers_attempt_is_in_flight_is_refused_and_the_refund_is_paid_once()
+    {
+        var operations = await Operators.CreateAndLoginAsync(fixture, "OPERATIONS");
+        var stranded = new StrandedTopUps(fixture, provider);
+        var id = await stranded.StrandAsync(operations);
+        await provider.FailNextRefundsAsync(id, 0);
+
+        // The e-wallet has refunded and the worker has not recorded it yet: a resolve now would pay the user twice.
+        using var resolved = await ResolveWhileTheAttemptIsInFlightAsync(stranded, operations, id, "paid by bank transfer", ageTheAttempt: false);
+        await ProblemAssert.IsProblem(resolved, HttpStatusCode.Conflict, "REFUND_ATTEMPT_IN_FLIGHT");
+
+        await Eventually.HoldsAsync(async () => await provider.ScalarAsync<string>("SELECT status FROM top_up_refunds WHERE transaction_id = $1", id) == "REFUNDED",
+            TimeSpan.FromSeconds(30), "the worker records the e-wallet's refund");
+        Assert.Equal(Amount, (await provider.ChargeAsync(id))!.Value.GetProperty("refundedAmount").GetDecimal());
+        Assert.Null(await provider.ScalarAsync<string>("SELECT resolution_note FROM top_up_refunds WHERE transaction_id = $1", id));
+        Assert.Empty(await Audit.AuditRow.ReadFromAsync(fixture, "payment.audit_events", "action = 'stranded_refund.resolve' AND target_id = $1", id));
+    }
+
+    /// <summary>
+    /// The worker's attempt reaches the e-wallet (which refunds) and then waits for the top-up's row, which this holds,
+    /// so the resolve lands between the e-wallet's refund and its recording. <paramref name="ageTheAttempt"/> makes the
+    /// attempt look a lease old, as a dead worker's would.
+    /// </summary>
+    private async Task<HttpResponseMessage> ResolveWhileTheAttemptIsInFlightAsync(StrandedTopUps stranded, TestOperator operations, string id, string note,
+        bool ageTheAttempt)
+    {
+        await using var hold = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await hold.OpenAsync();
+        await using var transaction = await hold.BeginTransactionAsync();
+        await using (var lockTopUp = new NpgsqlCommand("SELECT 1 FROM historical_transactions WHERE transaction_id = $1 FOR UPDATE", hold, transaction)
+                     { Parameters = { new() { Value = id } } })
+        {
+            await lockTopUp.ExecuteNonQueryAsync();
+        }
+
+        await stranded.MakeDueAsync(id);
+        await Eventually.HoldsAsync(async () => (await provider.ChargeAsync(id))!.Value.GetProperty("refundedAmount").GetDecimal() == Amount,
+            TimeSpan.FromSeconds(30), "the e-wallet refunded it");
+        if (ageTheAttempt)
+        {
+            await provider.ExecuteAsync("UPDATE top_up_refunds SET updated_at = now() - interval '1 hour' WHERE transaction_id = $1", id);
+        }
+
+        var resolved = await admin.SendAsync(operations.Authorized(HttpMethod.Post, $"/api/admin/stranded-money/{id}/resolve", new { note }));
+        await transaction.RollbackAsync();
+        return resolved;
     }
 }
