@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OneGate.Backoffice.Api;
@@ -34,6 +35,26 @@ public static class ConsoleExtensions
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeysKey));
 
+        builder.AddConsoleCookies();
+
+        // Server-side calls by service discovery, with ServiceDefaults' resilience; a POST or PUT is never retried (an
+        // operator's action is not idempotent at every service, and a timeout may hide a success).
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(options => options.Retry.DisableForUnsafeHttpMethods());
+        builder.Services.AddTransient<OperatorTokenHandler>();
+        builder.Services.AddHttpClient<AuthClient>(c => c.BaseAddress = new Uri("http://auth")).AddHttpMessageHandler<OperatorTokenHandler>();
+        builder.Services.AddHttpClient<PaymentClient>(c => c.BaseAddress = new Uri("http://payment")).AddHttpMessageHandler<OperatorTokenHandler>();
+        builder.Services.AddHttpClient<TransactionClient>(c => c.BaseAddress = new Uri("http://transaction")).AddHttpMessageHandler<OperatorTokenHandler>();
+    }
+
+    /// <summary>
+    /// The session and antiforgery cookies, and the scheme they depend on: behind Kong (and the router's TLS) the
+    /// console is reached over HTTPS, said in X-Forwarded-Proto. ServiceDefaults believes only the client address from
+    /// the gateway's networks; the console also believes the scheme from the same peers, so the antiforgery cookie is
+    /// Secure and its redirects are https URLs. HSTS (UseConsoleErrors) then tells browsers to stay on HTTPS.
+    /// </summary>
+    public static void AddConsoleCookies(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.Cookie.Name = CookieName;
@@ -45,17 +66,23 @@ public static class ConsoleExtensions
             options.AccessDeniedPath = "/denied";
         });
         builder.Services.AddAuthorization();
-        // Secure as the request is: antiforgery refuses to run at all on HTTP with Always, and Local mode is HTTP (behind
-        // Kong the forwarded scheme is HTTPS). The auth cookie above is Secure always (browsers keep it on localhost).
-        builder.Services.AddAntiforgery(options => options.Cookie.SameSite = SameSiteMode.Strict);
+        // Secure as the request is (antiforgery's default is never): with Always it refuses to run at all on HTTP, and
+        // Local mode is HTTP; behind Kong the forwarded scheme is HTTPS (below). The auth cookie above is Secure always
+        // (browsers keep it on localhost).
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
 
-        // Server-side calls by service discovery, with ServiceDefaults' resilience; a POST or PUT is never retried (an
-        // operator's action is not idempotent at every service, and a timeout may hide a success).
-        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(options => options.Retry.DisableForUnsafeHttpMethods());
-        builder.Services.AddTransient<OperatorTokenHandler>();
-        builder.Services.AddHttpClient<AuthClient>(c => c.BaseAddress = new Uri("http://auth")).AddHttpMessageHandler<OperatorTokenHandler>();
-        builder.Services.AddHttpClient<PaymentClient>(c => c.BaseAddress = new Uri("http://payment")).AddHttpMessageHandler<OperatorTokenHandler>();
-        builder.Services.AddHttpClient<TransactionClient>(c => c.BaseAddress = new Uri("http://transaction")).AddHttpMessageHandler<OperatorTokenHandler>();
+        // Registered after ServiceDefaults' PostConfigure (AddServiceDefaults runs first), so it adds to its settings.
+        builder.Services.PostConfigure<ForwardedHeadersOptions>(options =>
+        {
+            if (options.ForwardedHeaders != ForwardedHeaders.None)
+            {
+                options.ForwardedHeaders |= ForwardedHeaders.XForwardedProto;
+            }
+        });
     }
 
     /// <summary>An ended session (a service answered 401) ends the cookie and goes back to the login page; anything else is the error page.</summary>
@@ -64,6 +91,8 @@ public static class ConsoleExtensions
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            // Sent on HTTPS requests only (the forwarded scheme behind Kong); Local mode's HTTP gets none.
+            app.UseHsts();
         }
 
         app.Use(async (context, next) =>
@@ -102,7 +131,12 @@ public static class ConsoleExtensions
         {
             try
             {
-                await auth.LogoutAsync(cancellationToken);
+                var answer = await auth.LogoutAsync(cancellationToken);
+                if (answer.Problem is not null)
+                {
+                    // The token still works at the services: dropping only the cookie would pretend it ended.
+                    return TypedResults.Redirect("/login?logoutFailed=1");
+                }
             }
             catch (OperatorSessionEndedException)
             {

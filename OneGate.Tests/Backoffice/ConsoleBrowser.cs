@@ -34,11 +34,22 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     /// <summary>A page in a fresh context (no cookies) at the console's login page.</summary>
     public async Task<IPage> LoginPageAsync()
     {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var page = await PageWithCookiesAsync([]);
         await page.GotoAsync("/login");
         return page;
+    }
+
+    /// <summary>A blank page in a fresh context holding only the given cookies (e.g. ones saved from another context).</summary>
+    public async Task<IPage> PageWithCookiesAsync(IReadOnlyList<BrowserContextCookiesResult> cookies)
+    {
+        ArgumentNullException.ThrowIfNull(cookies);
+        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(30_000);
+        await context.AddCookiesAsync(cookies.Select(c => new Cookie
+        {
+            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Expires = c.Expires > 0 ? c.Expires : null, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
+        }));
+        return await context.NewPageAsync();
     }
 
     /// <summary>Fills the login form (username, password, a TOTP code) and submits it.</summary>
@@ -110,11 +121,19 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"User {username}" })).ToHaveCountAsync(1, Patient);
     }
 
-    /// <summary>The page as docs/backoffice/NAME.png (linked from docs/backoffice.md): made by the test run, never by hand.</summary>
+    /// <summary>Set to 1 to refresh the committed pictures (docs/backoffice.md); otherwise a run leaves them alone.</summary>
+    public const string ScreenshotsVariable = "ONEGATE_SCREENSHOTS";
+
+    /// <summary>
+    /// The page as docs/backoffice/NAME.png (linked from docs/backoffice.md): made by a test run, never by hand, and
+    /// only when asked for (each run's random names would change every picture).
+    /// </summary>
     public static Task ScreenshotAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
-        return page.ScreenshotAsync(new() { Path = RepositoryFiles.PathOf("docs", "backoffice", name + ".png"), FullPage = true });
+        return Environment.GetEnvironmentVariable(ScreenshotsVariable) == "1"
+            ? page.ScreenshotAsync(new() { Path = RepositoryFiles.PathOf("docs", "backoffice", name + ".png"), FullPage = true })
+            : Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

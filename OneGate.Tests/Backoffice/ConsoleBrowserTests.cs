@@ -92,7 +92,9 @@ public sealed class ConsoleBrowserTests(OneGateAppFixture fixture)
 
         await ConsoleBrowser.GoToAsync(page, "Regulator keys");
         await page.GetByLabel("Key name for OJK").FillAsync(name);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Issue key for OJK" }).ClickAsync();
+        var shown = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Issue key for OJK" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.Contains("/regulators", StringComparison.Ordinal));
         var secretField = page.GetByLabel("Secret", new() { Exact = true });
         await ConsoleBrowser.ExpectShownAsync(page, secretField);
         var secret = await secretField.InputValueAsync();
@@ -116,6 +118,7 @@ public sealed class ConsoleBrowserTests(OneGateAppFixture fixture)
         }, TimeSpan.FromSeconds(30), () => $"the key's read still 503: {read.Body}");
 
         Assert.StartsWith("og_", secret, StringComparison.Ordinal);
+        Assert.Contains("no-store", await shown.HeaderValueAsync("cache-control") ?? "", StringComparison.Ordinal);
         Assert.DoesNotContain(secret, afterReload, StringComparison.Ordinal);
         Assert.Equal(0, await page.GetByLabel("Secret", new() { Exact = true }).CountAsync());
         Assert.True(read.Status == HttpStatusCode.OK, $"{(int)read.Status} {read.Body}");
@@ -164,10 +167,16 @@ public sealed class ConsoleBrowserTests(OneGateAppFixture fixture)
         await using var browser = await ConsoleBrowser.LaunchAsync(fixture);
 
         var page = await browser.LoginAsync(op);
+        var cookiesBeforeLogout = await page.Context.CookiesAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
         await Assertions.Expect(page.GetByText("You are logged out.")).ToHaveCountAsync(1, Patient);
         await page.GotoAsync("/search");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operator login" })).ToHaveCountAsync(1, Patient);
+        // The cookie a thief kept still decrypts, but Auth ended its token: replayed, it ends at the first call.
+        var replay = await browser.PageWithCookiesAsync(cookiesBeforeLogout);
+        await replay.GotoAsync("/search?by=username&value=" + Uri.EscapeDataString(op.Username));
+        await Assertions.Expect(replay.GetByText("Your session has ended")).ToHaveCountAsync(1, Patient);
+        await Assertions.Expect(replay.GetByText("Signed in as")).ToHaveCountAsync(0);
 
         var again = await browser.LoginAsync(op);
         using var deactivated = await auth.SendAsync(admin.Authorized(HttpMethod.Post, $"/api/admin/operators/{op.Id}/deactivate", new { reason = "left the company" }));
@@ -176,6 +185,29 @@ public sealed class ConsoleBrowserTests(OneGateAppFixture fixture)
 
         await Assertions.Expect(again.GetByText("Your session has ended")).ToHaveCountAsync(1, Patient);
         await Assertions.Expect(again.GetByText("Signed in as")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_suspend_sent_from_a_stale_page_shows_payments_409_problem_not_a_bare_400()
+    {
+        var user = await payment.FundedUserAsync(auth, 25_000m);
+        var operations = await Operators.CreateAsync(fixture, "OPERATIONS");
+        await using var browser = await ConsoleBrowser.LaunchAsync(fixture);
+        var page = await browser.LoginAsync(operations);
+        await ConsoleBrowser.OpenUserAsync(page, user.Username);
+        var stale = await page.Context.NewPageAsync();
+        await stale.GotoAsync(page.Url);
+        await Assertions.Expect(stale.GetByTestId("account-status")).ToHaveTextAsync("ACTIVE");
+
+        await page.GetByLabel("Reason for suspending").FillAsync("fraud report #5151");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Suspend account" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("account-status")).ToHaveTextAsync("SUSPENDED", new() { Timeout = 30_000 });
+        await stale.GetByLabel("Reason for suspending").FillAsync("fraud report #5151, again");
+        await stale.GetByRole(AriaRole.Button, new() { Name = "Suspend account" }).ClickAsync();
+
+        await Assertions.Expect(stale.GetByRole(AriaRole.Alert)).ToContainTextAsync("ACCOUNT_STATUS_UNCHANGED", new() { Timeout = 30_000 });
+        await Assertions.Expect(stale.GetByTestId("account-status")).ToHaveTextAsync("SUSPENDED");
+        await Assertions.Expect(stale.GetByRole(AriaRole.Button, new() { Name = "Suspend account" })).ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -97,6 +97,34 @@ public sealed class NetworkPolicyTests
         }
     }
 
+    [Fact]
+    public void The_console_sends_only_to_the_services_redis_the_collector_and_dns()
+    {
+        var rendered = RenderedManifests.Overlay("production");
+        var pods = rendered.PodTemplates().ToDictionary(p => p.Workload.Metadata.Name, p => p.Pod.Metadata.Labels);
+        var policies = rendered.All<V1NetworkPolicy>().ToList();
+        var console = pods["backoffice"];
+        (string Target, int Port)[] allowed = [("auth", 8080), ("payment", 8080), ("transaction", 8080), ("redis", 6379), ("otel-collector", 4317)];
+        (string Target, int Port)[] refused = [("postgres", 5432), ("kafka", 9092), ("kong", 8000), ("kong", 8100), ("auth", 9090), ("redis", 8080), ("grafana", 3000), ("prometheus", 9090)];
+
+        Assert.All(allowed, a => Assert.True(EgressAllowed(policies, console, pods[a.Target], a.Port), $"{a.Target}:{a.Port}"));
+        Assert.All(refused, r => Assert.False(EgressAllowed(policies, console, pods[r.Target], r.Port), $"{r.Target}:{r.Port}"));
+        var dns = policies.Single(p => p.Metadata.Name == "backoffice-egress").Spec.Egress.Single(rule => rule.To.All(peer => peer.NamespaceSelector is not null));
+        Assert.Equal("openshift-dns", Assert.Single(dns.To).NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+        Assert.Equal(["53", "5353"], dns.Ports.Select(p => p.Port.Value).Distinct().Order(StringComparer.Ordinal));
+        // The other workloads keep their unrestricted egress: only the console has an egress policy.
+        Assert.Equal(["backoffice"], pods.Where(p => policies.Any(policy => (policy.Spec.PolicyTypes ?? []).Contains("Egress") && Matches(policy.Spec.PodSelector, p.Value))).Select(p => p.Key));
+    }
+
+    /// <summary>Egress as Kubernetes decides it (peers in this namespace only; namespace and IP peers name no pod here).</summary>
+    private static bool EgressAllowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
+    {
+        var selecting = policies.Where(p => (p.Spec.PolicyTypes ?? []).Contains("Egress") && Matches(p.Spec.PodSelector, source)).ToList();
+        return selecting.Count == 0 || selecting.Any(p => (p.Spec.Egress ?? []).Any(rule =>
+            (rule.Ports is null || rule.Ports.Any(p => p.Port?.Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            && (rule.To is null || rule.To.Any(peer => peer.NamespaceSelector is null && peer.IpBlock is null && Matches(peer.PodSelector, target)))));
+    }
+
     internal static bool Allowed(List<V1NetworkPolicy> policies, IDictionary<string, string> source, IDictionary<string, string> target, int port)
     {
         var selecting = policies.Where(p => (p.Spec.PolicyTypes ?? ["Ingress"]).Contains("Ingress") && Matches(p.Spec.PodSelector, target)).ToList();

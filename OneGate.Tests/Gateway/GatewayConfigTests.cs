@@ -390,10 +390,12 @@ public sealed class GatewayConfigTests
         });
         // Kong matches regex paths before prefix paths: the probes and metrics end at Kong on the console's host.
         var operational = console.Single(r => r.Name == "backoffice-operational");
-        foreach (var path in new[] { "/health", "/alive", "/metrics" })
+        foreach (var path in new[] { "/health", "/alive", "/metrics", "/HEALTH", "/Alive/", "/metrics/", "//health", "/Metrics//" })
         {
             Assert.True(operational.Matches("GET", path), path);
         }
+
+        Assert.False(operational.Matches("GET", "/healthy-accounts"));
 
         Assert.Equal("404", KongConfig.Scalar(operational.OwnPlugin("request-termination"), "status_code"));
         // No user route leads to the console.
