@@ -6,10 +6,11 @@ namespace OneGate.Tests.Backoffice;
 /// <summary>
 /// OPERATIONS lists and replays dead letters on Transaction: a replayed event is applied once (its inbox), concurrent
 /// replays of one letter send it once, and each replay is one audit row (a connection
-/// killed mid-replay: <see cref="DeadLetterFaultTests"/>).
+/// killed mid-replay: <see cref="DeadLetterFaultTests"/>). In the Faults app: the events it fabricates and replays reach the
+/// real topic and read models, which the shared app's ledger checks judge whole (they failed there).
 /// </summary>
-[Collection(OneGateAppCollection.Name)]
-public sealed class DeadLetterAdminTests(OneGateAppFixture fixture)
+[Collection(FaultsAppCollection.Name)]
+public sealed class DeadLetterAdminTests(FaultsApp fixture)
 {
     private readonly TransactionAdmin admin = new(fixture);
     private readonly DeadLetterRows rows = new(fixture);

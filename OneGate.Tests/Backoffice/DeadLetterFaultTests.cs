@@ -7,8 +7,8 @@ namespace OneGate.Tests.Backoffice;
 /// Transaction's back-office actions whose database connection is cut while they wait for the audit chain lock (which
 /// the test holds, so it runs alone): nothing is lost, nothing doubled, when retried.
 /// </summary>
-[Collection(OneGateAppAloneCollection.Name)]
-public sealed class DeadLetterFaultTests(OneGateAppFixture fixture)
+[Collection(FaultsAppCollection.Name)]
+public sealed class DeadLetterFaultTests(FaultsApp fixture)
 {
     private readonly TransactionAdmin admin = new(fixture);
     private readonly DeadLetterRows rows = new(fixture);

@@ -32,7 +32,7 @@ public sealed class LiveAlertTests(OneGateAppFixture fixture)
         await Eventually.HoldsAsync(async () =>
             {
                 targets = await monitoring.ActiveTargetsAsync();
-                return Jobs(targets) == "auth=1/payment=1/provider-sandbox=1/transaction=2"
+                return Jobs(targets) == "auth=1/backoffice=1/payment=1/provider-sandbox=1/transaction=2"
                     && targets.All(t => t.GetProperty("health").GetString() == "up");
             },
             TimeSpan.FromSeconds(60), () => $"every service's instances are scraped and up: {string.Join("; ", targets.Select(Describe))}");

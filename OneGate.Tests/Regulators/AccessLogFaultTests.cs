@@ -186,7 +186,7 @@ public sealed class AccessLogFaultTests(FaultsApp fixture, ITestOutputHelper out
     private string Agent(string tag, int i) => $"{RegulatorClient.UserAgent} {run}-{tag}-{i}";
 
     private Task<IssuedKey> CreateKeyAsync() =>
-        RegulatorKeys.CreateAsync(fixture, more: ["--per-minute", "100000", "--per-hour", "1000000", "--per-day", "10000000"]);
+        RegulatorKeys.CreateAsync(fixture, more: ["--per-minute", "100000", "--per-hour", "1000000", "--per-day", "1000000"]);
 
     /// <summary>Requests with a distinct User-Agent each, on new connections (both replicas), a pause between.</summary>
     private async Task<List<Answer>> SendUntilAsync(string secret, string tag, CancellationToken stop)

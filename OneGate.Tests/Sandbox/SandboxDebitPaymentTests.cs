@@ -337,23 +337,6 @@ public sealed class SandboxDebitPaymentTests(OneGateAppFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Revoked_tokens_stop_working_at_both_providers()
-    {
-        using var goPay = await SnapPartner.OfAsync(fixture, "GoPay");
-        using var shopeePay = await SnapPartner.OfAsync(fixture, "ShopeePay");
-        var goPayToken = await goPay.TokenAsync();
-        var shopeePayToken = await shopeePay.TokenAsync();
-
-        using var revoke = await goPay.Http.DeleteAsync("/sandbox/tokens");
-        using var gone = await goPay.CallAsync(SnapServices.DebitStatusPath, StatusBody(), SnapPartner.NewExternalId(), new CallTweaks(Token: goPayToken));
-        using var goneToo = await shopeePay.CallAsync(SnapServices.DebitStatusPath, StatusBody(), SnapPartner.NewExternalId(), new CallTweaks(Token: shopeePayToken));
-
-        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        await AssertRefusedAsync(gone, HttpStatusCode.Unauthorized, "4015501");
-        await AssertRefusedAsync(goneToo, HttpStatusCode.Unauthorized, "4015501");
-    }
-
     internal static async Task<System.Text.Json.JsonElement> WaitForStatusAsync(SnapPartner partner, string reference, string status)
     {
         for (var waited = 0; ; waited += 200)
@@ -369,7 +352,7 @@ public sealed class SandboxDebitPaymentTests(OneGateAppFixture fixture)
         }
     }
 
-    private static byte[] StatusBody() => SnapJson.Serialize(new DebitStatusRequest(SnapPartner.NewReference(), null, SnapServices.DebitPayment));
+    internal static byte[] StatusBody() => SnapJson.Serialize(new DebitStatusRequest(SnapPartner.NewReference(), null, SnapServices.DebitPayment));
 
     private static async Task AssertNoChargeAsync(SnapPartner partner, string reference)
     {
