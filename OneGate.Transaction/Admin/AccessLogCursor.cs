@@ -1,8 +1,6 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.Tokens;
 using OneGate.Transaction.Data;
+using OneGate.Transaction.Paging;
 
 namespace OneGate.Transaction.Admin;
 
@@ -16,31 +14,17 @@ public readonly record struct AccessLogCursor(DateTimeOffset CreatedAt, Guid Id)
         return rows.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(createdAt, id)));
     }
 
-    public string Encode() => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}.{Id:N}")));
+    public string Encode() => CursorToken.Encode(CreatedAt, Id.ToString("N"));
 
     public static bool TryDecode(string? text, out AccessLogCursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 100)
+        if (!CursorToken.TryDecode(text, out var createdAt, out var idText) || !Guid.TryParseExact(idText, "N", out var id))
         {
             return false;
         }
 
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(text)).Split('.');
-            if (parts.Length == 2
-                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks is > 0 and < 3155378975999999999
-                && Guid.TryParseExact(parts[1], "N", out var id))
-            {
-                cursor = new AccessLogCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
-                return true;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        return false;
+        cursor = new AccessLogCursor(createdAt, id);
+        return true;
     }
 }

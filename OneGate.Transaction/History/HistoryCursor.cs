@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.Tokens;
 using OneGate.Transaction.Data;
+using OneGate.Transaction.Paging;
 
 namespace OneGate.Transaction.History;
 
@@ -24,33 +23,18 @@ public readonly record struct HistoryCursor(DateTimeOffset CreatedAt, long Id)
         return rows.Where(t => EF.Functions.LessThan(ValueTuple.Create(t.CreatedAt, t.Id), ValueTuple.Create(createdAt, id)));
     }
 
-    public string Encode() => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(
-        string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}.{Id}")));
+    public string Encode() => CursorToken.Encode(CreatedAt, Id.ToString(CultureInfo.InvariantCulture));
 
     public static bool TryDecode(string? text, out HistoryCursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 100)
+        if (!CursorToken.TryDecode(text, out var createdAt, out var idText)
+            || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             return false;
         }
 
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(text)).Split('.');
-            if (parts.Length == 2
-                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                && ticks is > 0 and < 3155378975999999999)
-            {
-                cursor = new HistoryCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
-                return true;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        return false;
+        cursor = new HistoryCursor(createdAt, id);
+        return true;
     }
 }
