@@ -32,12 +32,12 @@ public sealed class FaultsApp : OneGateAppFixture
 }
 
 /// <summary>
-/// Runs alone, after the parallel collections and the shared app's alone one: two apps serving tests at once starve 2
-/// cores. Its app starts when the parallel collections end, beside the shared app's alone collection (mostly waiting for
-/// restarts, Prometheus and background loops), so its tests start when that collection ends.
+/// Runs after the parallel collections, beside the shared app's alone collection (mostly waiting for restarts, locks
+/// held, Prometheus and background loops): the two apps share only the cores. Never beside the lanes: two apps serving
+/// busy tests at once starve 2 cores.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-[StartsItsFixtureEarly]
+[RunsBesideTheAloneCollection]
 public sealed class FaultsAppCollection : ICollectionFixture<FaultsApp>
 {
     public const string Name = "Faults app";

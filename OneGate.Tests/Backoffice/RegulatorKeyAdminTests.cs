@@ -273,7 +273,7 @@ public sealed class RegulatorKeyAdminTests(OneGateAppFixture fixture)
     [Fact]
     public async Task The_keys_commands_changes_are_recorded_as_SYSTEM_in_transactions_trail()
     {
-        var key = await RegulatorKeys.CreateAsync(fixture);
+        var key = await RegulatorKeys.CreateByCommandAsync(fixture);
         var (exit, output, error) = await RegulatorKeys.RunAsync(fixture, "revoke", key.Id.ToString());
         Assert.True(exit == 0, output + error);
 

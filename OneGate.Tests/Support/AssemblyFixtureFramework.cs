@@ -14,8 +14,8 @@ namespace OneGate.Tests.Support;
 /// fixtures), so one app's stop overlaps the next one's start; the run's end waits for every disposal, and one failing
 /// fails the run (xunit reports an assembly cleanup failure against every test). Collections that declare one run
 /// before the others, so that an app of a collection's own (run alone, after the parallel ones) never serves tests
-/// beside the shared one; such an app may start while the collections before it still run
-/// (<see cref="StartsItsFixtureEarlyAttribute"/>).
+/// beside the shared one; such a collection may run beside the alone collection before it
+/// (<see cref="RunsBesideTheAloneCollectionAttribute"/>).
 /// </summary>
 public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
@@ -50,10 +50,10 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
         // algorithm), so it is kept here: no more collections run at once than maxParallelThreads.
         private SemaphoreSlim? slots;
 
-        // The collections of this run, and the own fixtures of those marked StartsItsFixtureEarly once started (until
-        // their collection takes them).
-        private List<ITestCollection> collections = [];
-        private readonly Dictionary<Type, SharedFixture> startedEarly = [];
+        // The collections of this run with their cases, and the runs of those marked RunsBesideTheAloneCollection once
+        // started (until xunit's turn for them comes).
+        private Dictionary<ITestCollection, List<IXunitTestCase>> collections = [];
+        private readonly Dictionary<Guid, Task<RunSummary>> runningEarly = [];
         private bool earlyStarts;
 
         // Each collection's start and end, for balancing the lanes (docs/testing.md).
@@ -75,9 +75,10 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
         protected override async Task AfterTestAssemblyStartingAsync()
         {
             await base.AfterTestAssemblyStartingAsync();
-            collections = [.. TestCases.Select(c => c.TestMethod.TestClass.TestCollection).DistinctBy(c => c.UniqueID)];
+            collections = TestCases.GroupBy(c => c.TestMethod.TestClass.TestCollection, TestCollectionComparer.Instance)
+                .ToDictionary(g => g.Key, g => g.ToList(), TestCollectionComparer.Instance);
             File.WriteAllText(timesFile, "start (s)\tend (s)\ttests\tcollection\n");
-            foreach (var type in collections.SelectMany(Declared))
+            foreach (var type in collections.Keys.SelectMany(Declared))
             {
                 users[type] = users.GetValueOrDefault(type) + 1;
             }
@@ -98,12 +99,21 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
 
         protected override async Task<RunSummary> RunTestCollectionAsync(IMessageBus messageBus, ITestCollection testCollection, IEnumerable<IXunitTestCase> testCases, CancellationTokenSource cancellationTokenSource)
         {
-            var cases = testCases.ToList();
-            if (RunsAlone(testCollection))
+            if (TakeRunningEarly(testCollection) is { } running)
             {
-                StartFixturesEarly(testCollection);
+                return await running;
             }
 
+            if (RunsAlone(testCollection))
+            {
+                StartBesideTheAloneCollection(testCollection, messageBus, cancellationTokenSource);
+            }
+
+            return await RunCollectionAsync(messageBus, testCollection, [.. testCases], cancellationTokenSource);
+        }
+
+        private async Task<RunSummary> RunCollectionAsync(IMessageBus messageBus, ITestCollection testCollection, List<IXunitTestCase> cases, CancellationTokenSource cancellationTokenSource)
+        {
             if (slots is not null)
             {
                 await slots.WaitAsync(cancellationTokenSource.Token);
@@ -112,7 +122,7 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
             var started = sinceStart.Elapsed;
             try
             {
-                return await new CollectionRunner(fixtures, TakeStartedEarly, DisposeInBackground, testCollection, cases, DiagnosticMessageSink, messageBus,
+                return await new CollectionRunner(fixtures, DisposeInBackground, testCollection, cases, DiagnosticMessageSink, messageBus,
                     TestCaseOrderer, new ExceptionAggregator(Aggregator), cancellationTokenSource).RunAsync();
             }
             finally
@@ -138,12 +148,12 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
                 ?.GetNamedArgument<bool>(nameof(CollectionDefinitionAttribute.DisableParallelization)) ?? false;
 
         /// <summary>
-        /// The first collection that runs alone begins: the parallel ones have ended, so the own fixtures of the later
-        /// collections marked <see cref="StartsItsFixtureEarlyAttribute"/> start now, beside it.
+        /// The first collection that runs alone begins: the parallel ones have ended, so the later collections marked
+        /// <see cref="RunsBesideTheAloneCollectionAttribute"/> start now (their app's start, then their tests), beside it.
         /// </summary>
-        private void StartFixturesEarly(ITestCollection first)
+        private void StartBesideTheAloneCollection(ITestCollection first, IMessageBus messageBus, CancellationTokenSource cancellation)
         {
-            lock (startedEarly)
+            lock (runningEarly)
             {
                 if (earlyStarts)
                 {
@@ -151,20 +161,19 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
                 }
 
                 earlyStarts = true;
-                foreach (var type in collections
-                    .Where(c => c.UniqueID != first.UniqueID && (c.CollectionDefinition?.GetCustomAttributes(typeof(StartsItsFixtureEarlyAttribute)).Any() ?? false))
-                    .SelectMany(Own))
+                foreach (var (collection, cases) in collections.Where(c => c.Key.UniqueID != first.UniqueID
+                    && (c.Key.CollectionDefinition?.GetCustomAttributes(typeof(RunsBesideTheAloneCollectionAttribute)).Any() ?? false)))
                 {
-                    startedEarly[type] = SharedFixture.Start(type);
+                    runningEarly[collection.UniqueID] = Task.Run(() => RunCollectionAsync(messageBus, collection, cases, cancellation));
                 }
             }
         }
 
-        private SharedFixture? TakeStartedEarly(Type fixtureType)
+        private Task<RunSummary>? TakeRunningEarly(ITestCollection collection)
         {
-            lock (startedEarly)
+            lock (runningEarly)
             {
-                return startedEarly.Remove(fixtureType, out var started) ? started : null;
+                return runningEarly.Remove(collection.UniqueID, out var running) ? running : null;
             }
         }
 
@@ -206,15 +215,14 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
                 DisposeInBackground(started.Value.DisposeAsync);
             }
 
-            lock (startedEarly)
+            // A run cancelled before xunit's turn for a collection that started beside the alone one.
+            List<Task<RunSummary>> early;
+            lock (runningEarly)
             {
-                foreach (var started in startedEarly.Values)
-                {
-                    DisposeInBackground(started.DisposeAsync);
-                }
-
-                startedEarly.Clear();
+                early = [.. runningEarly.Values];
             }
+
+            await Task.WhenAll(early);
 
             List<(Task Done, ExceptionAggregator Failures)> all;
             lock (disposals)
@@ -234,42 +242,18 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
     }
 
     private sealed class CollectionRunner(
-        Dictionary<Type, Lazy<SharedFixture>> assemblyFixtures, Func<Type, SharedFixture?> takeStartedEarly, Action<Func<Task>> disposeInBackground,
+        Dictionary<Type, Lazy<SharedFixture>> assemblyFixtures, Action<Func<Task>> disposeInBackground,
         ITestCollection collection,
         IEnumerable<IXunitTestCase> testCases, IMessageSink diagnostics, IMessageBus messageBus, ITestCaseOrderer orderer, ExceptionAggregator aggregator,
         CancellationTokenSource cancellation)
         : XunitTestCollectionRunner(collection, testCases, diagnostics, messageBus, orderer, aggregator, cancellation)
     {
-        private readonly Dictionary<Type, SharedFixture> startedEarly = [];
-
-        /// <summary>An assembly fixture is not the collection's to create (nor to dispose at its end); one started early is taken over.</summary>
+        /// <summary>An assembly fixture is not the collection's to create (nor to dispose at its end).</summary>
         protected override void CreateCollectionFixture(Type fixtureType)
         {
-            if (assemblyFixtures.ContainsKey(fixtureType))
+            if (!assemblyFixtures.ContainsKey(fixtureType))
             {
-                return;
-            }
-
-            if (takeStartedEarly(fixtureType) is { } started)
-            {
-                startedEarly[fixtureType] = started;
-                return;
-            }
-
-            base.CreateCollectionFixture(fixtureType);
-        }
-
-        /// <summary>
-        /// After xunit created and started the others: a fixture started early is the collection's once its start has
-        /// ended (a failed start fails every test of the collection, as a failing InitializeAsync does).
-        /// </summary>
-        protected override async Task AfterTestCollectionStartingAsync()
-        {
-            await base.AfterTestCollectionStartingAsync();
-            foreach (var (type, started) in startedEarly)
-            {
-                await Aggregator.RunAsync(() => started.Started);
-                CollectionFixtureMappings[type] = started.Instance;
+                base.CreateCollectionFixture(fixtureType);
             }
         }
 

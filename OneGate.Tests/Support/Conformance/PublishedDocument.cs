@@ -17,7 +17,6 @@ public sealed partial class PublishedDocument
     private readonly JsonObject definitions;
     private readonly List<(string Method, Regex Path, int Parameters, DocumentedOperation Operation)> operations = [];
     private readonly ConcurrentDictionary<string, JsonSchema> schemas = new();
-    private readonly BuildOptions buildOptions = new() { SchemaRegistry = new SchemaRegistry() };
 
     private PublishedDocument(string service, JsonObject root)
     {
@@ -57,7 +56,8 @@ public sealed partial class PublishedDocument
             ["$defs"] = definitions.DeepClone(),
             ["allOf"] = new JsonArray(Rewritten(schema)),
         };
-        return JsonSchema.Build(JsonSerializer.SerializeToElement(standalone), buildOptions);
+        // A registry of its own: a registry is a plain dictionary, and schemas are built while tests run in parallel.
+        return JsonSchema.Build(JsonSerializer.SerializeToElement(standalone), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     });
 
     private static JsonNode Rewritten(JsonNode node)
