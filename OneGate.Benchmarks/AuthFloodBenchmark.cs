@@ -155,18 +155,26 @@ public static class AuthFloodBenchmark
         string.Concat(Enumerable.Range(0, count).Select(_ => (char)('0' + Random.Shared.Next(10))));
 
     /// <summary>
-    /// The Auth service itself: the orchestrator starts it through <c>dotnet run --project …OneGate.Auth.csproj</c>,
-    /// whose own process also names Auth, so the one that is not that launcher (and not this harness) is taken.
+    /// The Auth service itself, of this checkout: the binary with no command after it. The orchestrator starts it through
+    /// <c>dotnet run --project …OneGate.Auth.csproj</c>, and Auth's migrate step runs the same binary (<c>OneGate.Auth migrate</c>,
+    /// possibly not yet reaped when the flood starts); another checkout's stack on the same machine has its own path.
     /// </summary>
     private static int AuthProcessId()
     {
+        var checkout = new DirectoryInfo(AppContext.BaseDirectory);
+        while (checkout is not null && !File.Exists(Path.Combine(checkout.FullName, "OneGate.sln")))
+        {
+            checkout = checkout.Parent;
+        }
+
+        var service = Path.Combine(checkout?.FullName ?? "/", "OneGate.Auth", "bin");
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             try
             {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (int.TryParse(Path.GetFileName(dir), out var pid) && cmdline.Contains("OneGate.Auth", StringComparison.Ordinal)
-                    && !cmdline.Contains(".csproj", StringComparison.Ordinal) && !cmdline.Contains("OneGate.Benchmarks", StringComparison.Ordinal))
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim();
+                if (int.TryParse(Path.GetFileName(dir), out var pid) && cmdline.StartsWith(service, StringComparison.Ordinal)
+                    && (cmdline.EndsWith("OneGate.Auth", StringComparison.Ordinal) || cmdline.EndsWith("OneGate.Auth.dll", StringComparison.Ordinal)))
                 {
                     return pid;
                 }
@@ -177,7 +185,7 @@ public static class AuthFloodBenchmark
             }
         }
 
-        throw new InvalidOperationException("no OneGate.Auth process on this machine");
+        throw new InvalidOperationException($"no OneGate.Auth service process from {service} on this machine");
     }
 
     /// <summary>A /proc/&lt;pid&gt;/status field in KiB (VmRSS now, VmHWM the peak).</summary>

@@ -56,10 +56,15 @@ public sealed class BenchmarkStack : IAsyncDisposable
         // The load goes to Payment itself, not through the orchestrator's development TCP proxy (an extra process and
         // hop per request that no deployment has; Kong's cost is a gateway benchmark of its own).
         // Auth too: its registration flood comes from many client addresses, which the proxy would make one.
+        // On ports of their own rather than the launch profiles' (5101, 5102), which another stack on the machine may hold.
         foreach (var direct in new[] { "payment", "auth" })
         {
             builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == direct))
-                .WithEndpoint("http", e => e.IsProxied = false);
+                .WithEndpoint("http", e =>
+                {
+                    e.IsProxied = false;
+                    e.Port = e.TargetPort = FreePort();
+                });
         }
 
         // Statements per transfer (pg_stat_statements needs preloading; local/postgres.sh passes PG_PRELOAD on) and

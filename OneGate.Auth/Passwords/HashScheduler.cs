@@ -14,6 +14,7 @@ public sealed class HashScheduler
     private readonly Lock gate = new();
     private readonly LinkedList<TaskCompletionSource>[] lines = [new(), new(), new(), new()];
     private readonly int[] maxWaiting;
+    private readonly int[] admitted = new int[4];
     private readonly int sharedSlots;
     private int free;
     private int runningShared;
@@ -39,14 +40,33 @@ public sealed class HashScheduler
     public int WaitingSuspectLogins => Waiting(HashPriority.SuspectLogin);
 
     /// <summary>
-    /// Whether work of <paramref name="priority"/> arriving now would get a slot or a place in line: a cheap early
-    /// refusal, before the request spends Redis and database work (<see cref="TryEnterAsync"/> still decides).
+    /// Admits work of <paramref name="priority"/> before its request spends Redis and database work: false when as many
+    /// are already admitted as may hash and wait in its line (the shared slots plus the line), so a flood is refused
+    /// for the price of a lock, and only work that will get a slot or a place in line pays for the round trips (a
+    /// check that only looked at the line let every request arriving while the admitted ones were still on their
+    /// round trips through, to be refused after them). End each admission with <see cref="Dismiss"/>; meanwhile
+    /// <see cref="EnterAdmittedAsync"/> takes a slot without being refused.
     /// </summary>
-    public bool HasRoomFor(HashPriority priority)
+    public bool TryAdmit(HashPriority priority)
     {
         lock (gate)
         {
-            return MayStart(priority) || lines[(int)priority].Count < maxWaiting[(int)priority];
+            if (admitted[(int)priority] - sharedSlots >= maxWaiting[(int)priority])
+            {
+                return false;
+            }
+
+            admitted[(int)priority]++;
+            return true;
+        }
+    }
+
+    /// <summary>Ends an admission of <see cref="TryAdmit"/> (after its hash, or when the request ended without one).</summary>
+    public void Dismiss(HashPriority priority)
+    {
+        lock (gate)
+        {
+            admitted[(int)priority]--;
         }
     }
 
@@ -54,7 +74,17 @@ public sealed class HashScheduler
     /// Takes a slot, waiting if needed; false when work other than a known login finds its line full. A true answer
     /// must be followed by <see cref="Exit"/> with the same priority.
     /// </summary>
-    public async Task<bool> TryEnterAsync(HashPriority priority, CancellationToken cancellationToken)
+    public Task<bool> TryEnterAsync(HashPriority priority, CancellationToken cancellationToken) =>
+        EnterAsync(priority, refuseWhenFull: true, cancellationToken);
+
+    /// <summary>
+    /// Takes a slot for admitted work (<see cref="TryAdmit"/>), waiting if needed: admissions bound its line, so it is
+    /// never refused. Must be followed by <see cref="Exit"/> with the same priority.
+    /// </summary>
+    public Task EnterAdmittedAsync(HashPriority priority, CancellationToken cancellationToken) =>
+        EnterAsync(priority, refuseWhenFull: false, cancellationToken);
+
+    private async Task<bool> EnterAsync(HashPriority priority, bool refuseWhenFull, CancellationToken cancellationToken)
     {
         LinkedListNode<TaskCompletionSource> node;
         lock (gate)
@@ -67,7 +97,7 @@ public sealed class HashScheduler
             }
 
             var line = lines[(int)priority];
-            if (line.Count >= maxWaiting[(int)priority])
+            if (refuseWhenFull && line.Count >= maxWaiting[(int)priority])
             {
                 return false;
             }

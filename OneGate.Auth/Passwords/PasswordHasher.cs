@@ -24,8 +24,27 @@ public sealed partial class PasswordHasher
         decoy = new Lazy<string>(() => HashNow(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
 
-    /// <summary>False while a registration would be refused for lack of hashing capacity.</summary>
-    public bool HasRoomForRegistration => slots.HasRoomFor(HashPriority.Registration);
+    /// <summary>
+    /// Admits a registration before it spends a Redis script and a query: false while as many are under way as may
+    /// hash and wait (<see cref="HashScheduler.TryAdmit"/>). An admitted one ends with <see cref="DismissRegistration"/>.
+    /// </summary>
+    public bool TryAdmitRegistration() => slots.TryAdmit(HashPriority.Registration);
+
+    public void DismissRegistration() => slots.Dismiss(HashPriority.Registration);
+
+    /// <summary>The encoded hash for an admitted registration (<see cref="TryAdmitRegistration"/>): it waits for a slot, never refused.</summary>
+    public async Task<string> HashAdmittedRegistrationAsync(string password, CancellationToken cancellationToken)
+    {
+        await slots.EnterAdmittedAsync(HashPriority.Registration, cancellationToken);
+        try
+        {
+            return await OwnThread(() => HashNow(password));
+        }
+        finally
+        {
+            slots.Exit(HashPriority.Registration);
+        }
+    }
 
     /// <summary>The encoded hash, or null when a registration finds every slot busy and the line full.</summary>
     public async Task<string?> HashAsync(string password, HashPriority priority, CancellationToken cancellationToken)

@@ -40,12 +40,27 @@ public static class RegisterEndpoint
             return Problems.Validation(errors);
         }
 
-        // Under a flood most registrations are refused here, before they cost a Redis script and a query.
-        if (!hasher.HasRoomForRegistration)
+        // Under a flood most registrations are refused here, for the price of a lock: only those that will get an
+        // Argon2 slot or a place in its line go on to cost a Redis script and a query (and are counted).
+        if (!hasher.TryAdmitRegistration())
         {
             return Busy(http);
         }
 
+        try
+        {
+            return await RegisterAdmittedAsync(account, http, db, hasher, throttle, audit, time, cancellationToken);
+        }
+        finally
+        {
+            hasher.DismissRegistration();
+        }
+    }
+
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAdmittedAsync(
+        RegistrationRules.NewAccount account, HttpContext http, AuthDbContext db, PasswordHasher hasher, RegistrationThrottle throttle,
+        AuthAudit audit, TimeProvider time, CancellationToken cancellationToken)
+    {
         var retryAfter = await throttle.TryReserveAsync(http.Connection.RemoteIpAddress);
         if (retryAfter > 0)
         {
@@ -68,13 +83,8 @@ public static class RegisterEndpoint
                 : UserConfiguration.PhoneUniqueIndex);
         }
 
-        if (await hasher.HashAsync(account.Password, HashPriority.Registration, cancellationToken) is not { } passwordHash)
-        {
-            // Refused for our capacity, not the client's behaviour: the registration does not count against its limit.
-            await throttle.UnreserveAsync(http.Connection.RemoteIpAddress);
-            return Busy(http);
-        }
-
+        // Admitted, so it waits for a slot rather than being refused after it was counted.
+        var passwordHash = await hasher.HashAdmittedRegistrationAsync(account.Password, cancellationToken);
         User user;
         try
         {

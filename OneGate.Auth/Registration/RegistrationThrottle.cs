@@ -19,16 +19,6 @@ public sealed class RegistrationThrottle(IConnectionMultiplexer redis, IOptions<
 
     private readonly ClientNetworks unlimited = new(options.Value.UnlimitedNetworks);
 
-    /// <summary>Gives back a counted registration that was refused for lack of capacity (never below zero).</summary>
-    public async Task UnreserveAsync(IPAddress? client)
-    {
-        if (!unlimited.Contains(client))
-        {
-            await redis.GetDatabase().ScriptEvaluateAsync(
-                "if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end return 0", [Key(client)]);
-        }
-    }
-
     /// <summary>Counts the registration and returns 0, or returns the seconds the client must wait.</summary>
     public async Task<int> TryReserveAsync(IPAddress? client)
     {

@@ -38,7 +38,6 @@ public sealed class HashSchedulerTests
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
         var waiting = Enumerable.Range(0, 3).Select(_ => scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)).ToList();
 
-        Assert.False(scheduler.HasRoomFor(HashPriority.Registration));
         Assert.False(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
         var logins = Enumerable.Range(0, 20).Select(_ => scheduler.TryEnterAsync(HashPriority.KnownLogin, CancellationToken.None)).ToList();
         Assert.Equal(3, scheduler.WaitingRegistrations);
@@ -53,8 +52,32 @@ public sealed class HashSchedulerTests
         }
 
         scheduler.Exit(holder);
-        Assert.True(scheduler.HasRoomFor(HashPriority.Registration));
         Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)); // the slot is free again
+    }
+
+    [Fact]
+    public async Task Admissions_beyond_the_shared_slots_and_the_line_are_refused_and_admitted_work_is_never_refused_a_slot()
+    {
+        var scheduler = new HashScheduler(slots: 2, maxWaitingNewClientLogins: 8, maxWaitingSuspectLogins: 8, maxWaitingRegistrations: 3);
+        // One shared slot and a line of three: four registrations may be under way, a fifth is refused before any work.
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.True(scheduler.TryAdmit(HashPriority.Registration)));
+        Assert.False(scheduler.TryAdmit(HashPriority.Registration));
+        Assert.True(scheduler.TryAdmit(HashPriority.KnownLogin)); // known logins are never refused
+
+        // Work that was not admitted fills the line first; the admitted still get their slots, in turn.
+        Assert.True(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
+        var unadmitted = Enumerable.Range(0, 3).Select(_ => scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None)).ToList();
+        Assert.False(await scheduler.TryEnterAsync(HashPriority.Registration, CancellationToken.None));
+        var admitted = Enumerable.Range(0, 4).Select(_ => scheduler.EnterAdmittedAsync(HashPriority.Registration, CancellationToken.None)).ToList();
+        foreach (var next in unadmitted.Cast<Task>().Concat(admitted))
+        {
+            scheduler.Exit(HashPriority.Registration);
+            await next.WaitAsync(Granted);
+        }
+
+        scheduler.Dismiss(HashPriority.Registration);
+        Assert.True(scheduler.TryAdmit(HashPriority.Registration)); // a dismissed admission makes room for the next
+        Assert.False(scheduler.TryAdmit(HashPriority.Registration));
     }
 
     [Fact]
@@ -119,7 +142,6 @@ public sealed class HashSchedulerTests
         Assert.True(await scheduler.TryEnterAsync(lane, CancellationToken.None));
         var waiting = Enumerable.Range(0, 2).Select(_ => scheduler.TryEnterAsync(lane, CancellationToken.None)).ToList();
 
-        Assert.False(scheduler.HasRoomFor(lane));
         Assert.False(await scheduler.TryEnterAsync(lane, CancellationToken.None));
         Assert.Equal(2, lane == HashPriority.Login ? scheduler.WaitingNewClientLogins : scheduler.WaitingSuspectLogins);
         Assert.True(await scheduler.TryEnterAsync(HashPriority.KnownLogin, CancellationToken.None).WaitAsync(Granted));

@@ -48,7 +48,7 @@ public sealed class RegistrationTests(OneGateAppFixture fixture)
     }
 
     [Fact]
-    public async Task Thirty_concurrent_registrations_from_one_client_create_ten_accounts_and_get_429_for_the_rest()
+    public async Task Thirty_concurrent_registrations_from_one_client_create_ten_accounts_and_refuse_the_rest()
     {
         using var client = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
 
@@ -62,12 +62,21 @@ public sealed class RegistrationTests(OneGateAppFixture fixture)
                 var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
                 Assert.InRange(retryAfter, 1, 3600);
             }
+            else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                await ProblemAssert.IsProblem(response, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
 
             return response.StatusCode;
         }));
 
+        // Argon2 admits the shared slots plus the line of 16 at once (at least 17), so ten pass the limit and the
+        // others admitted get 429; those beyond the admissions are refused 503 before the limit is counted.
         Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Created));
-        Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.All(statuses.Where(s => s != HttpStatusCode.Created),
+            s => Assert.Contains(s, new[] { HttpStatusCode.TooManyRequests, HttpStatusCode.ServiceUnavailable }));
     }
 
     public static TheoryData<string, string> InvalidFields() => new()
