@@ -20,6 +20,7 @@ public static class AuthFloodBenchmark
 {
     private const double RequestsPerSecond = 300;
     private static readonly TimeSpan Flood = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -31,7 +32,7 @@ public static class AuthFloodBenchmark
         var rssBefore = Memory(authPid, "VmRSS");
 
         Console.WriteLine($"# OneGate auth under a registration flood and a failed-login flood — {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, " +
-                          $"{RequestsPerSecond:F0} requests/s offered for {Flood.TotalSeconds:F0} s each, 2 login workers");
+                          $"{RequestsPerSecond:F0} requests/s offered for {Flood.TotalSeconds:F0} s each, 2 login workers, after {WarmUp.TotalSeconds:F0} s of each kind of request (not measured)");
         Console.WriteLine();
         Console.WriteLine("| scenario | requests | failures | per second | p50 ms | p99 ms |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -41,17 +42,11 @@ public static class AuthFloodBenchmark
         Func<Task<bool>> legitimate = async () =>
             await OutcomeAsync(() => auth.PostAsJsonAsync("/api/auth/login", new { username = user.username, password = user.password })) == "200";
         var phoneBase = long.Parse(Digits(8), CultureInfo.InvariantCulture);
-        var registrations = await FloodAsync(options.Auth, authPid, legitimate, new FloodPlan(
-            "registration flood", "POST /api/auth/register (flood, 201 counted as success)", "201", 10, 10,
-            (client, i) => client.PostAsJsonAsync("/api/auth/register", new
-            {
-                username = $"flood_{run}_{i}", email = $"flood_{run}_{i}@bench.example",
-                phone = "0812" + ((phoneBase + i) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture), password = "flood password " + i,
-            })));
+        var failingByte = (byte)Random.Shared.Next(20, 250);
+        await WarmUpAsync(options.Auth, legitimate, Registrations($"warm_{run}", "0813", phoneBase, 11), FailedLogins($"warm_{run}", (byte)(failingByte - 1)));
+        var registrations = await FloodAsync(options.Auth, authPid, legitimate, Registrations($"flood_{run}", "0812", phoneBase, 10));
         // A second byte of its own per run: the failure counters of a client live 15 minutes.
-        var failedLogins = await FloodAsync(options.Auth, authPid, legitimate, new FloodPlan(
-            "failed-login flood", "POST /api/auth/login, wrong passwords (flood, 401 counted as success)", "401", 19, (byte)Random.Shared.Next(20, 250),
-            (client, i) => client.PostAsJsonAsync("/api/auth/login", new { username = $"victim_{run}_{i}", password = "guess " + i })));
+        var failedLogins = await FloodAsync(options.Auth, authPid, legitimate, FailedLogins($"victim_{run}", failingByte));
 
         Console.WriteLine();
         Console.WriteLine("Registration answers: " + registrations.Outcomes +
@@ -71,6 +66,46 @@ public static class AuthFloodBenchmark
         Func<HttpClient, int, Task<HttpResponseMessage>> Send);
 
     private sealed record FloodResult(string Outcomes, long PeakKiB);
+
+    /// <summary>Registrations with unique bodies, 10 per client (within the per-client limit).</summary>
+    private static FloodPlan Registrations(string prefix, string phonePrefix, long phoneBase, byte addressByte) => new(
+        "registration flood", "POST /api/auth/register (flood, 201 counted as success)", "201", 10, addressByte,
+        (client, i) => client.PostAsJsonAsync("/api/auth/register", new
+        {
+            username = $"{prefix}_{i}", email = $"{prefix}_{i}@bench.example",
+            phone = phonePrefix + ((phoneBase + i) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture), password = "flood password " + i,
+        }));
+
+    /// <summary>Wrong passwords for unknown identifiers, 19 per client (within the per-client failure limit of 20).</summary>
+    private static FloodPlan FailedLogins(string prefix, byte addressByte) => new(
+        "failed-login flood", "POST /api/auth/login, wrong passwords (flood, 401 counted as success)", "401", 19, addressByte,
+        (client, i) => client.PostAsJsonAsync("/api/auth/login", new { username = $"{prefix}_{i}", password = "guess " + i }));
+
+    /// <summary>
+    /// Both floods' kinds of request and the owner's logins for a few seconds each, measured by nobody (from addresses and
+    /// names of their own): otherwise the first flood meets a freshly started Auth whose JIT compiles the request paths
+    /// for its first seconds, and the rows would report that cold start rather than the hash scheduler.
+    /// </summary>
+    private static async Task WarmUpAsync(Uri authUri, Func<Task<bool>> legitimate, params FloodPlan[] plans)
+    {
+        foreach (var plan in plans)
+        {
+            var clients = new ConcurrentDictionary<int, HttpClient>();
+            var next = -1;
+            await Task.WhenAll(
+                LoadRun.WarmUpAsync(16, WarmUp, async () =>
+                {
+                    var i = Interlocked.Increment(ref next);
+                    var client = clients.GetOrAdd(i / plan.PerClient, c => ClientFrom(authUri, Address(plan.AddressByte, c)));
+                    return await OutcomeAsync(() => plan.Send(client, i)) == plan.Success;
+                }),
+                LoadRun.WarmUpAsync(2, WarmUp, legitimate));
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+    }
 
     /// <summary>Legitimate logins from 2 workers while <paramref name="plan"/>'s flood runs; prints both rows.</summary>
     private static async Task<FloodResult> FloodAsync(Uri authUri, int authPid, Func<Task<bool>> legitimate, FloodPlan plan)
