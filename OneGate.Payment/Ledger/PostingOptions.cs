@@ -19,7 +19,7 @@ public sealed class PostingOptions
     /// overlap. They lock in the same global order as batches of other replicas, so they cannot deadlock.
     /// </summary>
     [Range(1, 8)]
-    public int Writers { get; set; } = 2;
+    public int Writers { get; set; } = 1;
 
     /// <summary>At most this many requests in one batch (one transaction; also bounds the statements' parameter count).</summary>
     [Range(1, 500)]
