@@ -6,7 +6,8 @@ namespace OneGate.Benchmarks;
 /// <summary>
 /// Where the machine's CPU went during a run: user+system time of every process, read from /proc before and
 /// after and grouped by what the process is (Postgres, each service, the load generator...). On a 2-core
-/// machine this tells whether the code or the machine is the bottleneck.
+/// machine this tells whether the code or the machine is the bottleneck. Only this harness' own processes count,
+/// so another stack running on the same machine does not land in its rows.
 /// </summary>
 public sealed class CpuSplit
 {
@@ -34,15 +35,8 @@ public sealed class CpuSplit
     /// <summary>A markdown table: CPU seconds and share of the machine's capacity per group.</summary>
     public string Stop()
     {
-        var end = Read();
+        var byGroup = Seconds();
         var seconds = (DateTime.UtcNow - startedAt).TotalSeconds;
-        var byGroup = new Dictionary<string, double>();
-        foreach (var (pid, (group, ticks)) in end)
-        {
-            var before = start.TryGetValue(pid, out var s) && s.Group == group ? s.Ticks : 0;
-            byGroup[group] = byGroup.GetValueOrDefault(group) + (ticks - before) / 100.0; // USER_HZ is 100 on Linux
-        }
-
         var capacity = seconds * Environment.ProcessorCount;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"CPU time by process over {seconds:F0} s ({Environment.ProcessorCount} cores = {capacity:F0} CPU-seconds available):");
@@ -59,9 +53,22 @@ public sealed class CpuSplit
         return text.ToString();
     }
 
+    /// <summary>CPU seconds per group since the start (a process started meanwhile counts from zero).</summary>
+    public Dictionary<string, double> Seconds()
+    {
+        var byGroup = new Dictionary<string, double>();
+        foreach (var (pid, (group, ticks)) in Read())
+        {
+            var before = start.TryGetValue(pid, out var s) && s.Group == group ? s.Ticks : 0;
+            byGroup[group] = byGroup.GetValueOrDefault(group) + (ticks - before) / 100.0; // USER_HZ is 100 on Linux
+        }
+
+        return byGroup;
+    }
+
     private static Dictionary<int, (string Group, long Ticks)> Read()
     {
-        var result = new Dictionary<int, (string, long)>();
+        var processes = new Dictionary<int, (int Parent, string Cmdline, long Ticks)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
@@ -72,12 +79,11 @@ public sealed class CpuSplit
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+                // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                var group = Groups.FirstOrDefault(g => cmdline.Contains(g.Needle, StringComparison.Ordinal)).Group ?? "other";
-                result[pid] = (group, ticks);
+                processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), cmdline, ticks);
             }
             catch (IOException)
             {
@@ -88,6 +94,38 @@ public sealed class CpuSplit
             }
         }
 
+        var result = new Dictionary<int, (string, long)>();
+        foreach (var pid in Ours(processes))
+        {
+            var (_, cmdline, ticks) = processes[pid];
+            result[pid] = (Groups.FirstOrDefault(g => cmdline.Contains(g.Needle, StringComparison.Ordinal)).Group ?? "other", ticks);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// This harness and what it started: its children, and the orchestrator it started, which detaches itself (parent 1)
+    /// and names this process with --monitor, with everything that runs the stack. Other stacks on a shared machine
+    /// (another checkout's benchmark or tests) are left out.
+    /// </summary>
+    private static HashSet<int> Ours(Dictionary<int, (int Parent, string Cmdline, long Ticks)> processes)
+    {
+        var monitor = $"--monitor {Environment.ProcessId} ";
+        var ours = processes.Where(p => p.Key == Environment.ProcessId || (p.Value.Cmdline.Contains("dcp", StringComparison.Ordinal)
+            && (p.Value.Cmdline + " ").Contains(monitor, StringComparison.Ordinal))).Select(p => p.Key).ToHashSet();
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var (pid, process) in processes)
+            {
+                if (ours.Contains(process.Parent) && ours.Add(pid))
+                {
+                    added = true;
+                }
+            }
+        }
+
+        return ours;
     }
 }

@@ -29,7 +29,7 @@ public static class TransferBenchmark
 
     private sealed record PostingPath(string Label, HttpClient Client);
 
-    private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, BatchSizes? Batches);
+    private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, BatchSizes? Batches, Dictionary<string, double> Cpu);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -91,6 +91,7 @@ public static class TransferBenchmark
 
         var raw = options.Postgres is { } postgres ? await PgbenchAsync(postgres, users, merchant, options, run) : null;
         run.PrintDatabaseTable();
+        run.PrintCpuTable();
         PrintRatios(paths, uniform, hot, offered, raw);
         run.PrintBacklogs();
         var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + (raw?.Failures ?? 0);
@@ -126,6 +127,7 @@ public static class TransferBenchmark
     {
         private readonly List<string> databaseLines = [];
         private readonly List<string> backlogs = [];
+        private readonly List<(string Name, Measured Row)> cpuRows = [];
 
         public async Task<Measured> ApiAsync(PostingPath path, string name, Func<Task<LoadRun.Result>> row) =>
             await MeasureAsync(name, options.PaymentLogin, path.Client, row);
@@ -134,12 +136,15 @@ public static class TransferBenchmark
         {
             var database = options.Postgres is { } pg ? await PostgresCounters.ReadAsync(pg, login ?? "") : null;
             var batches = engine is null ? null : await BatchSizes.ReadAsync(engine);
+            var cpu = CpuSplit.Start();
             var result = await row();
+            var used = cpu.Seconds();
             Console.WriteLine(result);
             var measured = new Measured(result,
                 options.Postgres is { } after ? await PostgresCounters.ReadAsync(after, login ?? "") - database! : null,
-                engine is null ? null : await BatchSizes.ReadAsync(engine) - batches!);
+                engine is null ? null : await BatchSizes.ReadAsync(engine) - batches!, used);
             databaseLines.Add(Line(name, measured));
+            cpuRows.Add((name, measured));
             await DrainAsync($"\"{name}\"");
             return measured;
         }
@@ -164,6 +169,27 @@ public static class TransferBenchmark
             Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | batches | batch size p50 | batch size p99 |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             databaseLines.ForEach(Console.WriteLine);
+        }
+
+        /// <summary>
+        /// CPU time per transfer of each process during each row: unlike rates and latencies, it holds when something
+        /// else shares the machine (payment counts both Payment processes; the idle one costs little).
+        /// </summary>
+        public void PrintCpuTable()
+        {
+            string[] groups = ["payment", "postgres", "redis", "load generator + AppHost (this harness)", "transaction", "kafka broker", "pgbench"];
+            Console.WriteLine();
+            Console.WriteLine("CPU time per transfer by process during each row (µs; /proc user+system):");
+            Console.WriteLine();
+            Console.WriteLine($"| row | {string.Join(" | ", groups)} | other | all |");
+            Console.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---|", groups.Length + 2))}");
+            foreach (var (name, m) in cpuRows)
+            {
+                var n = Math.Max(1, m.Result.Requests);
+                string Micros(double seconds) => (seconds * 1e6 / n).ToString("F0", CultureInfo.InvariantCulture);
+                var other = m.Cpu.Where(g => !groups.Contains(g.Key)).Sum(g => g.Value);
+                Console.WriteLine($"| {name} | {string.Join(" | ", groups.Select(g => Micros(m.Cpu.GetValueOrDefault(g))))} | {Micros(other)} | {Micros(m.Cpu.Values.Sum())} |");
+            }
         }
 
         public void PrintBacklogs()

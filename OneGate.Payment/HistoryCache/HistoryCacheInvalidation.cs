@@ -14,6 +14,8 @@ namespace OneGate.Payment.HistoryCache;
 /// (<see cref="PaymentDbContext.LedgerRowOwners"/>) and of the tracked <see cref="HistoricalTransaction"/> entities
 /// it changed (every ledger write runs in an explicit transaction); an extra owner only costs an extra
 /// invalidation. Never fails the commit: a Redis problem is logged (see <see cref="HistoryGeneration"/>).
+/// The posting engine's batches record no owners here: the engine bumps them itself (<see cref="BumpAsync"/>) after
+/// the commit and before answering, without holding its writer loop on Redis.
 /// </summary>
 public sealed class HistoryCacheInvalidation(IConnectionMultiplexer redis, ILogger<HistoryCacheInvalidation> logger) : DbTransactionInterceptor
 {
@@ -25,6 +27,9 @@ public sealed class HistoryCacheInvalidation(IConnectionMultiplexer redis, ILogg
         (eventData.Context as PaymentDbContext)?.LedgerRowOwners.Clear();
         return ValueTask.FromResult(result);
     }
+
+    /// <summary>New generations for these users, after their rows committed; never throws for Redis (logged).</summary>
+    public Task BumpAsync(IEnumerable<int> owners) => HistoryGeneration.BumpAsync(redis, owners, logger);
 
     public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {

@@ -110,7 +110,7 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             return ([], [.. replayed, .. taken]);
         }
 
-        db.LedgerRowOwners.UnionWith(rows.Select(r => r.UserId));
+        // The owners' history cache is invalidated by the engine after this commit, off its writer loop (HistoryCacheInvalidation).
         await transaction.CommitAsync(ct);
         posted.AddRange(replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())));
         return (posted, []);

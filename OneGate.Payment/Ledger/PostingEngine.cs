@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
+using OneGate.Payment.HistoryCache;
 
 namespace OneGate.Payment.Ledger;
 
@@ -16,15 +17,18 @@ namespace OneGate.Payment.Ledger;
 /// committed and answers those from their stored answers. A batch that waited too long for a row lock, or requests
 /// still queued when the replica stops, fail with a <see cref="TimeoutException"/> (503 with Retry-After: retry with
 /// the same key); the batch in flight when the replica stops is finished, not cut off (a cut-off commit could not
-/// say whether it had committed).
+/// say whether it had committed). A committed batch's requests are answered once their owners' history cache was
+/// invalidated (read-your-writes), while the writer loop goes on with the next batch.
 /// </summary>
-public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingOptions> options, OutboxSignal outbox, ILogger<PostingEngine> logger)
+/// <param name="invalidation">Null where there is no history cache (a replica in tests).</param>
+public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingOptions> options, OutboxSignal outbox, ILogger<PostingEngine> logger,
+    HistoryCacheInvalidation? invalidation = null)
     : BackgroundService
 {
     // Bounded: under overload a request is refused at once (503, retry with the same key) instead of waiting in an
     // ever longer line that holds its request scope and outlives its client.
     private readonly Channel<QueuedPosting> queue = Channel.CreateBounded<QueuedPosting>(
-        new BoundedChannelOptions(options.Value.MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(options.Value.MaxQueued) { SingleReader = options.Value.Writers == 1, FullMode = BoundedChannelFullMode.Wait });
 
     /// <param name="answer">The row to store under the request's key for an outcome (called on the writer, maybe more than once).</param>
     /// <param name="ct">The caller's: cancelled before its batch starts, the request is dropped with nothing written.</param>
@@ -42,6 +46,20 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, options.Value.Writers).Select(_ => WriteAsync(stoppingToken)));
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            Fail(Drain());
+        }
+    }
+
+    /// <summary>One writer loop: takes everything waiting (up to MaxBatch) and posts it, batch after batch.</summary>
+    private async Task WriteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<QueuedPosting>();
         try
@@ -70,12 +88,16 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         }
         finally
         {
-            queue.Writer.TryComplete();
-            var stopped = new TimeoutException("The posting engine stopped before posting this request; retry it with the same key.");
-            foreach (var left in batch.Concat(Drain()))
-            {
-                left.Done.TrySetException(stopped);
-            }
+            Fail(batch);
+        }
+    }
+
+    private static void Fail(IEnumerable<QueuedPosting> left)
+    {
+        var stopped = new TimeoutException("The posting engine stopped before posting this request; retry it with the same key.");
+        foreach (var queued in left)
+        {
+            queued.Done.TrySetException(stopped);
         }
     }
 
@@ -84,6 +106,38 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         while (queue.Reader.TryRead(out var left))
         {
             yield return left;
+        }
+    }
+
+    /// <summary>
+    /// Answers a committed batch's requests after a new history cache generation for the users it wrote to (one Redis
+    /// round trip, at most a second: <see cref="ServiceDefaults.Caching.HistoryGeneration"/>); the writer does not wait for it.
+    /// </summary>
+    private async Task AnswerAsync(List<(QueuedPosting Queued, PostingAnswer Answer)> posted)
+    {
+        try
+        {
+            if (invalidation is not null)
+            {
+                await invalidation.BumpAsync(posted.Where(p => p.Answer is PostingAnswer.Answered { Outcome: PostingOutcome.Posted })
+                    .SelectMany(p => p.Queued.Request.Accounts()));
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "History cache not invalidated after a batch of {Count} money requests", posted.Count);
+        }
+        finally
+        {
+            foreach (var (queued, answer) in posted)
+            {
+                if (answer is PostingAnswer.Answered { Outcome: PostingOutcome.Posted { Row: var row } })
+                {
+                    LedgerMetrics.Committed(row);
+                }
+
+                queued.Done.TrySetResult(answer);
+            }
         }
     }
 
@@ -97,17 +151,8 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 await using var scope = scopes.CreateAsyncScope();
                 var posted = await scope.ServiceProvider.GetRequiredService<PostingBatch>().PostAsync(batch, ct);
                 PostingMetrics.Batch(batch.Count);
-                foreach (var (queued, answer) in posted)
-                {
-                    if (answer is PostingAnswer.Answered { Outcome: PostingOutcome.Posted { Row: var row } })
-                    {
-                        LedgerMetrics.Committed(row);
-                    }
-
-                    queued.Done.TrySetResult(answer);
-                }
-
                 outbox.Notify();
+                _ = AnswerAsync(posted);
                 return;
             }
             catch (Exception caught) when (!ct.IsCancellationRequested)

@@ -13,6 +13,14 @@ public sealed class PostingOptions
     /// </summary>
     public bool Batched { get; set; } = true;
 
+    /// <summary>
+    /// Writer loops per replica, each posting its own batches from the one queue on its own database session. With
+    /// one, a request arriving while a batch is in flight waits for that batch; with more, batches of a replica
+    /// overlap. They lock in the same global order as batches of other replicas, so they cannot deadlock.
+    /// </summary>
+    [Range(1, 8)]
+    public int Writers { get; set; } = 1;
+
     /// <summary>At most this many requests in one batch (one transaction; also bounds the statements' parameter count).</summary>
     [Range(1, 500)]
     public int MaxBatch { get; set; } = 200;

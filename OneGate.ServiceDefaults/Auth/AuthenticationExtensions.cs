@@ -17,7 +17,8 @@ public static class AuthenticationExtensions
     /// Bearer authentication for OneGate access tokens: ES256 only (no <c>none</c>, no HMAC confusion),
     /// issuer, audience and lifetime checked with a small skew, keys from the Auth service's JWKS, and the
     /// token's session (<c>sid</c>) must still exist in Redis — one round trip, no caching — so logout takes
-    /// effect at every service immediately. Requires an <see cref="IConnectionMultiplexer"/> (AddRedisClient).
+    /// effect at every service immediately (a token's signature check is remembered for a minute at most, never past
+    /// its expiry: <see cref="CachingJsonWebTokenHandler"/>). Requires an <see cref="IConnectionMultiplexer"/> (AddRedisClient).
     /// A second scheme, <see cref="OperatorAuthentication.SchemeName"/>, validates the back office's operator tokens
     /// (their own audience and session keys) for endpoints that require an <see cref="OperatorPolicies"/> policy.
     /// </summary>
@@ -56,6 +57,8 @@ public static class AuthenticationExtensions
             .Configure<IServiceProvider, TokenValidationSettings>((options, services, settings) =>
             {
                 options.MapInboundClaims = false;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new CachingJsonWebTokenHandler { MapInboundClaims = false });
                 options.RefreshOnIssuerKeyNotFound = true;
                 options.ConfigurationManager = services.GetRequiredService<KeySource>().Manager;
                 options.TokenValidationParameters = new TokenValidationParameters

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OneGate.Payment.Ledger;
+using OneGate.ServiceDefaults.Caching;
 using OneGate.Tests.Support;
+using StackExchange.Redis;
 
 namespace OneGate.Tests.Payment.Posting;
 
@@ -118,7 +120,7 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-bounded", o => { o.MaxBatch = 1; o.MaxQueued = 4; });
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-bounded", o => { o.Writers = 1; o.MaxBatch = 1; o.MaxQueued = 4; });
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
         await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
@@ -225,7 +227,7 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-stopping", o => { o.MaxBatch = 1; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-stopping", o => { o.Writers = 1; o.MaxBatch = 1; o.LockTimeout = TimeSpan.FromSeconds(30); });
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
         var requests = Enumerable.Range(0, 2).Select(i => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m + i, null))).ToArray();
@@ -275,6 +277,85 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Empty(await AccountIdsAsync(db, newcomer));
         Assert.Equal(2_000m, await payment.BalanceAsync(other));
         Assert.Equal(10_000m, await payment.BalanceAsync(poor));
+    }
+
+    [Fact]
+    public async Task With_two_writers_a_request_is_posted_while_another_batch_waits_on_a_held_row()
+    {
+        var (payer, shop, sender, friend) = await TwoPairsAsync();
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-two-writers", o => { o.Writers = 2; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        var waiting = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+        var free = PostingReplica.Queued(new PostingRequest.Transfer(sender.Id, friend.Id, 2_000m, null));
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        Task<PostingAnswer> first;
+        await using (var holder = await holding.BeginTransactionAsync())
+        {
+            await HoldAsync(holding, holder, shop);
+            first = replica.Engine.PostAsync(waiting.Request, waiting.IdempotencyKey, waiting.Answer);
+            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "the first batch waits for the held account");
+
+            // One writer would hold this request until the held row is released.
+            var second = replica.Engine.PostAsync(free.Request, free.IdempotencyKey, free.Answer);
+            Assert.Same(second, await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(10))));
+            Assert.Equal("Posted", Describe(await second));
+            Assert.False(first.IsCompleted);
+            await holder.RollbackAsync();
+        }
+
+        Assert.Equal("Posted", Describe(await first));
+        Assert.Equal(100_000m - 1_000m, await payment.BalanceAsync(payer));
+        Assert.Equal(10_000m + 2_000m, await payment.BalanceAsync(friend));
+        Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, payer, shop, sender, friend))).Breaks);
+    }
+
+    [Fact]
+    public async Task A_batch_is_answered_after_its_history_cache_invalidation_and_the_writer_posts_the_next_batch_meanwhile()
+    {
+        var (payer, shop, sender, friend) = await TwoPairsAsync();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.App.GetConnectionStringAsync("redis"))!);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-slow-cache", redis: redis);
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        // A first batch opens the replica's session and builds its model, so the batches below take milliseconds.
+        var warmUp = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 500m, null));
+        Assert.Equal("Posted", Describe(await replica.Engine.PostAsync(warmUp.Request, warmUp.IdempotencyKey, warmUp.Answer)));
+        var generation = await redis.GetDatabase().StringGetAsync(HistoryGeneration.Key(payer.Id));
+        var firstRequest = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+        var secondRequest = PostingReplica.Queued(new PostingRequest.Transfer(sender.Id, friend.Id, 2_000m, null));
+
+        // A blocking command occupies the replica's Redis connection for a moment: the invalidation after the first
+        // commit waits behind it (within its one-second bound).
+        var blocked = redis.GetDatabase().ExecuteAsync("BLPOP", $"onegate-tests:nothing:{Guid.NewGuid():N}", "0.8");
+        var first = replica.Engine.PostAsync(firstRequest.Request, firstRequest.IdempotencyKey, firstRequest.Answer);
+        await StoredSoonAsync(db, firstRequest);
+        var second = replica.Engine.PostAsync(secondRequest.Request, secondRequest.IdempotencyKey, secondRequest.Answer);
+        await StoredSoonAsync(db, secondRequest);
+
+        // The second batch committed while the first, committed before it, was not yet answered: its cache was not yet invalidated.
+        Assert.False(first.IsCompleted);
+        await blocked;
+        Assert.Equal("Posted", Describe(await first));
+        Assert.NotEqual(generation, await redis.GetDatabase().StringGetAsync(HistoryGeneration.Key(payer.Id)));
+        Assert.Equal("Posted", Describe(await second));
+    }
+
+    /// <summary>Two payers and two recipients: transfers between the pairs share no account.</summary>
+    private async Task<(TestUser Payer, TestUser Shop, TestUser Sender, TestUser Friend)> TwoPairsAsync() =>
+        (await payment.FundedUserAsync(auth, 100_000m), await payment.FundedUserAsync(auth, 10_000m),
+            await payment.FundedUserAsync(auth, 100_000m), await payment.FundedUserAsync(auth, 10_000m));
+
+    private static async Task StoredSoonAsync(NpgsqlConnection db, QueuedPosting request)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (await KeysStoredAsync(db, [request]) == 0)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the request's key was not stored within 10 s");
+            await Task.Delay(5);
+        }
     }
 
     private static async Task<string> PostAsync(PostingEngine engine, PostingRequest request)

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OneGate.Payment.Data;
 using OneGate.Payment.Events;
+using OneGate.Payment.HistoryCache;
 using OneGate.Payment.Ledger;
+using StackExchange.Redis;
 
 namespace OneGate.Tests.Payment.Posting;
 
@@ -27,12 +29,27 @@ public sealed class PostingReplica : IAsyncDisposable
 
     public PostingEngine Engine => services.GetRequiredService<PostingEngine>();
 
-    public static async Task<PostingReplica> StartAsync(OneGateAppFixture fixture, string applicationName, Action<PostingOptions>? configure = null)
+    /// <param name="redis">Given: the history cache is invalidated through it after each commit, as the app does (otherwise not at all).</param>
+    public static async Task<PostingReplica> StartAsync(OneGateAppFixture fixture, string applicationName, Action<PostingOptions>? configure = null,
+        IConnectionMultiplexer? redis = null)
     {
         var connection = new NpgsqlConnectionStringBuilder(await fixture.ServiceConnectionStringAsync("payment", "onegate")) { ApplicationName = applicationName }
             .ConnectionString;
         var services = new ServiceCollection();
-        services.AddDbContext<PaymentDbContext>(o => o.UseNpgsql(connection, PaymentDbContext.ConfigureNpgsql));
+        if (redis is not null)
+        {
+            services.AddSingleton(redis);
+            services.AddSingleton<HistoryCacheInvalidation>();
+        }
+
+        services.AddDbContext<PaymentDbContext>((provider, o) =>
+        {
+            o.UseNpgsql(connection, PaymentDbContext.ConfigureNpgsql);
+            if (redis is not null)
+            {
+                o.AddInterceptors(provider.GetRequiredService<HistoryCacheInvalidation>());
+            }
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         services.AddOptions<PaymentLimits>();
