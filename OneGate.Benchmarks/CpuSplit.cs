@@ -7,7 +7,8 @@ namespace OneGate.Benchmarks;
 /// Where the machine's CPU went during a run: user+system time of every process, read from /proc before and
 /// after and grouped by what the process is (Postgres, each service, the load generator...). On a 2-core
 /// machine this tells whether the code or the machine is the bottleneck. Only this harness' own processes count,
-/// so another stack running on the same machine does not land in its rows.
+/// so another stack running on the same machine does not land in its rows; a process that ended counts in its
+/// parent's group (pgbench in the harness', a Postgres backend in Postgres').
 /// </summary>
 public sealed class CpuSplit
 {
@@ -79,9 +80,11 @@ public sealed class CpuSplit
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15.
+                // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15, and the
+                // reaped children's cutime 16, cstime 17: a process that ends within a row (pgbench, the Postgres
+                // backends serving it) counts in its parent's group, not nowhere.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var ticks = fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
                 processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), cmdline, ticks);
             }

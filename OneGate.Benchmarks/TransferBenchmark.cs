@@ -179,13 +179,13 @@ public static class TransferBenchmark
         {
             string[] groups = ["payment", "postgres", "redis", "load generator + AppHost (this harness)", "transaction", "kafka broker", "pgbench"];
             Console.WriteLine();
-            Console.WriteLine("CPU time per transfer by process during each row (µs; /proc user+system):");
+            Console.WriteLine("CPU time per transfer by process during each row (µs; /proc user+system, a process that ended counts in its parent's group: pgbench in the harness', its Postgres backends in Postgres'):");
             Console.WriteLine();
             Console.WriteLine($"| row | {string.Join(" | ", groups)} | other | all |");
             Console.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---|", groups.Length + 2))}");
             foreach (var (name, m) in cpuRows)
             {
-                var n = Math.Max(1, m.Result.Requests);
+                var n = Math.Max(1, m.Result.Requests - m.Result.Failures); // per transfer made, not per attempt
                 string Micros(double seconds) => (seconds * 1e6 / n).ToString("F0", CultureInfo.InvariantCulture);
                 var other = m.Cpu.Where(g => !groups.Contains(g.Key)).Sum(g => g.Value);
                 Console.WriteLine($"| {name} | {string.Join(" | ", groups.Select(g => Micros(m.Cpu.GetValueOrDefault(g))))} | {Micros(other)} | {Micros(m.Cpu.Values.Sum())} |");

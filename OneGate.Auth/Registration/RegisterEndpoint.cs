@@ -40,6 +40,12 @@ public static class RegisterEndpoint
             return Problems.Validation(errors);
         }
 
+        // A client the limit refused is refused again before it can take one of the places below.
+        if (throttle.RememberedWait(http.Connection.RemoteIpAddress) is > 0 and var remembered)
+        {
+            return TooMany(http, remembered);
+        }
+
         // Under a flood most registrations are refused here, for the price of a lock: only those that will get an
         // Argon2 slot or a place in its line go on to cost a Redis script and a query (and are counted).
         if (!hasher.TryAdmitRegistration())
@@ -64,9 +70,7 @@ public static class RegisterEndpoint
         var retryAfter = await throttle.TryReserveAsync(http.Connection.RemoteIpAddress);
         if (retryAfter > 0)
         {
-            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many registrations",
-                $"Too many registrations from this network. Try again in {retryAfter} seconds.");
+            return TooMany(http, retryAfter);
         }
 
         // Checked first so a duplicate costs no Argon2 hash; the unique indexes decide the races.
@@ -135,4 +139,12 @@ public static class RegisterEndpoint
         UserConfiguration.EmailUniqueIndex => Problems.Of(StatusCodes.Status409Conflict, "EMAIL_TAKEN", "E-mail taken", "That e-mail address is already registered."),
         _ => Problems.Of(StatusCodes.Status409Conflict, "PHONE_TAKEN", "Phone taken", "That phone number is already registered."),
     };
+
+    private static ProblemHttpResult TooMany(HttpContext http, int retryAfter)
+    {
+        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return Problems.Of(StatusCodes.Status429TooManyRequests, "TOO_MANY_ATTEMPTS", "Too many registrations",
+            $"Too many registrations from this network. Try again in {retryAfter} seconds.");
+    }
+
 }

@@ -16,7 +16,9 @@ public sealed class PostingOptions
     /// <summary>
     /// Writer loops per replica, each posting its own batches from the one queue on its own database session. With
     /// one, a request arriving while a batch is in flight waits for that batch; with more, batches of a replica
-    /// overlap. They lock in the same global order as batches of other replicas, so they cannot deadlock.
+    /// overlap. They lock in the same global order as batches of other replicas, so they cannot deadlock; but one user's
+    /// pipelined requests may commit out of arrival order (as across replicas), and two writers posting to one hot
+    /// account wait for each other within <c>LockTimeout</c> (a 503 under heavy load).
     /// </summary>
     [Range(1, 8)]
     public int Writers { get; set; } = 1;

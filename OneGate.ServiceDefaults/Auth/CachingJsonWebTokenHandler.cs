@@ -55,7 +55,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     {
         IsValid = true,
         SecurityToken = result.SecurityToken,
-        ClaimsIdentity = result.ClaimsIdentity.Clone(),
+        ClaimsIdentity = new CaseSensitiveClaimsIdentity(result.ClaimsIdentity),
         Issuer = result.Issuer,
         TokenType = result.TokenType,
     };

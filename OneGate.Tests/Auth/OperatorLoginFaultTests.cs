@@ -21,12 +21,11 @@ public sealed class OperatorLoginFaultTests(OneGateAppFixture fixture)
     {
         var op = await Operators.CreateAsync(fixture, "SUPPORT");
 
-        // One code for every abandoned login: an abandoned login commits nothing, so its code stays unused (a code
-        // is valid for a step either side of its own, long enough for the six), and no login waits for a new step.
-        var code = await op.Clock.NextCodeAsync(op.TotpSecret);
+        // The current step's code for every abandoned login: an abandoned login commits nothing, so its code stays
+        // unused, and no login waits for a new step (the clock's codes are each handed out once).
         for (var i = 0; i < 6; i++)
         {
-            await AbandonWhileWaitingForTheChainAsync(op, code);
+            await AbandonWhileWaitingForTheChainAsync(op, TotpClock.Code(op.TotpSecret, TotpClock.CurrentStep));
         }
 
         using var login = await auth.PostAsJsonAsync("/api/admin/auth/login",

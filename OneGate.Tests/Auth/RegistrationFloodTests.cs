@@ -6,9 +6,10 @@ using StackExchange.Redis;
 namespace OneGate.Tests.Auth;
 
 /// <summary>
-/// A flood of registrations through the running Auth service, each from a client of its own: beyond what Argon2 can
-/// hash and keep waiting, a registration is refused before it costs a Redis script or a query. Alone: the flood fills
-/// the registration line that other tests' registrations need.
+/// Floods of registrations through the running Auth service: from many clients, beyond what Argon2 can hash and keep
+/// waiting, a registration is refused before it costs a Redis script or a query; from one client over its limit, the
+/// refusals take no place from other clients' registrations. Alone: the flood fills the registration line that other
+/// tests' registrations need.
 /// </summary>
 [Collection(OneGateAppAloneCollection.Name)]
 public sealed class RegistrationFloodTests(OneGateAppFixture fixture)
@@ -48,4 +49,43 @@ public sealed class RegistrationFloodTests(OneGateAppFixture fixture)
             clients.ForEach(c => c.Dispose());
         }
     }
+
+    [Fact]
+    public async Task A_client_over_its_limit_flooding_takes_no_place_from_other_clients_registrations()
+    {
+        var flooder = DirectClients.Create(fixture, "auth", DirectClients.NewAddress());
+        var others = Enumerable.Range(0, 5).Select(_ => DirectClients.Create(fixture, "auth", DirectClients.NewAddress())).ToList();
+        try
+        {
+            HttpStatusCode status;
+            do
+            {
+                status = await RegisterAsync(flooder);
+            }
+            while (status == HttpStatusCode.Created);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, status);
+
+            // 300 refused registrations at once, and the other clients' in the middle of them.
+            var flood = Enumerable.Range(0, 300).Select(_ => RegisterAsync(flooder)).ToList();
+            var registered = others.Select(RegisterAsync).ToList();
+            var refused = await Task.WhenAll(flood);
+
+            Assert.All(await Task.WhenAll(registered), s => Assert.Equal(HttpStatusCode.Created, s));
+            Assert.All(refused, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+        }
+        finally
+        {
+            flooder.Dispose();
+            others.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static async Task<HttpStatusCode> RegisterAsync(HttpClient client)
+    {
+        var (username, email, phone) = TestUsers.Fresh();
+        using var response = await client.PostAsJsonAsync("/api/auth/register", new { username, email, phone, password = TestUsers.Password });
+        return response.StatusCode;
+    }
+
 }

@@ -60,7 +60,9 @@ public static partial class RegulatorKeys
             expiresInDays = Option("--expires-in-days"),
         };
         var issued = await AsComplianceAsync(fixture, async (transaction, compliance) =>
-            await transaction.SendAsync(compliance.Authorized(HttpMethod.Post, $"/api/admin/regulators/{await ServiceIdAsync(transaction, compliance, service)}/keys", body)));
+            await ServiceIdAsync(transaction, compliance, service) is { } serviceId
+                ? await transaction.SendAsync(compliance.Authorized(HttpMethod.Post, $"/api/admin/regulators/{serviceId}/keys", body))
+                : new HttpResponseMessage(HttpStatusCode.Unauthorized));
         var json = JsonDocument.Parse(issued).RootElement;
         var key = json.GetProperty("key");
         return new IssuedKey(json.GetProperty("secret").GetString()!, key.GetProperty("prefix").GetString()!, key.GetProperty("id").GetGuid());
@@ -81,9 +83,15 @@ public static partial class RegulatorKeys
     [GeneratedRegex(@"Created key (\S+) \(([0-9a-f-]{36})\)")]
     private static partial Regex CreatedLine();
 
-    private static async Task<int> ServiceIdAsync(HttpClient transaction, TestOperator compliance, string code)
+    /// <summary>The seeded service's id; null when the operator's session has ended.</summary>
+    private static async Task<int?> ServiceIdAsync(HttpClient transaction, TestOperator compliance, string code)
     {
         using var list = await transaction.SendAsync(compliance.Authorized(HttpMethod.Get, "/api/admin/regulators"));
+        if (list.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            return null;
+        }
+
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         var services = JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement;
         return services.EnumerateArray().Single(s => s.GetProperty("code").GetString() == code).GetProperty("id").GetInt32();
@@ -96,7 +104,17 @@ public static partial class RegulatorKeys
         for (var attempt = 0; ; attempt++)
         {
             var session = ComplianceSessions.GetValue(fixture, f => new(() => Operators.CreateAndLoginAsync(f, "COMPLIANCE")));
-            var compliance = await session.Value;
+            TestOperator compliance;
+            try
+            {
+                compliance = await session.Value;
+            }
+            catch when (attempt == 0)
+            {
+                ComplianceSessions.Remove(fixture); // a failed login is not kept for every later key
+                continue;
+            }
+
             using var response = await send(transaction, compliance);
             var body = await response.Content.ReadAsStringAsync();
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)

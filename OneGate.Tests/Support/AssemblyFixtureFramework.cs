@@ -222,7 +222,8 @@ public sealed class AssemblyFixtureFramework(IMessageSink messageSink) : XunitTe
                 early = [.. runningEarly.Values];
             }
 
-            await Task.WhenAll(early);
+            // Their failures are reported as their tests'; a cancelled one must not skip the disposals below.
+            await Task.WhenAll(early.Select(run => run.ContinueWith(_ => { }, TaskScheduler.Default)));
 
             List<(Task Done, ExceptionAggregator Failures)> all;
             lock (disposals)
