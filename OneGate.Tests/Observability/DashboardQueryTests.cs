@@ -65,8 +65,8 @@ public sealed class DashboardQueryTests(OneGateAppFixture fixture)
         var user = await TestUsers.RegisterAndLoginAsync(auth);
         var friend = await TestUsers.RegisterAndLoginAsync(auth);
 
-        Assert.Equal(HttpStatusCode.Created, (await payment.TopUpAsync(user, 100_000m, "GOPAY")).Status);
-        Assert.Equal(HttpStatusCode.Created, (await payment.TopUpAsync(user, 50_000m, "SHOPEE_PAY")).Status);
+        Assert.Equal(HttpStatusCode.Created, await TopUpServedAsync(user, 100_000m, "GOPAY"));
+        Assert.Equal(HttpStatusCode.Created, await TopUpServedAsync(user, 50_000m, "SHOPEE_PAY"));
         Assert.Equal(HttpStatusCode.PaymentRequired, (await payment.TopUpAsync(user, 13_000m)).Status); // the sandbox declines
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await payment.TopUpAsync(user, 14_000m)).Status); // ... or never answers
 
@@ -109,4 +109,24 @@ public sealed class DashboardQueryTests(OneGateAppFixture fixture)
             }
         }
     }
+
+    /// <summary>
+    /// A top-up, sent again (a new key) while the answer is 503: the lane beside this one provokes provider timeouts on
+    /// purpose (Payment/TopUps), which can open Payment's circuit breaker to that e-wallet for its 15 s.
+    /// </summary>
+    private async Task<HttpStatusCode> TopUpServedAsync(TestUser user, decimal amount, string method)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(40);
+        while (true)
+        {
+            var status = (await payment.TopUpAsync(user, amount, method)).Status;
+            if (status != HttpStatusCode.ServiceUnavailable || DateTimeOffset.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
 }
