@@ -41,29 +41,45 @@ public sealed class LastAdminTests(OneGateAppFixture fixture)
     }
 
     /// <summary>
-    /// Holds the audit chain's lock (every change appends its event last, just before committing) until both requests
-    /// wait on an advisory lock, so both are inside their transactions at once: a check made before the other's commit
-    /// shows up, however fast the machine.
+    /// Forces the overlap: the test holds the operators' lock (<c>OperatorChanges</c>) until both requests wait for it
+    /// — so both are past authentication, which a change that ends the other's sessions would otherwise turn into a
+    /// 401 — and the audit chain's lock (every change appends its event last, just before committing); then lets the
+    /// operators' lock go and holds the chain until one request waits on it and the other on the operators' lock, so
+    /// both are inside their transactions at once: a check made before the other's commit shows up, however fast the
+    /// machine.
     /// </summary>
     private async Task<HttpStatusCode[]> RaceAsync(params Func<Task<HttpStatusCode>>[] requests)
     {
         await using var hold = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await hold.OpenAsync();
+        await ExecuteAsync(hold, null, $"SELECT pg_advisory_lock({OperatorsLock})");
         await using (var transaction = await hold.BeginTransactionAsync())
         {
-            await using (var lockChain = new NpgsqlCommand("SELECT pg_advisory_xact_lock(x'0A0D1700'::int, 1)", hold, transaction))
-            {
-                await lockChain.ExecuteNonQueryAsync();
-            }
-
+            await ExecuteAsync(hold, transaction, "SELECT pg_advisory_xact_lock(x'0A0D1700'::int, 1)");
             var sent = requests.Select(r => r()).ToArray();
-            await Eventually.HoldsAsync(async () => (long)(await ScalarAsync(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"))! >= requests.Length,
-                TimeSpan.FromSeconds(20), "both requests wait on an advisory lock");
+            await Eventually.HoldsAsync(async () => await WaitingAsync(OperatorsLockWaiters) == requests.Length,
+                TimeSpan.FromSeconds(20), "both requests wait for the operators' lock");
+            await ExecuteAsync(hold, transaction, $"SELECT pg_advisory_unlock({OperatorsLock})");
+            await Eventually.HoldsAsync(async () => await WaitingAsync(ChainLockWaiters) == 1 && await WaitingAsync(OperatorsLockWaiters) == requests.Length - 1,
+                TimeSpan.FromSeconds(20), "one request waits for the audit chain, the other for the operators' lock");
             await transaction.RollbackAsync();
 
             return await Task.WhenAll(sent);
         }
+    }
+
+    // OperatorChanges' lock (one bigint key: classid 0, objid the key, objsubid 1) and Auth's audit chain's (two keys).
+    private const int OperatorsLock = 0x0B008;
+    private const string OperatorsLockWaiters = "classid = 0 AND objid = 45064 AND objsubid = 1";
+    private const string ChainLockWaiters = "classid = x'0A0D1700'::int::oid AND objid = 1 AND objsubid = 2";
+
+    private async Task<long> WaitingAsync(string which) =>
+        (long)(await ScalarAsync($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND {which}"))!;
+
+    private static async Task ExecuteAsync(NpgsqlConnection db, NpgsqlTransaction? transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, db, transaction);
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<HttpStatusCode> DemoteAsync(TestOperator actor, int target)
