@@ -72,7 +72,16 @@ public sealed class BenchmarkStack : IAsyncDisposable
         builder.CreateResourceBuilder(builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == "postgres"))
             .WithEnvironment("PG_PRELOAD", "pg_stat_statements");
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment"))
-            .WithEnvironment("OneGate__Metrics__PrometheusEndpoint", "true");
+            .WithEnvironment("OneGate__Metrics__PrometheusEndpoint", "true")
+            .WithEnvironment(context =>
+            {
+                // The engine's settings of this run (e.g. Payment__Posting__Writers=2), to compare settings report by report.
+                foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                    .Select(e => ((string)e.Key, (string?)e.Value)).Where(e => e.Item1.StartsWith("Payment__Posting__", StringComparison.Ordinal)))
+                {
+                    context.EnvironmentVariables[name] = value ?? "";
+                }
+            });
         var app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await app.StartAsync(timeout.Token);
