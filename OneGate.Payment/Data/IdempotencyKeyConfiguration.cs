@@ -10,6 +10,10 @@ internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<Ide
     /// <summary>Primary key; a duplicate insert means another request already holds the key.</summary>
     public const string PrimaryKeyName = "pk_idempotency_keys";
 
+    /// <summary>An insert failed because another request stored the key first.</summary>
+    public static bool IsTaken(Exception ex) =>
+        ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: PrimaryKeyName };
+
     private static readonly ValueConverter<IdempotencyStatus, string> StatusConverter = new(
         v => v == IdempotencyStatus.Completed ? "COMPLETED" : "IN_PROGRESS",
         v => v == "COMPLETED" ? IdempotencyStatus.Completed : IdempotencyStatus.InProgress);

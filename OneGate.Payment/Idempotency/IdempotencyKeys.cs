@@ -128,8 +128,7 @@ public sealed class IdempotencyKeys(PaymentDbContext db, IOptions<JsonOptions> j
         TypedResults.Text(stored.ResponseBody, stored.ResponseContentType, Encoding.UTF8, stored.ResponseStatus);
 
     /// <summary>Whether an insert failed because the key was stored by another request first.</summary>
-    public static bool IsTaken(Exception ex) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyConfiguration.PrimaryKeyName };
+    public static bool IsTaken(Exception ex) => IdempotencyKeyConfiguration.IsTaken(ex);
 
     /// <summary>
     /// What the stored key answers to a request that found it taken: a replay, 422 for another body, 409 while a

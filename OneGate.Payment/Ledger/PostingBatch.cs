@@ -11,17 +11,16 @@ using OneGate.ServiceDefaults.Outbox;
 namespace OneGate.Payment.Ledger;
 
 /// <summary>
-/// One batch of the <see cref="PostingEngine"/> in one database transaction, three round trips whatever its size:
+/// One batch of the <see cref="PostingEngine"/> in one database transaction, two round trips whatever its size:
 /// (1) bound the lock waits (<see cref="PostingOptions.LockTimeout"/>), open new accounts and lock every account the
 /// batch touches, in ascending user id — the one global order every batch of every replica follows, so batches wait
 /// for each other but never deadlock — then read which of the batch's keys are stored already (a replay is answered
 /// from its stored answer, not posted) and the payments being refunded and what was refunded of them; (2) after the
 /// requests were posted one after the other in <see cref="LockedBalances"/>, write the new balances, history rows,
-/// outbox events and stored answers with one multi-row statement each, and close again the accounts this batch
-/// opened for requests that were refused (a refusal leaves nothing); (3) commit. A key another request stored first
-/// in spite of the check (a key stored outside any account lock, or one used twice in the batch) takes its request
-/// out: the transaction is rolled back and the rest posted again without it, so nothing of it remains. Any failure
-/// rolls the whole transaction back.
+/// outbox events and stored answers with one multi-row statement each, close again the accounts this batch opened
+/// for requests that were refused (a refusal leaves nothing), and COMMIT. A key another request stored first in
+/// spite of the check (a key stored outside any account lock) fails its insert, so the COMMIT behind it never runs
+/// and the whole transaction rolls back; the batch is posted again and that request answered from the stored key.
 /// </summary>
 public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> limits, IOptions<PostingOptions> options, TimeProvider time)
 {
@@ -42,49 +41,44 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             }
         }
 
-        while (pending.Count > 0)
+        // Each taken key found this way is a replay on the next attempt (read under the locks), so this ends.
+        for (var attempt = 0; ; attempt++)
         {
-            var (posted, taken) = await TryPostAsync(pending, ct);
-            if (taken.Count == 0)
+            try
             {
-                answers.AddRange(posted);
+                answers.AddRange(await TryPostAsync(pending, ct));
                 return answers;
             }
-
-            answers.AddRange(taken.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())));
-            pending = [.. pending.Except(taken)];
+            catch (Exception ex) when (IdempotencyKeyConfiguration.IsTaken(ex) && attempt < pending.Count)
+            {
+                PostingMetrics.Reposted();
+            }
         }
-
-        return answers;
     }
 
-    /// <summary>Posts the requests and commits, or, when some keys turn out to be taken, rolls back and names those requests.</summary>
-    private async Task<(List<(QueuedPosting, PostingAnswer)> Posted, List<QueuedPosting> Taken)> TryPostAsync(List<QueuedPosting> pending,
-        CancellationToken ct)
+    /// <summary>Posts the requests that are not replays and commits; replays are answered <see cref="PostingAnswer.KeyTaken"/>.</summary>
+    private async Task<List<(QueuedPosting, PostingAnswer)>> TryPostAsync(List<QueuedPosting> pending, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var npgsql = (NpgsqlTransaction)transaction.GetDbTransaction();
         var (locked, stored) = await LockAsync(npgsql, pending, ct);
         var replayed = pending.Where(q => stored.Contains((q.Request.UserId, q.IdempotencyKey))).ToList();
+        var answers = replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())).ToList();
         if (replayed.Count == pending.Count)
         {
             await transaction.RollbackAsync(ct);
-            return ([.. replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken()))], []);
+            return answers;
         }
-
-        // Replays are answered from their stored answers by the caller; the others are posted in this same transaction.
-        pending = [.. pending.Except(replayed)];
 
         var now = time.GetUtcNow();
         var rows = new List<HistoricalTransaction>();
         var events = new List<OutboxMessage>();
-        var posted = new List<(QueuedPosting, PostingAnswer)>();
-        var keys = new List<(IdempotencyKey Key, QueuedPosting Queued)>();
+        var keys = new List<IdempotencyKey>();
         var caller = Activity.Current;
         try
         {
-            foreach (var queued in pending)
+            foreach (var queued in pending.Except(replayed))
             {
                 // The request's own trace, so its events carry it on to Kafka.
                 Activity.Current = queued.Trace;
@@ -92,8 +86,8 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
                 var outcome = locked.Post(queued.Request, now, rows);
                 events.AddRange(rows.Skip(first).Select(r => Outbox.Event(r, "transaction.committed")));
                 var key = queued.Answer(outcome);
-                keys.Add((key, queued));
-                posted.Add((queued, new PostingAnswer.Answered(outcome, key)));
+                keys.Add(key);
+                answers.Add((queued, new PostingAnswer.Answered(outcome, key)));
             }
         }
         finally
@@ -101,19 +95,9 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             Activity.Current = caller;
         }
 
-        var written = await WriteAsync(npgsql, locked, rows, events, [.. keys.Select(k => k.Key).OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
-        var taken = keys.Where(k => !written.Contains((k.Key.UserId, k.Key.Key))).Select(k => k.Queued).ToList();
-        if (taken.Count > 0)
-        {
-            await transaction.RollbackAsync(ct);
-            PostingMetrics.Reposted();
-            return ([], [.. replayed, .. taken]);
-        }
-
         // The owners' history cache is invalidated by the engine after this commit, off its writer loop (HistoryCacheInvalidation).
-        await transaction.CommitAsync(ct);
-        posted.AddRange(replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())));
-        return (posted, []);
+        await WriteAndCommitAsync(npgsql, locked, rows, events, [.. keys.OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
+        return answers;
     }
 
     /// <summary>Locks the batch's accounts (opening new ones) and reads what posting needs; returns also the keys already stored.</summary>
@@ -216,8 +200,8 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
         }
     }
 
-    /// <summary>Writes everything in one round trip; returns the keys stored (a key missing was taken by another request).</summary>
-    private async Task<HashSet<(int, string)>> WriteAsync(NpgsqlTransaction transaction, LockedBalances locked, List<HistoricalTransaction> rows,
+    /// <summary>Writes everything and commits in one round trip; a statement that fails leaves the COMMIT behind it unrun.</summary>
+    private async Task WriteAndCommitAsync(NpgsqlTransaction transaction, LockedBalances locked, List<HistoricalTransaction> rows,
         List<OutboxMessage> events, List<IdempotencyKey> keys, CancellationToken ct)
     {
         var changed = locked.Accounts.Values.Where(a => a.Changed).OrderBy(a => a.UserId).ToArray();
@@ -248,18 +232,11 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             batch.BatchCommands.Add(Command("DELETE FROM accounts WHERE user_id = ANY($1)", unused));
         }
 
-        batch.BatchCommands.Add(RowInserts.Command(db, keys, "ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING user_id, idempotency_key"));
-        var stored = new HashSet<(int, string)>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        do
-        {
-            while (reader.FieldCount == 2 && await reader.ReadAsync(ct))
-            {
-                stored.Add((reader.GetInt32(0), reader.GetString(1)));
-            }
-        }
-        while (await reader.NextResultAsync(ct));
-        return stored;
+        batch.BatchCommands.Add(RowInserts.Command(db, keys));
+        // Postgres would answer a COMMIT of a failed transaction with a rollback, but it never sees this one then: after
+        // a failed statement it skips the rest of the batch, and Npgsql throws that statement's error.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>On to the next statement that returns rows, past any that return none (an INSERT without RETURNING).</summary>

@@ -30,6 +30,10 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
     private readonly Channel<QueuedPosting> queue = Channel.CreateBounded<QueuedPosting>(
         new BoundedChannelOptions(options.Value.MaxQueued) { SingleReader = options.Value.Writers == 1, FullMode = BoundedChannelFullMode.Wait });
 
+    private readonly Lock flight = new();
+    private int largeBatches;
+    private TaskCompletionSource? largeBatchesDone;
+
     /// <param name="answer">The row to store under the request's key for an outcome (called on the writer, maybe more than once).</param>
     /// <param name="ct">The caller's: cancelled before its batch starts, the request is dropped with nothing written.</param>
     public Task<PostingAnswer> PostAsync(PostingRequest request, string idempotencyKey, Func<PostingOutcome, IdempotencyKey> answer,
@@ -58,7 +62,11 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         }
     }
 
-    /// <summary>One writer loop: takes everything waiting (up to MaxBatch) and posts it, batch after batch.</summary>
+    /// <summary>
+    /// One writer loop: takes everything waiting (up to MaxBatch) and posts it, batch after batch. It starts no batch
+    /// while another writer's large batch is in flight: that means load, and the requests are better posted together
+    /// in the next batch than in smaller overlapping ones (more statements and round trips per request).
+    /// </summary>
     private async Task WriteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<QueuedPosting>();
@@ -66,6 +74,12 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (LargeBatchInFlight() is { } inFlight)
+                {
+                    await inFlight.WaitAsync(stoppingToken);
+                    continue;
+                }
+
                 while (batch.Count < options.Value.MaxBatch && queue.Reader.TryRead(out var next))
                 {
                     if (next.Cancellation.IsCancellationRequested)
@@ -79,8 +93,17 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 if (batch.Count > 0)
                 {
-                    // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
-                    await PostAsync(batch, CancellationToken.None);
+                    var large = batch.Count > options.Value.OverlapBelow;
+                    Flying(large, +1);
+                    try
+                    {
+                        // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
+                        await PostAsync(batch, CancellationToken.None);
+                    }
+                    finally
+                    {
+                        Flying(large, -1);
+                    }
                 }
 
                 batch.Clear();
@@ -89,6 +112,36 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         finally
         {
             Fail(batch);
+        }
+    }
+
+    private Task? LargeBatchInFlight()
+    {
+        lock (flight)
+        {
+            return largeBatchesDone?.Task;
+        }
+    }
+
+    private void Flying(bool large, int change)
+    {
+        if (!large)
+        {
+            return;
+        }
+
+        lock (flight)
+        {
+            largeBatches += change;
+            if (largeBatches > 0)
+            {
+                largeBatchesDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            else
+            {
+                largeBatchesDone?.TrySetResult();
+                largeBatchesDone = null;
+            }
         }
     }
 

@@ -14,14 +14,21 @@ public sealed class PostingOptions
     public bool Batched { get; set; } = true;
 
     /// <summary>
-    /// Writer loops per replica, each posting its own batches from the one queue on its own database session. With
-    /// one, a request arriving while a batch is in flight waits for that batch; with more, batches of a replica
-    /// overlap. They lock in the same global order as batches of other replicas, so they cannot deadlock; but one user's
-    /// pipelined requests may commit out of arrival order (as across replicas), and two writers posting to one hot
-    /// account wait for each other within <c>LockTimeout</c> (a 503 under heavy load).
+    /// Writer loops per replica, each posting its own batches from the one queue on its own database session; when
+    /// their batches overlap is <see cref="OverlapBelow"/>'s rule. They lock in the same global order as batches of
+    /// other replicas, so they cannot deadlock; but one user's pipelined requests may commit out of arrival order (as
+    /// across replicas).
     /// </summary>
     [Range(1, 8)]
-    public int Writers { get; set; } = 1;
+    public int Writers { get; set; } = 2;
+
+    /// <summary>
+    /// A writer starts a batch while another writer's batch is in flight only if that one has at most this many
+    /// requests: at low load the second writer spares a request the wait for the batch in flight; under load (larger
+    /// batches) the requests gather for the next batch instead of being posted in smaller overlapping ones.
+    /// </summary>
+    [Range(1, 500)]
+    public int OverlapBelow { get; set; } = 4;
 
     /// <summary>At most this many requests in one batch (one transaction; also bounds the statements' parameter count).</summary>
     [Range(1, 500)]

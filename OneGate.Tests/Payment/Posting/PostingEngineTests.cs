@@ -199,6 +199,45 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_stored_outside_the_locks_after_the_batch_checked_it_rolls_the_batch_back_and_its_retry_answers_that_request_from_it()
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-taken");
+        var taken = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+        var other = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 2_000m, null));
+        // Another request (a top-up, say, which stores keys under no account lock) holds the key, not yet committed:
+        // the batch's check cannot see it, its insert waits for it and fails once it commits.
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        await using var holder = await holding.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, response_status, completed_at, expires_at)
+            VALUES ($1, $2, 'POST', '/api/payments/topup', repeat('1', 64), 'COMPLETED', 201, now(), now() + interval '1 hour')
+            """, holding, holder) { Parameters = { new() { Value = payer.Id }, new() { Value = taken.IdempotencyKey } } })
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        using var reposts = new CountedInstrument("onegate.payment.posting.reposts");
+        var answers = replica.PostOneBatchAsync([taken, other]);
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        for (var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10); await WaitingAsync(db, "posting-taken") == 0;)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the batch's key insert never waited on the uncommitted key");
+            await Task.Delay(5);
+        }
+
+        await holder.CommitAsync();
+
+        Assert.Equal(["KeyTaken", "Posted"], (await answers).Select(Describe));
+        Assert.Equal(1, reposts.Total);
+        Assert.Equal(100_000m - 2_000m, await payment.BalanceAsync(payer));
+        Assert.Equal(10_000m + 2_000m, await payment.BalanceAsync(shop));
+    }
+
+    [Fact]
     public async Task A_batch_waiting_on_a_row_a_stuck_session_holds_fails_retryably_within_the_lock_timeout()
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
@@ -277,6 +316,48 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Empty(await AccountIdsAsync(db, newcomer));
         Assert.Equal(2_000m, await payment.BalanceAsync(other));
         Assert.Equal(10_000m, await payment.BalanceAsync(poor));
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(500, true)]
+    public async Task A_second_writer_starts_no_batch_while_a_batch_larger_than_OverlapBelow_is_in_flight(int overlapBelow, bool overlaps)
+    {
+        var (payer, shop, sender, friend) = await TwoPairsAsync();
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-overlap-{overlapBelow}",
+            o => { o.Writers = 2; o.OverlapBelow = overlapBelow; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+            await holding.OpenAsync();
+            await using var holder = await holding.BeginTransactionAsync();
+            await HoldAsync(holding, holder, shop);
+            Task<PostingAnswer>[] held = [.. new[] { 1_000m, 1_500m }.Select(amount => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, amount, null)))
+                .Select(q => replica.Engine.PostAsync(q.Request, q.IdempotencyKey, q.Answer))];
+            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "the batch waits for the held account");
+            await Task.Delay(200);
+            if (await WaitingAsync(db, replica.ApplicationName) == 1)
+            {
+                // One writer took both requests as one batch of two, waiting on the held row; the other writer is free.
+                var free = PostingReplica.Queued(new PostingRequest.Transfer(sender.Id, friend.Id, 2_000m, null));
+                var second = replica.Engine.PostAsync(free.Request, free.IdempotencyKey, free.Answer);
+                var done = await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(overlaps ? 10 : 2)));
+
+                Assert.Equal(overlaps, done == second);
+                await holder.RollbackAsync();
+                Assert.Equal(["Posted", "Posted", "Posted"], (await Task.WhenAll([.. held, second])).Select(Describe));
+                Assert.Equal(100_000m - (2_500m * attempt), await payment.BalanceAsync(payer));
+                return;
+            }
+
+            // Each writer took one of the two (two batches of one): both are busy, so this round cannot tell. Again.
+            await holder.RollbackAsync();
+            await Task.WhenAll(held);
+            Assert.True(attempt < 5, "the two requests were never taken as one batch");
+        }
     }
 
     [Fact]
