@@ -92,6 +92,7 @@ public static class TransferBenchmark
         var raw = options.Postgres is { } postgres ? await PgbenchAsync(postgres, users, merchant, options, run) : null;
         run.PrintDatabaseTable();
         run.PrintCpuTable();
+        run.PrintStatementTable();
         PrintRatios(paths, uniform, hot, offered, raw);
         run.PrintBacklogs();
         var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + (raw?.Failures ?? 0);
@@ -128,6 +129,7 @@ public static class TransferBenchmark
         private readonly List<string> databaseLines = [];
         private readonly List<string> backlogs = [];
         private readonly List<(string Name, Measured Row)> cpuRows = [];
+        private readonly List<string> statementLines = [];
 
         public async Task<Measured> ApiAsync(PostingPath path, string name, Func<Task<LoadRun.Result>> row) =>
             await MeasureAsync(name, options.PaymentLogin, path.Client, row);
@@ -136,9 +138,15 @@ public static class TransferBenchmark
         {
             var database = options.Postgres is { } pg ? await PostgresCounters.ReadAsync(pg, login ?? "") : null;
             var batches = engine is null ? null : await BatchSizes.ReadAsync(engine);
+            var times = options.Postgres is { } postgres ? await StatementTimes.ReadAsync(postgres) : null;
             var cpu = CpuSplit.Start();
             var result = await row();
             var used = cpu.Seconds();
+            if (times is not null && await StatementTimes.ReadAsync(options.Postgres!) is { } timesAfter)
+            {
+                statementLines.Add($"| **{name}** | | | |");
+                statementLines.AddRange(timesAfter.TopLines(times, result.Requests - result.Failures, 6));
+            }
             Console.WriteLine(result);
             var measured = new Measured(result,
                 options.Postgres is { } after ? await PostgresCounters.ReadAsync(after, login ?? "") - database! : null,
@@ -190,6 +198,22 @@ public static class TransferBenchmark
                 var other = m.Cpu.Where(g => !groups.Contains(g.Key)).Sum(g => g.Value);
                 Console.WriteLine($"| {name} | {string.Join(" | ", groups.Select(g => Micros(m.Cpu.GetValueOrDefault(g))))} | {Micros(other)} | {Micros(m.Cpu.Values.Sum())} |");
             }
+        }
+
+        /// <summary>The statements that cost Postgres most execution time per transfer in each row (every login).</summary>
+        public void PrintStatementTable()
+        {
+            if (statementLines.Count == 0)
+            {
+                return;
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("Where Postgres' execution time went in each row (pg_stat_statements, every login; the six statements that took most; µs of execution per transfer, calls per transfer):");
+            Console.WriteLine();
+            Console.WriteLine("| login | µs / transfer | calls / transfer | statement |");
+            Console.WriteLine("|---|---|---|---|");
+            statementLines.ForEach(Console.WriteLine);
         }
 
         public void PrintBacklogs()

@@ -48,7 +48,7 @@ public sealed class UserOutboxRelay(IServiceScopeFactory scopes, IProducer<strin
 
     private async Task<int> RelayBatchAsync(AuthDbContext db, CancellationToken ct)
     {
-        var batch = await db.OutboxMessages.Due(DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
+        var batch = await db.OutboxMessages.DueAsync(DateTimeOffset.UtcNow, BatchSize, ct);
         // Auth's context retries on a broken connection, which can land on a new session without the lock: a
         // relay that is no longer the leader must not send (two senders could leave an older state last on the
         // compacted topic). Checked only when there is something to send, not on every idle poll.

@@ -70,7 +70,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     private async Task<(int Read, int Sent)> RelayBatchAsync(PaymentDbContext db, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var batch = await db.OutboxMessages.Due(DateTimeOffset.UtcNow).Take(BatchSize).ToListAsync(ct);
+        var batch = await db.OutboxMessages.DueAsync(DateTimeOffset.UtcNow, BatchSize, ct);
         // Counted only when a full batch says there may be more (the partial index keeps that cheap).
         var pending = batch.Count < BatchSize ? batch.Count : await db.OutboxMessages.LongCountAsync(m => m.SentAt == null, ct);
         LedgerMetrics.OutboxObserved(batch.Count == 0 ? null : batch.Min(m => m.CreatedAt), pending);

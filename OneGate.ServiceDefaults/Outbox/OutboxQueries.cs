@@ -18,11 +18,25 @@ public static class OutboxQueries
     /// Unsent messages that may go now, oldest first: not a key's failed message before its retry time, nor anything
     /// behind a key's failed message (it would overtake it). So a failing key takes one place in a batch, not the batch.
     /// </summary>
-    public static IQueryable<OutboxMessage> Due(this DbSet<OutboxMessage> outbox, DateTimeOffset now) =>
-        outbox.AsNoTracking()
-            .Where(m => m.SentAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
-            .Where(m => !outbox.Any(f => f.MessageKey == m.MessageKey && f.SentAt == null && f.LastError != null && f.Id < m.Id))
-            .OrderBy(m => m.Id);
+    /// <remarks>
+    /// The keys held up by a failure (usually none) are read first, once, through their own partial index. Asked per
+    /// candidate (a correlated NOT EXISTS), the planner at times looked for failures by filtering the whole unsent
+    /// backlog once per candidate instead: with a backlog of 636 messages one batch's query took 189 ms.
+    /// </remarks>
+    public static Task<List<OutboxMessage>> DueAsync(this DbSet<OutboxMessage> outbox, DateTimeOffset now, int count, CancellationToken ct)
+    {
+        var table = outbox.EntityType.GetSchemaQualifiedTableName()!.Replace(".", "\".\"", StringComparison.Ordinal);
+        var sql = $$"""
+            WITH held AS MATERIALIZED (
+                SELECT message_key, min(id) AS first_failed FROM "{{table}}"
+                 WHERE sent_at IS NULL AND last_error IS NOT NULL GROUP BY message_key)
+            SELECT o.* FROM "{{table}}" AS o
+             WHERE o.sent_at IS NULL AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= {0})
+               AND NOT EXISTS (SELECT 1 FROM held h WHERE h.message_key = o.message_key AND h.first_failed < o.id)
+             ORDER BY o.id LIMIT {1}
+            """;
+        return outbox.FromSqlRaw(sql, now, count).AsNoTracking().ToListAsync(ct);
+    }
 
     /// <summary>One statement marks every acknowledged message sent.</summary>
     public static async Task MarkSentAsync(this DbSet<OutboxMessage> outbox, List<long> sent)
