@@ -16,9 +16,9 @@ namespace OneGate.Payment.Data;
 /// </summary>
 public static class RowInserts
 {
-    private sealed record Column(IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable);
+    private sealed record Column(IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable, Type ArrayElement);
 
-    private sealed record Statement(string Sql, string Head, Column[] Columns);
+    private sealed record Statement(string Sql, string FromArrays, Column[] Columns);
 
     private static readonly ConcurrentDictionary<Type, Statement> Statements = new();
 
@@ -29,24 +29,34 @@ public static class RowInserts
     {
         var statement = StatementFor(db, row.GetType());
         var command = new NpgsqlBatchCommand(statement.Sql);
-        AddParameters(command, statement, row);
+        foreach (var column in statement.Columns)
+        {
+            command.Parameters.Add(column.Mapping.CreateParameter(ParameterSource, "", column.Getter.GetClrValueUsingContainingEntity(row), column.Nullable));
+        }
+
         return command;
     }
 
     /// <summary>
-    /// One multi-row INSERT for rows of one entity type (the posting engine's batches), with an optional tail
-    /// such as <c>ON CONFLICT ... RETURNING ...</c>. Rows are inserted in the order given.
+    /// One INSERT for rows of one entity type (the posting engine's batches), inserted in the order given: each
+    /// column's values travel as one array and are unnested, so the statement's text is the same whatever the number
+    /// of rows — prepared once per session (Npgsql's auto-prepare) instead of parsed and planned for every batch size,
+    /// with one parameter per column instead of one per value.
     /// </summary>
-    public static NpgsqlBatchCommand Command<TRow>(DbContext db, IReadOnlyList<TRow> rows, string tail = "") where TRow : class
+    public static NpgsqlBatchCommand Command<TRow>(DbContext db, IReadOnlyList<TRow> rows) where TRow : class
     {
         var statement = StatementFor(db, typeof(TRow));
-        var width = statement.Columns.Length;
-        var values = Enumerable.Range(0, rows.Count)
-            .Select(r => "(" + string.Join(", ", Enumerable.Range(r * width + 1, width).Select(i => $"${i}")) + ")");
-        var command = new NpgsqlBatchCommand($"{statement.Head} VALUES {string.Join(", ", values)} {tail}");
-        foreach (var row in rows)
+        var command = new NpgsqlBatchCommand(statement.FromArrays);
+        foreach (var column in statement.Columns)
         {
-            AddParameters(command, statement, row);
+            var values = Array.CreateInstance(column.ArrayElement, rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var value = column.Getter.GetClrValueUsingContainingEntity(rows[i]);
+                values.SetValue(value is null || column.Mapping.Converter is not { } converter ? value : converter.ConvertToProvider(value), i);
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = values });
         }
 
         return command;
@@ -56,15 +66,6 @@ public static class RowInserts
         Statements.GetOrAdd(type, static (type, model) => Build(model.FindEntityType(type)
             ?? throw new InvalidOperationException($"{type.Name} is not an entity of this model.")), db.Model);
 
-    private static void AddParameters(NpgsqlBatchCommand command, Statement statement, object row)
-    {
-        foreach (var column in statement.Columns)
-        {
-            var value = column.Getter.GetClrValueUsingContainingEntity(row);
-            command.Parameters.Add(column.Mapping.CreateParameter(ParameterSource, "", value, column.Nullable));
-        }
-    }
-
     private static Statement Build(IEntityType entity)
     {
         var table = entity.GetTableMappings().Single();
@@ -72,7 +73,19 @@ public static class RowInserts
         var names = string.Join(", ", written.Select(c => $"\"{c.Column.Name}\""));
         var values = string.Join(", ", written.Select((_, i) => $"${i + 1}"));
         var name = table.Table.Schema is { } schema ? $"\"{schema}\".\"{table.Table.Name}\"" : $"\"{table.Table.Name}\"";
-        return new Statement($"INSERT INTO {name} ({names}) VALUES ({values})", $"INSERT INTO {name} ({names})",
-            [.. written.Select(c => new Column(c.Property.GetGetter(), c.TypeMapping, c.Column.IsNullable))]);
+        // Cast to each column's own type: an array of text becomes jsonb, varchar or an enum exactly as a value would.
+        var casts = string.Join(", ", written.Select((c, i) => $"v.c{i + 1}::{c.Column.StoreType}"));
+        var aliases = string.Join(", ", written.Select((_, i) => $"c{i + 1}"));
+        var fromArrays = $"INSERT INTO {name} ({names}) SELECT {casts} FROM unnest({values}) WITH ORDINALITY AS v({aliases}, n) ORDER BY v.n";
+        return new Statement($"INSERT INTO {name} ({names}) VALUES ({values})", fromArrays,
+            [.. written.Select(c => new Column(c.Property.GetGetter(), c.TypeMapping, c.Column.IsNullable, ArrayElement(c.TypeMapping, c.Column.IsNullable)))]);
+    }
+
+    /// <summary>The array element type Npgsql sends a column's values as: the provider type, nullable where the column is.</summary>
+    private static Type ArrayElement(RelationalTypeMapping mapping, bool nullable)
+    {
+        var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return nullable && type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type;
     }
 }
