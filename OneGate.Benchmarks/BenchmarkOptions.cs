@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OneGate.Benchmarks;
 
 public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites, double TraceSampling,
-    Uri? UnbatchedPayment = null, string? PaymentLogin = null)
+    Uri? UnbatchedPayment = null, string? PaymentLogin = null, (string Label, Uri Payment)? EngineVariant = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {

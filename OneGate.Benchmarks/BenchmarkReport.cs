@@ -47,8 +47,13 @@ public static class BenchmarkReport
         if (options.Suites.Contains("transfer"))
         {
             var unbatched = await stack.StartUnbatchedPaymentAsync();
+            // ONEGATE_BENCH_ENGINE_VARIANT=Name=value[;Name=value]: another posting-engine setting measured beside the app's in the same run.
+            var variant = Environment.GetEnvironmentVariable("ONEGATE_BENCH_ENGINE_VARIANT") is { Length: > 0 } settings
+                ? (settings, await stack.StartPaymentReplicaAsync(settings.Split(';').Select(s => s.Split('=', 2))
+                    .ToDictionary(kv => $"Payment__Posting__{kv[0].Trim()}", kv => kv[1].Trim())))
+                : ((string, Uri)?)null;
             failed += await SectionAsync(report, "Transfers (32 clients) on both posting paths and the same transfer as raw SQL",
-                () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32, UnbatchedPayment = unbatched, PaymentLogin = stack.PaymentLogin }));
+                () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32, UnbatchedPayment = unbatched, PaymentLogin = stack.PaymentLogin, EngineVariant = variant }));
         }
 
         if (options.Suites.Contains("lag"))

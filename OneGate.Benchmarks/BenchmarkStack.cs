@@ -17,7 +17,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     private readonly DistributedApplication app;
     private readonly string dataDirectory;
-    private Process? unbatchedPayment;
+    private readonly List<Process> replicas = [];
 
     private BenchmarkStack(DistributedApplication app, string dataDirectory, string postgres, string transactionProject)
     {
@@ -109,7 +109,13 @@ public sealed class BenchmarkStack : IAsyncDisposable
     /// <c>Payment:Posting:Batched=false</c> (one database transaction per transfer, the path before the posting engine),
     /// so both paths are measured in one run on the same database. Stopped with the stack.
     /// </summary>
-    public async Task<Uri> StartUnbatchedPaymentAsync()
+    public Task<Uri> StartUnbatchedPaymentAsync() => StartPaymentReplicaAsync(new Dictionary<string, string> { ["Payment__Posting__Batched"] = "false" });
+
+    /// <summary>
+    /// Another Payment replica, a process of the same build with the app's Payment environment and these settings
+    /// (e.g. another posting-engine setting, measured beside the app's in the same run). Stopped with the stack.
+    /// </summary>
+    public async Task<Uri> StartPaymentReplicaAsync(IReadOnlyDictionary<string, string> settings)
     {
         var payment = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == "payment");
 #pragma warning disable CS0618 // the shortcut to what the orchestrator passes the process, as the tests use it
@@ -126,13 +132,18 @@ public sealed class BenchmarkStack : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
-        start.Environment["Payment__Posting__Batched"] = "false";
-        unbatchedPayment = Process.Start(start)!;
-        unbatchedPayment.OutputDataReceived += (_, _) => { };
-        unbatchedPayment.ErrorDataReceived += (_, _) => { };
-        unbatchedPayment.BeginOutputReadLine();
-        unbatchedPayment.BeginErrorReadLine();
-        await WaitHealthyAsync(address, unbatchedPayment);
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        var replica = Process.Start(start)!;
+        replicas.Add(replica);
+        replica.OutputDataReceived += (_, _) => { };
+        replica.ErrorDataReceived += (_, _) => { };
+        replica.BeginOutputReadLine();
+        replica.BeginErrorReadLine();
+        await WaitHealthyAsync(address, replica);
         return address;
     }
 
@@ -155,7 +166,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"The unbatched Payment replica did not become healthy at {address}.");
+        throw new InvalidOperationException($"The Payment replica did not become healthy at {address}.");
     }
 
     private static int FreePort()
@@ -188,13 +199,17 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (unbatchedPayment is { HasExited: false })
+        foreach (var replica in replicas)
         {
-            unbatchedPayment.Kill(entireProcessTree: true);
-            await unbatchedPayment.WaitForExitAsync();
+            if (!replica.HasExited)
+            {
+                replica.Kill(entireProcessTree: true);
+                await replica.WaitForExitAsync();
+            }
+
+            replica.Dispose();
         }
 
-        unbatchedPayment?.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
         if (Directory.Exists(dataDirectory))

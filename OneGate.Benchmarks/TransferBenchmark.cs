@@ -40,8 +40,10 @@ public static class TransferBenchmark
         using var auth = new HttpClient { BaseAddress = options.Auth };
         using var payment = new HttpClient { BaseAddress = options.Payment };
         using var unbatched = options.UnbatchedPayment is { } address ? new HttpClient { BaseAddress = address } : null;
+        using var variant = options.EngineVariant is { } other ? new HttpClient { BaseAddress = other.Payment } : null;
         List<PostingPath> paths = [.. unbatched is null ? [] : new[] { new PostingPath("one transaction per transfer", unbatched) },
-            new PostingPath("posting engine", payment)];
+            new PostingPath("posting engine", payment),
+            .. variant is null ? [] : new[] { new PostingPath($"posting engine, {options.EngineVariant!.Value.Label}", variant) }];
         var duration = TimeSpan.FromSeconds(options.Seconds);
 
         if (options.Postgres is { } database)
@@ -141,10 +143,10 @@ public static class TransferBenchmark
                     $"- {path.Label}: uniform {u.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform (target ≥ 200 %), p99 {u.P99Ms:F1} ms; hot merchant {h.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform (target ≥ 100 %), p99 {h.P99Ms:F1} ms (target < 50 ms); raw SQL hot account: {raw.Hot:F1}/s."));
         }
 
-        if (paths.Count == 2)
+        foreach (var path in paths.Skip(1))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"- Open loop at the same offered rate: p50 {offered[paths[0]].Result.P50Ms:F1} ms ({paths[0].Label}) vs {offered[paths[1]].Result.P50Ms:F1} ms ({paths[1].Label}); p99 {offered[paths[0]].Result.P99Ms:F1} vs {offered[paths[1]].Result.P99Ms:F1} ms."));
+                $"- Open loop at the same offered rate: p50 {offered[paths[0]].Result.P50Ms:F1} ms ({paths[0].Label}) vs {offered[path].Result.P50Ms:F1} ms ({path.Label}); p99 {offered[paths[0]].Result.P99Ms:F1} vs {offered[path].Result.P99Ms:F1} ms."));
         }
     }
 

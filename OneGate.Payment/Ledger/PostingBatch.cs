@@ -24,9 +24,7 @@ namespace OneGate.Payment.Ledger;
 /// </summary>
 public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> limits, IOptions<PostingOptions> options, TimeProvider time)
 {
-    /// <param name="locked">Called when the batch's transaction holds its row locks (on every attempt).</param>
-    public async Task<List<(QueuedPosting Queued, PostingAnswer Answer)>> PostAsync(IReadOnlyList<QueuedPosting> batch, CancellationToken ct,
-        Action? locked = null)
+    public async Task<List<(QueuedPosting Queued, PostingAnswer Answer)>> PostAsync(IReadOnlyList<QueuedPosting> batch, CancellationToken ct)
     {
         var answers = new List<(QueuedPosting, PostingAnswer)>();
         var pending = new List<QueuedPosting>();
@@ -48,7 +46,7 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
         {
             try
             {
-                answers.AddRange(await TryPostAsync(pending, locked, ct));
+                answers.AddRange(await TryPostAsync(pending, ct));
                 return answers;
             }
             catch (Exception ex) when (IdempotencyKeyConfiguration.IsTaken(ex) && attempt < pending.Count)
@@ -59,13 +57,12 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
     }
 
     /// <summary>Posts the requests that are not replays and commits; replays are answered <see cref="PostingAnswer.KeyTaken"/>.</summary>
-    private async Task<List<(QueuedPosting, PostingAnswer)>> TryPostAsync(List<QueuedPosting> pending, Action? locked, CancellationToken ct)
+    private async Task<List<(QueuedPosting, PostingAnswer)>> TryPostAsync(List<QueuedPosting> pending, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var npgsql = (NpgsqlTransaction)transaction.GetDbTransaction();
-        var (balances, stored) = await LockAsync(npgsql, pending, ct);
-        locked?.Invoke();
+        var (locked, stored) = await LockAsync(npgsql, pending, ct);
         var replayed = pending.Where(q => stored.Contains((q.Request.UserId, q.IdempotencyKey))).ToList();
         var answers = replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())).ToList();
         if (replayed.Count == pending.Count)
@@ -86,7 +83,7 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
                 // The request's own trace, so its events carry it on to Kafka.
                 Activity.Current = queued.Trace;
                 var first = rows.Count;
-                var outcome = balances.Post(queued.Request, now, rows);
+                var outcome = locked.Post(queued.Request, now, rows);
                 events.AddRange(rows.Skip(first).Select(r => Outbox.Event(r, "transaction.committed")));
                 var key = queued.Answer(outcome);
                 keys.Add(key);
@@ -99,7 +96,7 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
         }
 
         // The owners' history cache is invalidated by the engine after this commit, off its writer loop (HistoryCacheInvalidation).
-        await WriteAndCommitAsync(npgsql, balances, rows, events, [.. keys.OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
+        await WriteAndCommitAsync(npgsql, locked, rows, events, [.. keys.OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
         return answers;
     }
 

@@ -93,22 +93,16 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 if (batch.Count > 0)
                 {
-                    var holdsBack = batch.Count > options.Value.OverlapBelow;
-                    Flying(holdsBack, +1);
-                    void LetOthersStart()
-                    {
-                        Flying(holdsBack, -1);
-                        holdsBack = false;
-                    }
-
+                    var large = batch.Count > options.Value.OverlapBelow;
+                    Flying(large, +1);
                     try
                     {
                         // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
-                        await PostAsync(batch, CancellationToken.None, options.Value.OverlapOnceLocked ? LetOthersStart : null);
+                        await PostAsync(batch, CancellationToken.None);
                     }
                     finally
                     {
-                        LetOthersStart();
+                        Flying(large, -1);
                     }
                 }
 
@@ -201,15 +195,14 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
     }
 
     /// <summary>Posts a batch, trying again and then in halves on failure; every request ends answered or failed, never half-applied.</summary>
-    /// <param name="locked">Called once the batch holds its accounts' row locks (maybe more than once: retries, halves).</param>
-    private async Task PostAsync(List<QueuedPosting> batch, CancellationToken ct, Action? locked)
+    private async Task PostAsync(List<QueuedPosting> batch, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var posted = await scope.ServiceProvider.GetRequiredService<PostingBatch>().PostAsync(batch, ct, locked);
+                var posted = await scope.ServiceProvider.GetRequiredService<PostingBatch>().PostAsync(batch, ct);
                 PostingMetrics.Batch(batch.Count);
                 outbox.Notify();
                 _ = AnswerAsync(posted);
@@ -241,8 +234,8 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 logger.LogWarning(ex, "A batch of {Count} money requests did not commit; posting it in halves", batch.Count);
                 var half = batch.Count / 2;
-                await PostAsync(batch[..half], ct, locked);
-                await PostAsync(batch[half..], ct, locked);
+                await PostAsync(batch[..half], ct);
+                await PostAsync(batch[half..], ct);
                 return;
             }
         }

@@ -30,13 +30,6 @@ public sealed class PostingOptions
     [Range(1, 500)]
     public int OverlapBelow { get; set; } = 4;
 
-    /// <summary>
-    /// True: a larger batch stops holding the other writer back once it holds its row locks, so the next batch's lock
-    /// round trip overlaps its writes and commit (on a hot account the next batch waits for that commit and has the
-    /// lock at once). Batches get smaller under load, and two of a replica's batches are in Postgres at once.
-    /// </summary>
-    public bool OverlapOnceLocked { get; set; }
-
     /// <summary>At most this many requests in one batch (one transaction; also bounds the statements' parameter count).</summary>
     [Range(1, 500)]
     public int MaxBatch { get; set; } = 200;

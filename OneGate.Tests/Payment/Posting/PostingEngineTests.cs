@@ -211,7 +211,13 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await holding.OpenAsync();
         await using var holder = await holding.BeginTransactionAsync();
-        await HoldKeyAsync(holding, holder, payer, taken.IdempotencyKey);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, response_status, completed_at, expires_at)
+            VALUES ($1, $2, 'POST', '/api/payments/topup', repeat('1', 64), 'COMPLETED', 201, now(), now() + interval '1 hour')
+            """, holding, holder) { Parameters = { new() { Value = payer.Id }, new() { Value = taken.IdempotencyKey } } })
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
 
         using var reposts = new CountedInstrument("onegate.payment.posting.reposts");
         var answers = replica.PostOneBatchAsync([taken, other]);
@@ -354,49 +360,6 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         }
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task With_OverlapOnceLocked_a_large_batch_holding_its_locks_lets_the_other_writer_post(bool onceLocked)
-    {
-        var (payer, shop, sender, friend) = await TwoPairsAsync();
-        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-once-locked-{onceLocked}",
-            o => { o.Writers = 2; o.OverlapBelow = 1; o.OverlapOnceLocked = onceLocked; o.LockTimeout = TimeSpan.FromSeconds(30); });
-        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
-        await db.OpenAsync();
-        for (var attempt = 1; ; attempt++)
-        {
-            // A key held by an uncommitted insert: the batch gets its row locks, then its own key insert waits on it.
-            var taken = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
-            var other = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_500m, null));
-            await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
-            await holding.OpenAsync();
-            await using var holder = await holding.BeginTransactionAsync();
-            await HoldKeyAsync(holding, holder, payer, taken.IdempotencyKey);
-            Task<PostingAnswer>[] held = [.. new[] { taken, other }.Select(q => replica.Engine.PostAsync(q.Request, q.IdempotencyKey, q.Answer))];
-            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
-                () => "the batch waits for the held key");
-            await Task.Delay(200);
-            if (await WaitingAsync(db, replica.ApplicationName) == 1)
-            {
-                var free = PostingReplica.Queued(new PostingRequest.Transfer(sender.Id, friend.Id, 2_000m, null));
-                var second = replica.Engine.PostAsync(free.Request, free.IdempotencyKey, free.Answer);
-                var done = await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(onceLocked ? 10 : 2)));
-
-                Assert.Equal(onceLocked, done == second);
-                await holder.CommitAsync();
-                Assert.Equal(["KeyTaken", "Posted", "Posted"], (await Task.WhenAll([.. held, second])).Select(Describe));
-                Assert.Equal(10_000m + 2_000m, await payment.BalanceAsync(friend));
-                return;
-            }
-
-            // Taken as two batches (the second waits on the first's locks): this round cannot tell. Again.
-            await holder.RollbackAsync();
-            await Task.WhenAll(held);
-            Assert.True(attempt < 5, "the two requests were never taken as one batch");
-        }
-    }
-
     [Fact]
     public async Task With_two_writers_a_request_is_posted_while_another_batch_waits_on_a_held_row()
     {
@@ -502,15 +465,6 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
             SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'
             """, db) { Parameters = { new() { Value = applicationName } } };
         return (int)(long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task HoldKeyAsync(NpgsqlConnection holding, NpgsqlTransaction holder, TestUser user, string key)
-    {
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, response_status, completed_at, expires_at)
-            VALUES ($1, $2, 'POST', '/api/payments/topup', repeat('1', 64), 'COMPLETED', 201, now(), now() + interval '1 hour')
-            """, holding, holder) { Parameters = { new() { Value = user.Id }, new() { Value = key } } };
-        await insert.ExecuteNonQueryAsync();
     }
 
     private static async Task HoldAsync(NpgsqlConnection holding, NpgsqlTransaction holder, TestUser account)
