@@ -129,7 +129,7 @@ public static class HistoryBenchmark
                    1000000.00 - (i - 1), 1000000.00 - i, 'IDR', 'benchmark', 'Bench Merchant', i, true,
                    now() - make_interval(secs => ({RowsPerAccount} - i) * 60), now()
               FROM accounts a CROSS JOIN generate_series(1, {RowsPerAccount}) i
-             WHERE (a.user_id > 2000000 OR a.user_id = {realUserId})
+             WHERE (a.user_id BETWEEN 2000001 AND 2000000 + {Accounts} OR a.user_id = {realUserId})
                AND NOT EXISTS (SELECT 1 FROM historical_transactions h WHERE h.account_id = a.id);
             ANALYZE historical_transactions;
             """);

@@ -53,6 +53,12 @@ public static class RowInserts
             for (var i = 0; i < rows.Count; i++)
             {
                 var value = column.Getter.GetClrValueUsingContainingEntity(rows[i]);
+                if (value is null && column.ArrayElement.IsValueType && Nullable.GetUnderlyingType(column.ArrayElement) is null)
+                {
+                    // The array would hold the type's default (0, false) where the column must refuse a null.
+                    throw new InvalidOperationException($"{typeof(TRow).Name}: a null for a column that requires a value.");
+                }
+
                 values.SetValue(value is null || column.Mapping.Converter is not { } converter ? value : converter.ConvertToProvider(value), i);
             }
 
@@ -73,12 +79,19 @@ public static class RowInserts
         var names = string.Join(", ", written.Select(c => $"\"{c.Column.Name}\""));
         var values = string.Join(", ", written.Select((_, i) => $"${i + 1}"));
         var name = table.Table.Schema is { } schema ? $"\"{schema}\".\"{table.Table.Name}\"" : $"\"{table.Table.Name}\"";
-        // Cast to each column's own type: an array of text becomes jsonb, varchar or an enum exactly as a value would.
-        var casts = string.Join(", ", written.Select((c, i) => $"v.c{i + 1}::{c.Column.StoreType}"));
+        // Cast to each column's base type (text to jsonb or an enum); the length and scale are the column's to enforce on
+        // insert, as for a value: an explicit cast to varchar(n) would cut a longer string instead of failing.
+        var casts = string.Join(", ", written.Select((c, i) => $"v.c{i + 1}::{BaseType(c.Column.StoreType)}"));
         var aliases = string.Join(", ", written.Select((_, i) => $"c{i + 1}"));
         var fromArrays = $"INSERT INTO {name} ({names}) SELECT {casts} FROM unnest({values}) WITH ORDINALITY AS v({aliases}, n) ORDER BY v.n";
         return new Statement($"INSERT INTO {name} ({names}) VALUES ({values})", fromArrays,
             [.. written.Select(c => new Column(c.Property.GetGetter(), c.TypeMapping, c.Column.IsNullable, ArrayElement(c.TypeMapping, c.Column.IsNullable)))]);
+    }
+
+    private static string BaseType(string storeType)
+    {
+        var unbounded = storeType.Split('(')[0].Trim();
+        return unbounded == "character" ? "bpchar" : unbounded; // bare "character" would be char(1)
     }
 
     /// <summary>The array element type Npgsql sends a column's values as: the provider type, nullable where the column is.</summary>

@@ -58,6 +58,7 @@ internal static class Extensions
         builder.Services.AddScoped<Postings>();
         builder.Services.AddOptions<PostingOptions>().BindConfiguration(PostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<PostingBatch>();
+        builder.Services.AddScoped<SettlementBatch>();
         builder.Services.AddSingleton<PostingEngine>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PostingEngine>());
         builder.Services.AddScoped<IdempotencyKeys>();

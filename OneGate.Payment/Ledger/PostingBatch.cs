@@ -131,8 +131,8 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
         if (payments.Length > 0)
         {
             // Read once the accounts are locked, unlocked themselves: a refund names a payment of its own user, whose account
-            // lock this batch holds, so refunds of one payment are judged one after the other. (Locking the row could
-            // deadlock with a top-up settlement, which locks its top-up row and then the account, should a refund name it.)
+            // lock this batch holds, so refunds of one payment are judged one after the other. (Only TOPUP rows are ever
+            // locked: by settlements after their accounts, SettlementBatch, and alone by a refund's confirmation.)
             batch.BatchCommands.Add(Command("""
                 SELECT transaction_id, user_id, type::text, status::text, amount, merchant
                   FROM historical_transactions WHERE transaction_id = ANY($1)

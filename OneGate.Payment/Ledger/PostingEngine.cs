@@ -9,8 +9,9 @@ using OneGate.Payment.HistoryCache;
 namespace OneGate.Payment.Ledger;
 
 /// <summary>
-/// The posting engine: money requests (pay, transfer, refund) queue here and one writer loop per replica posts them
-/// in batches, one database transaction per batch (<see cref="PostingBatch"/>). While a batch is in flight the next
+/// The posting engine: money requests (pay, transfer, refund) and top-up settlements queue here and one writer loop per
+/// replica posts them in batches, one database transaction per batch (<see cref="PostingBatch"/>; the settlements a
+/// writer took go in a transaction of their own, <see cref="SettlementBatch"/>). While a batch is in flight the next
 /// one gathers, so at low load a batch is one request and no timer adds latency; under load a hot account's row
 /// lock is taken once per batch instead of once per request. A batch whose transaction fails is tried again, then
 /// split in halves, so one request's failure reaches only that request; a retried batch finds the keys of what
@@ -48,6 +49,16 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
         return queued.Done.Task;
     }
+
+    /// <summary>
+    /// Queues a word on a top-up of <paramref name="userId"/> (its owner); answers, once its batch committed, with the
+    /// top-up row as the word left it, or null when it changed nothing. Fails like a money request: a
+    /// <see cref="TimeoutException"/> when the queue is full, the engine stopping or a row lock held too long.
+    /// </summary>
+    public async Task<HistoricalTransaction?> SettleAsync(int userId, TopUpWord word, CancellationToken ct = default) =>
+        ((PostingAnswer.Settled)await PostAsync(new PostingRequest.Settle(userId, word), word.TransactionId, NoStoredAnswer, ct)).Changed;
+
+    private static IdempotencyKey NoStoredAnswer(PostingOutcome outcome) => throw new InvalidOperationException("A top-up settlement stores no answer.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -98,7 +109,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                     try
                     {
                         // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
-                        await PostAsync(batch, CancellationToken.None);
+                        await PostKindsAsync(batch, CancellationToken.None);
                     }
                     finally
                     {
@@ -172,8 +183,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         {
             if (invalidation is not null)
             {
-                await invalidation.BumpAsync(posted.Where(p => p.Answer is PostingAnswer.Answered { Outcome: PostingOutcome.Posted })
-                    .SelectMany(p => p.Queued.Request.Accounts()));
+                await invalidation.BumpAsync(posted.SelectMany(p => Wrote(p.Queued, p.Answer)));
             }
         }
         catch (Exception ex)
@@ -194,6 +204,36 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         }
     }
 
+    /// <summary>The users whose history a committed request changed.</summary>
+    private static IEnumerable<int> Wrote(QueuedPosting queued, PostingAnswer answer) => answer switch
+    {
+        PostingAnswer.Answered { Outcome: PostingOutcome.Posted } => queued.Request.Accounts(),
+        PostingAnswer.Settled { Changed: not null } => [queued.Request.UserId],
+        _ => [],
+    };
+
+    /// <summary>The money requests a writer took, then its top-up settlements, each kind in transactions of its own.</summary>
+    private async Task PostKindsAsync(List<QueuedPosting> batch, CancellationToken ct)
+    {
+        var settlements = batch.FindAll(q => q.Request is PostingRequest.Settle);
+        if (settlements.Count < batch.Count)
+        {
+            await PostAsync(settlements.Count == 0 ? batch : batch.FindAll(q => q.Request is not PostingRequest.Settle), ct);
+        }
+
+        if (settlements.Count > 0)
+        {
+            await PostAsync(settlements, ct);
+        }
+    }
+
+    /// <summary>One attempt at a batch of one kind (halves of it stay of that kind).</summary>
+    private static Task<List<(QueuedPosting Queued, PostingAnswer Answer)>> PostOnceAsync(IServiceProvider services, List<QueuedPosting> batch,
+        CancellationToken ct) =>
+        batch[0].Request is PostingRequest.Settle
+            ? services.GetRequiredService<SettlementBatch>().PostAsync(batch, ct)
+            : services.GetRequiredService<PostingBatch>().PostAsync(batch, ct);
+
     /// <summary>Posts a batch, trying again and then in halves on failure; every request ends answered or failed, never half-applied.</summary>
     private async Task PostAsync(List<QueuedPosting> batch, CancellationToken ct)
     {
@@ -202,7 +242,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var posted = await scope.ServiceProvider.GetRequiredService<PostingBatch>().PostAsync(batch, ct);
+                var posted = await PostOnceAsync(scope.ServiceProvider, batch, ct);
                 PostingMetrics.Batch(batch.Count);
                 outbox.Notify();
                 _ = AnswerAsync(posted);

@@ -25,9 +25,9 @@ public sealed class PostingOptions
     /// <summary>
     /// A writer starts a batch while another writer's batch is in flight only if that one has at most this many
     /// requests: at low load the second writer spares a request the wait for the batch in flight; under load (larger
-    /// batches) the requests gather for the next batch instead of being posted in smaller overlapping ones.
+    /// batches) the requests gather for the next batch instead of being posted in smaller overlapping ones. 0: never.
     /// </summary>
-    [Range(1, 500)]
+    [Range(0, 500)]
     public int OverlapBelow { get; set; } = 4;
 
     /// <summary>At most this many requests in one batch (one transaction; also bounds the statements' parameter count).</summary>

@@ -1,6 +1,9 @@
 namespace OneGate.Payment.Ledger;
 
-/// <summary>A money request the ledger posts for its caller (the user whose Idempotency-Key it carries).</summary>
+/// <summary>
+/// A money request the ledger posts for its caller (the user whose Idempotency-Key it carries), or a top-up's settlement
+/// (<see cref="Settle"/>), which the <see cref="PostingEngine"/> queues with them.
+/// </summary>
 public abstract record PostingRequest
 {
     private PostingRequest(int userId) => UserId = userId;
@@ -14,6 +17,12 @@ public abstract record PostingRequest
 
     /// <param name="Amount">Null: all that is still refundable.</param>
     public sealed record Refund(int UserId, string PaymentTransactionId, decimal? Amount, string? Reason) : PostingRequest(UserId);
+
+    /// <summary>
+    /// A word on a top-up of <paramref name="UserId"/> (the top-up's owner, read before without a lock: it never changes).
+    /// It carries no Idempotency-Key: the top-up's state makes every repeat harmless.
+    /// </summary>
+    public sealed record Settle(int UserId, TopUpWord Word) : PostingRequest(UserId);
 
     /// <summary>The users whose accounts posting this request may change.</summary>
     public IEnumerable<int> Accounts() => this is Transfer { RecipientUserId: { } recipient } ? [UserId, recipient] : [UserId];

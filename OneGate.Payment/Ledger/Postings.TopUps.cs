@@ -48,15 +48,27 @@ public sealed partial class Postings
     }
 
     /// <summary>
+    /// Applies one word to a top-up whose account and then TOPUP row the caller's transaction has locked, in that order
+    /// (<see cref="SettlementBatch"/>: the order every batch locks in). Returns the row when the word changed it (saved,
+    /// still tracked), null when it changed nothing.
+    /// </summary>
+    public Task<HistoricalTransaction?> SettleTopUpAsync(HistoricalTransaction locked, TopUpWord word, CancellationToken ct) => word switch
+    {
+        TopUpWord.Taken taken => SettleTakenTopUpAsync(locked, taken.ProviderReference, taken.Amount, ct),
+        TopUpWord.NotTaken notTaken => FailTopUpAsync(locked, notTaken.ProviderReference, notTaken.Reason, ct),
+        TopUpWord.GiveUp => GiveUpTopUpAsync(locked, ct),
+        _ => throw new ArgumentOutOfRangeException(nameof(word)),
+    };
+
+    /// <summary>
     /// The provider says it took <paramref name="taken"/> for this top-up. Credits it exactly once if it is PENDING (or
     /// FAILED because we stopped waiting) and the account can hold it; otherwise, when money was taken that we cannot
     /// credit (account no longer active, another amount than asked), cancels it and schedules the refund. Null when
-    /// nothing changed (already SUCCESS or CANCELLED, or unknown).
+    /// nothing changed (already SUCCESS or CANCELLED).
     /// </summary>
-    public async Task<HistoricalTransaction?> SettleTakenTopUpAsync(string transactionId, string? providerReference, decimal taken, CancellationToken ct)
+    private async Task<HistoricalTransaction?> SettleTakenTopUpAsync(HistoricalTransaction row, string? providerReference, decimal taken, CancellationToken ct)
     {
-        var row = await LockTopUpAsync(transactionId, ct);
-        if (row is null || !(row.Status == TransactionStatus.Pending || (row.Status == TransactionStatus.Failed && await StillAskedAboutAsync(row, ct))))
+        if (!(row.Status == TransactionStatus.Pending || (row.Status == TransactionStatus.Failed && await StillAskedAboutAsync(row, ct))))
         {
             return null;
         }
@@ -85,12 +97,11 @@ public sealed partial class Postings
     /// headroom back; a top-up we had given up on stops being asked about, so no later success can credit it. Null when
     /// the row did not change.
     /// </summary>
-    public async Task<HistoricalTransaction?> FailTopUpAsync(string transactionId, string? providerReference, string reason, CancellationToken ct)
+    private async Task<HistoricalTransaction?> FailTopUpAsync(HistoricalTransaction row, string? providerReference, string reason, CancellationToken ct)
     {
-        var row = await LockTopUpAsync(transactionId, ct);
-        if (row is not { Status: TransactionStatus.Pending })
+        if (row.Status != TransactionStatus.Pending)
         {
-            if (row is { Status: TransactionStatus.Failed })
+            if (row.Status == TransactionStatus.Failed)
             {
                 await StopAskingAsync(row.TransactionId, ct);
             }
@@ -109,16 +120,15 @@ public sealed partial class Postings
     /// We stop waiting for a provider that has no final answer: FAILED and headroom back, and, in the same transaction,
     /// marked as given up so it is still asked about (a late success is credited or refunded). Null when not PENDING.
     /// </summary>
-    public async Task<HistoricalTransaction?> GiveUpTopUpAsync(string transactionId, CancellationToken ct)
+    private async Task<HistoricalTransaction?> GiveUpTopUpAsync(HistoricalTransaction row, CancellationToken ct)
     {
-        var row = await LockTopUpAsync(transactionId, ct);
-        if (row is not { Status: TransactionStatus.Pending })
+        if (row.Status != TransactionStatus.Pending)
         {
             return null;
         }
 
         await ReleaseHeadroomAsync(row.UserId, row.Amount, ct);
-        await db.TopUpCharges.Where(c => c.TransactionId == transactionId).ExecuteUpdateAsync(s => s.SetProperty(c => c.GaveUpAt, time.GetUtcNow()), ct);
+        await db.TopUpCharges.Where(c => c.TransactionId == row.TransactionId).ExecuteUpdateAsync(s => s.SetProperty(c => c.GaveUpAt, time.GetUtcNow()), ct);
         row.Status = TransactionStatus.Failed;
         row.Metadata = JsonSerializer.Serialize(new { failureReason = GaveUpReason });
         return await UpdateAsync(row, null, ct);
@@ -127,7 +137,8 @@ public sealed partial class Postings
     /// <summary>
     /// The provider confirmed the refund of a CANCELLED top-up: the row's metadata says so. Null when already recorded.
     /// Recorded too when an operator had resolved it meanwhile (the e-wallet gave the money back after all: the caller
-    /// reports it, the resolution note stays).
+    /// reports it, the resolution note stays). No balance changes: it runs in its own transaction, outside the posting
+    /// engine, and locks only the TOPUP row (then reads and updates its refund), never an account.
     /// </summary>
     public async Task<HistoricalTransaction?> RecordTopUpRefundedAsync(string transactionId, string? providerRefundReference, CancellationToken ct)
     {
@@ -210,6 +221,7 @@ public sealed partial class Postings
         db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE accounts SET pending_top_ups = pending_top_ups - {amount}, updated_at = now() WHERE user_id = {userId}", ct);
 
+    /// <summary>Only for <see cref="RecordTopUpRefundedAsync"/>: the settlements' rows are locked by their batch, after the accounts.</summary>
     private async Task<HistoricalTransaction?> LockTopUpAsync(string transactionId, CancellationToken ct) =>
         await db.HistoricalTransactions
             .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {transactionId} AND type = 'TOPUP' FOR UPDATE")

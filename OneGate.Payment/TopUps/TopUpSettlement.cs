@@ -7,42 +7,30 @@ namespace OneGate.Payment.TopUps;
 
 /// <summary>
 /// Applies a provider's word on a top-up — from the charge answer, a notification or a status inquiry, in any order
-/// and any number of times — each in its own database transaction. Money the provider took is always either
-/// credited or refunded (CANCELLED); the rules are the ledger's, this class only runs them and tells the others.
+/// and any number of times — through the posting engine, which posts it in a batch with the other words it gathered
+/// (<see cref="Ledger.SettlementBatch"/>). Money the provider took is always either credited or refunded (CANCELLED); the rules
+/// are the ledger's, this class only hands them the word and tells the others. A word the engine cannot post now fails
+/// with a <see cref="TimeoutException"/> (full queue, stopping, a row lock held too long), like a database failure:
+/// nothing of it was applied and it may be given again.
 /// </summary>
-public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Postings ledger, OutboxSignal outbox, ILogger<TopUpSettlement> logger)
+public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Postings ledger, Ledger.PostingEngine engine, OutboxSignal outbox,
+    ILogger<TopUpSettlement> logger)
 {
     /// <summary>Returns the top-up as it stands afterwards (null: no such top-up).</summary>
-    public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, CancellationToken ct)
-    {
-        var changed = result.Outcome switch
-        {
-            ProviderOutcome.Succeeded => await InTransactionAsync(() => ledger.SettleTakenTopUpAsync(result.TransactionId, result.ProviderReference, result.Amount, ct), ct),
-            ProviderOutcome.Declined => await InTransactionAsync(() => ledger.FailTopUpAsync(result.TransactionId, result.ProviderReference, result.FailureReason ?? "DECLINED", ct), ct),
-            ProviderOutcome.Refunded => await InTransactionAsync(() => ledger.FailTopUpAsync(result.TransactionId, result.ProviderReference, "REFUNDED_AT_PROVIDER", ct), ct),
-            _ => null,
-        };
-        if (changed is not null)
-        {
-            Announce(changed);
-        }
-
-        var now = await FindAsync(result.TransactionId, ct);
-        WarnIfContradicted(now, changed, result);
-        return now;
-    }
+    public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, CancellationToken ct) =>
+        await FindAsync(result.TransactionId, ct) is { } topUp ? await ApplyAsync(topUp, result, ct) : null;
 
     /// <summary>A notification: applied only to a top-up made through the provider that signed it; null when there is none.</summary>
     public async Task<HistoricalTransaction?> ApplyAsync(ProviderChargeResult result, PaymentMethod method, CancellationToken ct)
     {
         var existing = await FindAsync(result.TransactionId, ct);
-        return existing?.PaymentMethod == method ? await ApplyAsync(result, ct) : null;
+        return existing?.PaymentMethod == method ? await ApplyAsync(existing, result, ct) : null;
     }
 
     /// <summary>We stop waiting for the provider: FAILED now, still asked about later (a late success is credited or refunded).</summary>
     public async Task<HistoricalTransaction?> GiveUpAsync(string transactionId, CancellationToken ct)
     {
-        var changed = await InTransactionAsync(() => ledger.GiveUpTopUpAsync(transactionId, ct), ct);
+        var changed = await FindAsync(transactionId, ct) is { } topUp ? await engine.SettleAsync(topUp.UserId, new Ledger.TopUpWord.GiveUp(transactionId), ct) : null;
         if (changed is not null)
         {
             Announce(changed);
@@ -68,6 +56,27 @@ public sealed class TopUpSettlement(PaymentDbContext db, Ledger.Postings ledger,
 
     public Task<HistoricalTransaction?> FindAsync(string transactionId, CancellationToken ct) =>
         db.HistoricalTransactions.AsNoTracking().SingleOrDefaultAsync(t => t.TransactionId == transactionId && t.Type == TransactionType.Topup, ct);
+
+    /// <param name="topUp">As read before, unlocked: its owner, never changing, is the account the engine locks first.</param>
+    private async Task<HistoricalTransaction?> ApplyAsync(HistoricalTransaction topUp, ProviderChargeResult result, CancellationToken ct)
+    {
+        Ledger.TopUpWord? word = result.Outcome switch
+        {
+            ProviderOutcome.Succeeded => new Ledger.TopUpWord.Taken(result.TransactionId, result.ProviderReference, result.Amount),
+            ProviderOutcome.Declined => new Ledger.TopUpWord.NotTaken(result.TransactionId, result.ProviderReference, result.FailureReason ?? "DECLINED"),
+            ProviderOutcome.Refunded => new Ledger.TopUpWord.NotTaken(result.TransactionId, result.ProviderReference, "REFUNDED_AT_PROVIDER"),
+            _ => null,
+        };
+        var changed = word is null ? null : await engine.SettleAsync(topUp.UserId, word, ct);
+        if (changed is not null)
+        {
+            Announce(changed);
+        }
+
+        var now = await FindAsync(result.TransactionId, ct);
+        WarnIfContradicted(now, changed, result);
+        return now;
+    }
 
     private async Task<HistoricalTransaction?> InTransactionAsync(Func<Task<HistoricalTransaction?>> change, CancellationToken ct)
     {

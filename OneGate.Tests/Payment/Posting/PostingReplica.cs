@@ -54,7 +54,9 @@ public sealed class PostingReplica : IAsyncDisposable
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         services.AddOptions<PaymentLimits>();
         services.AddOptions<PostingOptions>().Configure(o => configure?.Invoke(o));
+        services.AddScoped<Postings>();
         services.AddScoped<PostingBatch>();
+        services.AddScoped<SettlementBatch>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<PostingEngine>();
         var provider = services.BuildServiceProvider();
