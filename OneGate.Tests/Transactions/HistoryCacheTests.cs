@@ -87,7 +87,7 @@ public sealed class HistoryCacheTests(OneGateAppFixture fixture)
             await Task.Delay(200);
             cache = (await GetAsync(user, "/api/transactions")).Cache;
         }
-        while (cache == "HIT" && DateTimeOffset.UtcNow < deadline);
+        while (cache is "HIT" or "BYPASS" && DateTimeOffset.UtcNow < deadline);
 
         Assert.Equal("MISS", cache);
     }
@@ -96,7 +96,8 @@ public sealed class HistoryCacheTests(OneGateAppFixture fixture)
 
     /// <summary>
     /// Reads until a read is a HIT (bounded): events of the user's earlier transactions may still arrive and
-    /// invalidate a first MISS. Returns the last MISS and the HIT after it.
+    /// invalidate a first MISS, and a Redis slower than the cache's timeout on a loaded machine answers BYPASS (read
+    /// from Postgres, as designed). Returns the last MISS and the HIT after it.
     /// </summary>
     private async Task<(Read Miss, Read Hit)> WarmAsync(TestUser user, string path)
     {
@@ -109,8 +110,8 @@ public sealed class HistoryCacheTests(OneGateAppFixture fixture)
                 return (previous, next);
             }
 
-            Assert.Equal("MISS", next.Cache);
-            previous = next;
+            Assert.Contains(next.Cache, new[] { "MISS", "BYPASS" });
+            previous = next.Cache == "MISS" ? next : previous;
             await Task.Delay(200);
         }
 
