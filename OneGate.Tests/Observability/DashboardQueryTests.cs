@@ -114,19 +114,8 @@ public sealed class DashboardQueryTests(OneGateAppFixture fixture)
     /// A top-up, sent again (a new key) while the answer is 503: the lane beside this one provokes provider timeouts on
     /// purpose (Payment/TopUps), which can open Payment's circuit breaker to that e-wallet for its 15 s.
     /// </summary>
-    private async Task<HttpStatusCode> TopUpServedAsync(TestUser user, decimal amount, string method)
-    {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(40);
-        while (true)
-        {
-            var status = (await payment.TopUpAsync(user, amount, method)).Status;
-            if (status != HttpStatusCode.ServiceUnavailable || DateTimeOffset.UtcNow > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-    }
+    private async Task<HttpStatusCode> TopUpServedAsync(TestUser user, decimal amount, string method) =>
+        (await Eventually.ServedAsync(() => payment.TopUpAsync(user, amount, method), t => t.Status == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(1))).Status;
 
 }

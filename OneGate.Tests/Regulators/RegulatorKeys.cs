@@ -102,20 +102,9 @@ public static partial class RegulatorKeys
     /// database sessions, and a request meeting a dead pooled connection is a 503 (which the `keys` process, with a
     /// connection of its own, never met).
     /// </summary>
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Func<HttpRequestMessage> request)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var response = await client.SendAsync(request());
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 20)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, Func<HttpRequestMessage> request) =>
+        Eventually.ServedAsync(() => client.SendAsync(request()), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
 
     /// <summary>Sends as the app's COMPLIANCE operator of these tests, logging in again once when its session has ended.</summary>
     private static async Task<string> AsComplianceAsync(OneGateAppFixture fixture, Func<HttpClient, TestOperator, Task<HttpResponseMessage>> send)

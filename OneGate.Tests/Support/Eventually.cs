@@ -15,4 +15,24 @@ public static class Eventually
             await Task.Delay(200);
         }
     }
+
+    /// <summary>
+    /// Sends again while the answer is a transient one (a 503 a client retries), as a client would, until
+    /// <paramref name="within"/> has passed; returns the last answer. An answer sent again is disposed.
+    /// </summary>
+    public static async Task<T> ServedAsync<T>(Func<Task<T>> send, Func<T, bool> unavailable, TimeSpan within, TimeSpan pause)
+    {
+        var deadline = DateTimeOffset.UtcNow + within;
+        while (true)
+        {
+            var answer = await send();
+            if (!unavailable(answer) || DateTimeOffset.UtcNow + pause > deadline)
+            {
+                return answer;
+            }
+
+            (answer as IDisposable)?.Dispose();
+            await Task.Delay(pause);
+        }
+    }
 }

@@ -223,11 +223,8 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         var answers = replica.PostOneBatchAsync([taken, other]);
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
-        for (var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10); await WaitingAsync(db, "posting-taken") == 0;)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "the batch's key insert never waited on the uncommitted key");
-            await Task.Delay(5);
-        }
+        await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(10),
+            "the batch's key insert waits on the uncommitted key");
 
         await holder.CommitAsync();
 
