@@ -47,10 +47,12 @@ public static class BenchmarkReport
         if (options.Suites.Contains("transfer"))
         {
             var unbatched = await stack.StartUnbatchedPaymentAsync();
-            // ONEGATE_BENCH_ENGINE_VARIANT=Name=value[;Name=value]: another posting-engine setting measured beside the app's in the same run.
+            // ONEGATE_BENCH_ENGINE_VARIANT=Name=value[;Name=value]: another posting-engine setting (or a DOTNET_ runtime setting)
+            // measured beside the app's in the same run.
             var variant = Environment.GetEnvironmentVariable("ONEGATE_BENCH_ENGINE_VARIANT") is { Length: > 0 } settings
                 ? (settings, await stack.StartPaymentReplicaAsync(settings.Split(';').Select(s => s.Split('=', 2))
-                    .ToDictionary(kv => $"Payment__Posting__{kv[0].Trim()}", kv => kv[1].Trim())))
+                    .ToDictionary(kv => kv[0].Trim() is var name && name.StartsWith("DOTNET_", StringComparison.Ordinal) ? name : $"Payment__Posting__{name}",
+                        kv => kv[1].Trim())))
                 : ((string, Uri)?)null;
             failed += await SectionAsync(report, "Transfers (32 clients) on both posting paths and the same transfer as raw SQL",
                 () => TransferBenchmark.RunAsync(suiteOptions with { Concurrency = 32, UnbatchedPayment = unbatched, PaymentLogin = stack.PaymentLogin, EngineVariant = variant }));

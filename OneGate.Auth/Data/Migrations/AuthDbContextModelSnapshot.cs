@@ -24,98 +24,6 @@ namespace OneGate.Auth.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("OneGate.ServiceDefaults.Audit.AuditEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("ActorId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("actor_id");
-
-                    b.Property<string>("ActorName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("actor_name");
-
-                    b.Property<string>("ActorRole")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)")
-                        .HasColumnName("actor_role");
-
-                    b.Property<string>("ActorType")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("actor_type");
-
-                    b.Property<string>("After")
-                        .HasColumnType("json")
-                        .HasColumnName("after");
-
-                    b.Property<string>("Before")
-                        .HasColumnType("json")
-                        .HasColumnName("before");
-
-                    b.Property<string>("ClientAddress")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("client_address");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("reason");
-
-                    b.Property<string>("TargetId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("target_id");
-
-                    b.Property<string>("TargetType")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)")
-                        .HasColumnName("target_type");
-
-                    b.Property<string>("TraceId")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("trace_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_audit_events");
-
-                    b.HasIndex("ActorType", "ActorId", "Id")
-                        .HasDatabaseName("ix_audit_events_actor");
-
-                    b.HasIndex("TargetType", "TargetId", "Id")
-                        .HasDatabaseName("ix_audit_events_target");
-
-                    b.ToTable("audit_events", "auth", t =>
-                        {
-                            t.HasCheckConstraint("ck_audit_events_hash_length", "octet_length(hash) = 32");
-
-                            t.HasCheckConstraint("ck_audit_events_id_positive", "id >= 1");
-                        });
-                });
-
             modelBuilder.Entity("OneGate.Auth.Data.Authentication", b =>
                 {
                     b.Property<string>("TokenHash")
@@ -249,84 +157,6 @@ namespace OneGate.Auth.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("OneGate.Auth.Data.OutboxMessage", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasDefaultValue(0)
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at")
-                        .HasDefaultValueSql("now()");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("event_type");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("last_error");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("MessageKey")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("message_key");
-
-                    b.Property<DateTimeOffset?>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("payload");
-
-                    b.Property<DateTimeOffset?>("SentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at");
-
-                    b.Property<string>("Topic")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("topic");
-
-                    b.HasKey("Id")
-                        .HasName("pk_auth_outbox_messages");
-
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_auth_outbox_messages_unsent")
-                        .HasFilter("sent_at IS NULL");
-
-                    b.HasIndex("MessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_auth_outbox_messages_message_id");
-
-                    b.HasIndex("MessageKey", "Id")
-                        .HasDatabaseName("ix_auth_outbox_messages_failed")
-                        .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
-
-                    b.ToTable("auth_outbox_messages", "auth");
-                });
-
             modelBuilder.Entity("OneGate.Auth.Data.User", b =>
                 {
                     b.Property<int>("Id")
@@ -396,6 +226,176 @@ namespace OneGate.Auth.Data.Migrations
 
                             t.HasCheckConstraint("ck_users_version_positive", "version >= 1");
                         });
+                });
+
+            modelBuilder.Entity("OneGate.ServiceDefaults.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<string>("ActorRole")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("actor_role");
+
+                    b.Property<string>("ActorType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("actor_type");
+
+                    b.Property<string>("After")
+                        .HasColumnType("json")
+                        .HasColumnName("after");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("json")
+                        .HasColumnName("before");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_address");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("target_type");
+
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("ActorType", "ActorId", "Id")
+                        .HasDatabaseName("ix_audit_events_actor");
+
+                    b.HasIndex("TargetType", "TargetId", "Id")
+                        .HasDatabaseName("ix_audit_events_target");
+
+                    b.ToTable("audit_events", "auth", t =>
+                        {
+                            t.HasCheckConstraint("ck_audit_events_hash_length", "octet_length(hash) = 32");
+
+                            t.HasCheckConstraint("ck_audit_events_id_positive", "id >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("OneGate.ServiceDefaults.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_key");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id")
+                        .HasName("pk_auth_outbox_messages");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_auth_outbox_messages_to_publish")
+                        .HasFilter("sent_at IS NULL AND last_error IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_auth_outbox_messages_message_id");
+
+                    b.HasIndex("MessageKey", "Id")
+                        .HasDatabaseName("ix_auth_outbox_messages_failed")
+                        .HasFilter("sent_at IS NULL AND last_error IS NOT NULL");
+
+                    b.ToTable("auth_outbox_messages", "auth");
                 });
 
             modelBuilder.Entity("OneGate.Auth.Data.Authentication", b =>

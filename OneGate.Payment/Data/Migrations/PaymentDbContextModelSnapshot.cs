@@ -631,8 +631,8 @@ namespace OneGate.Payment.Data.Migrations
                         .HasName("pk_outbox_messages");
 
                     b.HasIndex("Id")
-                        .HasDatabaseName("ix_outbox_messages_unsent")
-                        .HasFilter("sent_at IS NULL");
+                        .HasDatabaseName("ix_outbox_messages_to_publish")
+                        .HasFilter("sent_at IS NULL AND last_error IS NULL");
 
                     b.HasIndex("MessageId")
                         .IsUnique()
