@@ -109,8 +109,7 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             .Order(StringComparer.Ordinal).ToArray();
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
         // A batch waiting on a row a stuck session holds fails after this (55P03) instead of holding its requests forever.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            $"SET LOCAL lock_timeout = {(long)options.Value.LockTimeout.TotalMilliseconds}"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(options.Value.SetLockTimeoutSql()));
         batch.BatchCommands.Add(Command("INSERT INTO accounts (user_id) SELECT u FROM unnest($1) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING RETURNING user_id", users));
         batch.BatchCommands.Add(Command("""
             SELECT user_id, id, status::text, balance, pending_top_ups, ledger_sequence

@@ -52,4 +52,7 @@ public sealed class PostingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The statement that bounds a batch transaction's lock waits by <see cref="LockTimeout"/> (its first).</summary>
+    public string SetLockTimeoutSql() => $"SET LOCAL lock_timeout = {(long)LockTimeout.TotalMilliseconds}";
 }

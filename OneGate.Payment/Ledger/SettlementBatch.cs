@@ -69,7 +69,7 @@ public sealed class SettlementBatch(PaymentDbContext db, Postings ledger, IOptio
         var ids = settles.Select(s => s.Word.TransactionId).Distinct().Order(StringComparer.Ordinal).ToArray();
         await using (var batch = new NpgsqlBatch(transaction.Connection, transaction))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {(long)options.Value.LockTimeout.TotalMilliseconds}"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(options.Value.SetLockTimeoutSql()));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1 FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE")
             {
                 Parameters = { new NpgsqlParameter<int[]> { TypedValue = users } },

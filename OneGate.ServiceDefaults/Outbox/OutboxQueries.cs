@@ -58,7 +58,7 @@ public static class OutboxQueries
         + await outbox.Where(m => m.SentAt == null && m.LastError != null).LongCountAsync(ct);
 
     /// <summary>The table's schema-qualified name, quoted for SQL between double quotes.</summary>
-    public static string Table(DbSet<OutboxMessage> outbox) =>
+    private static string Table(DbSet<OutboxMessage> outbox) =>
         outbox.EntityType.GetSchemaQualifiedTableName()!.Replace(".", "\".\"", StringComparison.Ordinal);
 
     /// <summary>One statement marks every acknowledged message sent.</summary>

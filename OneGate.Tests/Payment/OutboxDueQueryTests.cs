@@ -13,6 +13,7 @@ public sealed class OutboxDueQueryTests(OneGateAppFixture fixture)
 {
     private const int Published = 20_000;
     private const int Backlog = 5_000;
+    private static readonly string DueSql = OutboxQueries.DueSql("payment\".\"outbox_messages", "$1", "$2");
 
     [Fact]
     public async Task The_relays_query_reads_neither_the_backlog_nor_its_failures_whole()
@@ -49,7 +50,7 @@ public sealed class OutboxDueQueryTests(OneGateAppFixture fixture)
 
     private static async Task<List<long>> DueIdsAsync(NpgsqlConnection db, NpgsqlTransaction transaction)
     {
-        await using var due = Due(db, transaction, "SELECT id FROM (" + OutboxQueries.DueSql("payment\".\"outbox_messages", "$1", "$2") + ") AS q");
+        await using var due = Due(db, transaction, "SELECT id FROM (" + DueSql + ") AS q");
         await using var reader = await due.ExecuteReaderAsync();
         var ids = new List<long>();
         while (await reader.ReadAsync())
@@ -83,7 +84,7 @@ public sealed class OutboxDueQueryTests(OneGateAppFixture fixture)
 
     private static async Task<JsonElement> ExplainAsync(NpgsqlConnection db, NpgsqlTransaction transaction)
     {
-        await using var explain = Due(db, transaction, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + OutboxQueries.DueSql("payment\".\"outbox_messages", "$1", "$2"));
+        await using var explain = Due(db, transaction, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DueSql);
         var json = (string)(await explain.ExecuteScalarAsync())!;
         return JsonDocument.Parse(json).RootElement[0].GetProperty("Plan");
     }
