@@ -8,6 +8,7 @@ using OneGate.Payment.Ledger;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
 using OneGate.ServiceDefaults.Outbox;
+using StackExchange.Redis;
 
 namespace OneGate.Payment.Events;
 
@@ -29,6 +30,10 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     private const int BatchSize = 200;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
 
+    // While another replica relays, how often this one checks whether the lead is vacant (its commits wake the
+    // relaying replica through the signal, not this loop).
+    private static readonly TimeSpan VacancyPoll = TimeSpan.FromSeconds(1);
+
     // Commits that arrive while a batch is relayed mean a steady stream: waiting this long lets the next
     // batch take several of them for one SELECT and one UPDATE. An idle relay wakes at once (no added latency).
     private static readonly TimeSpan BusyLinger = TimeSpan.FromMilliseconds(5);
@@ -43,11 +48,24 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
         AdvisoryLeadership.RunWhileLeadingAsync<PaymentDbContext>(scopes, RelayLockKey, "Outbox relay", LeadAsync, async ct =>
         {
             LedgerMetrics.OutboxNotRelaying();
-            await signal.WaitAsync(TimeSpan.FromSeconds(5), ct);
+            await Task.Delay(VacancyPoll, ct);
         }, logger, stoppingToken);
 
     /// <summary>Relays batch after batch until cancelled or a batch fails as a whole.</summary>
     private async Task LeadAsync(PaymentDbContext db, Action progressed, CancellationToken ct)
+    {
+        await signal.LeadAsync();
+        try
+        {
+            await RelayUntilFailedAsync(db, progressed, ct);
+        }
+        finally
+        {
+            signal.Follow();
+        }
+    }
+
+    private async Task RelayUntilFailedAsync(PaymentDbContext db, Action progressed, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -183,12 +201,69 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     private sealed record Failure(OutboxMessage Message, Exception Error);
 }
 
-/// <summary>Wakes the relay right after a commit instead of waiting for its next poll.</summary>
-public sealed class OutboxSignal
+/// <summary>
+/// Wakes the relay right after a commit instead of waiting for its next poll, whichever replica committed: the
+/// replica that relays is woken in process; any other publishes the wake on Redis, where the relaying replica
+/// listens. The wake is only a hint (fire and forget): a lost one costs the relay's poll, never an event.
+/// </summary>
+/// <param name="redis">None: only this process's relay is woken (the tests' extra engines).</param>
+public sealed class OutboxSignal(ILogger<OutboxSignal> logger, IConnectionMultiplexer? redis = null)
 {
+    private static readonly RedisChannel Channel = RedisChannel.Literal("onegate:payment:outbox-committed");
     private readonly SemaphoreSlim signal = new(0, 1);
+    private volatile bool leading;
+    private int listening;
 
+    /// <summary>This replica relays from now on: commits of every replica wake it.</summary>
+    public async Task LeadAsync()
+    {
+        leading = true;
+        if (redis is null || Interlocked.Exchange(ref listening, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(Channel, (_, _) =>
+            {
+                if (leading)
+                {
+                    Release();
+                }
+            });
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            listening = 0; // the next lead tries again; meanwhile other replicas' commits wait for the poll
+            logger.LogWarning("Outbox relay not woken by other replicas' commits until it leads again: {Reason}", ex.Message);
+        }
+    }
+
+    /// <summary>Another replica relays: other replicas' wakes are not for this one.</summary>
+    public void Follow() => leading = false;
+
+    /// <summary>A commit wrote outbox rows.</summary>
     public void Notify()
+    {
+        Release();
+        if (!leading && redis is not null)
+        {
+            try
+            {
+                redis.GetSubscriber().Publish(Channel, RedisValue.EmptyString, CommandFlags.FireAndForget);
+            }
+            catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+            {
+                // Redis unreachable: the relay's poll publishes the rows.
+            }
+        }
+    }
+
+    /// <summary>True when a commit signalled (consuming the signal), false when the timeout passed first.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
+
+    private void Release()
     {
         if (signal.CurrentCount == 0)
         {
@@ -201,7 +276,4 @@ public sealed class OutboxSignal
             }
         }
     }
-
-    /// <summary>True when a commit signalled (consuming the signal), false when the timeout passed first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
 }

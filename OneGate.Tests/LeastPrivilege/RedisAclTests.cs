@@ -17,6 +17,11 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
     [InlineData("payment", "GET", "og:history:{1}:gen")]
     [InlineData("payment", "INCR", "og:rl:{lp-probe}:60:0")]
     [InlineData("payment", "SET", "onegate:session:operator:lp-probe", "1")]
+    // Payment's replicas may wake the outbox relay on its one channel, and publish nowhere else.
+    [InlineData("payment", "PUBLISH", "onegate:lp-probe", "1")]
+    [InlineData("payment", "PUBSUB", "CHANNELS")]
+    [InlineData("transaction", "PUBLISH", "onegate:payment:outbox-committed", "1")]
+    [InlineData("auth", "PUBLISH", "onegate:payment:outbox-committed", "1")]
     [InlineData("payment", "DEL", "onegate:session:operator:lp-probe")]
     [InlineData("transaction", "SET", "onegate:session:operator:lp-probe", "1")]
     [InlineData("transaction", "EXPIRE", "onegate:session:operators:1", "60")]
