@@ -85,27 +85,15 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                if (LargeBatchInFlight() is { } inFlight)
+                if (TakeBatch(batch) is { } inFlight)
                 {
                     await inFlight.WaitAsync(stoppingToken);
                     continue;
                 }
 
-                while (batch.Count < options.Value.MaxBatch && queue.Reader.TryRead(out var next))
-                {
-                    if (next.Cancellation.IsCancellationRequested)
-                    {
-                        next.Done.TrySetCanceled(next.Cancellation);
-                        continue;
-                    }
-
-                    batch.Add(next);
-                }
-
                 if (batch.Count > 0)
                 {
                     var large = batch.Count > options.Value.OverlapBelow;
-                    Flying(large, +1);
                     try
                     {
                         // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
@@ -113,7 +101,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                     }
                     finally
                     {
-                        Flying(large, -1);
+                        Landed(large);
                     }
                 }
 
@@ -126,15 +114,43 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         }
     }
 
-    private Task? LargeBatchInFlight()
+    /// <summary>
+    /// Takes everything waiting (up to MaxBatch) into <paramref name="batch"/> and registers it if large, unless a large
+    /// batch is in flight (then its completion is returned and nothing is taken). One step under the lock: both writers
+    /// wake when requests reach an idle engine, and checking apart from registering let both start large batches.
+    /// </summary>
+    private Task? TakeBatch(List<QueuedPosting> batch)
     {
         lock (flight)
         {
-            return largeBatchesDone?.Task;
+            if (largeBatchesDone is { } inFlight)
+            {
+                return inFlight.Task;
+            }
+
+            while (batch.Count < options.Value.MaxBatch && queue.Reader.TryRead(out var next))
+            {
+                if (next.Cancellation.IsCancellationRequested)
+                {
+                    next.Done.TrySetCanceled(next.Cancellation); // its continuation runs elsewhere (RunContinuationsAsynchronously)
+                    continue;
+                }
+
+                batch.Add(next);
+            }
+
+            if (batch.Count > options.Value.OverlapBelow)
+            {
+                largeBatches++;
+                largeBatchesDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            return null;
         }
     }
 
-    private void Flying(bool large, int change)
+    /// <summary>A batch taken by <see cref="TakeBatch"/> is finished: the last large one lets the waiting writers go.</summary>
+    private void Landed(bool large)
     {
         if (!large)
         {
@@ -143,12 +159,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
         lock (flight)
         {
-            largeBatches += change;
-            if (largeBatches > 0)
-            {
-                largeBatchesDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-            else
+            if (--largeBatches == 0)
             {
                 largeBatchesDone?.TrySetResult();
                 largeBatchesDone = null;

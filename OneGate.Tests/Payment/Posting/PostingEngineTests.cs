@@ -360,6 +360,51 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(100_000m - 1_000m, await payment.BalanceAsync(payer));
     }
 
+    /// <summary>
+    /// Both writers wake when requests arrive at an idle engine; the one that takes a batch above OverlapBelow must
+    /// keep the other from taking one too (check, take and register at once), or a burst is posted as two large
+    /// batches queueing on the same rows, each holding its requests for both.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_at_an_idle_engine_starts_one_batch_above_OverlapBelow_never_two()
+    {
+        var (payer, shop, _, _) = await TwoPairsAsync();
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-overlap-race",
+            o => { o.Writers = 2; o.OverlapBelow = 0; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            await using var holder = await holding.BeginTransactionAsync();
+            await HoldAsync(holding, holder, shop);
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var burst = Enumerable.Range(0, 40).Select(_ => Task.Run(async () =>
+            {
+                await start.Task;
+                var q = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 10m, null));
+                return await replica.Engine.PostAsync(q.Request, q.IdempotencyKey, q.Answer);
+            })).ToList();
+            start.SetResult();
+            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "a batch waits for the held account");
+
+            var most = 0;
+            for (var sample = 0; sample < 20; sample++)
+            {
+                most = Math.Max(most, await WaitingAsync(db, replica.ApplicationName));
+                await Task.Delay(25);
+            }
+
+            await holder.RollbackAsync();
+            Assert.All(await Task.WhenAll(burst), a => Assert.Equal("Posted", Describe(a)));
+            Assert.True(most == 1, $"round {round}: {most} batches above OverlapBelow waited on the held account at once");
+        }
+
+        Assert.Equal(100_000m - (5 * 40 * 10m), await payment.BalanceAsync(payer));
+    }
+
     [Fact]
     public async Task With_two_writers_a_request_is_posted_while_another_batch_waits_on_a_held_row()
     {
