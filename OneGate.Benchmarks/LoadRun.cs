@@ -6,10 +6,26 @@ namespace OneGate.Benchmarks;
 /// <summary>Runs a request in a closed loop from N workers for a fixed time and reports rate and latency.</summary>
 public static class LoadRun
 {
-    public sealed record Result(string Name, int Requests, int Failures, double PerSecond, double P50Ms, double P99Ms)
+    public sealed record Result(string Name, int Requests, int Failures, double PerSecond, double P50Ms, double P99Ms, TailShape? Tail = null)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"| {Name} | {Requests} | {Failures} | {PerSecond:F1} | {P50Ms:F1} | {P99Ms:F1} |");
+    }
+
+    /// <summary>
+    /// When in the row the slowest 1 % of requests ended, by windows of 100 ms: spread over most windows, the tail is
+    /// the load's own queueing; packed into a few, something stalled (a pause, a checkpoint, a burst of other work).
+    /// </summary>
+    public sealed record TailShape(int Slow, int Windows, int WindowsInRow, int Busiest)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"the slowest 1 % ({Slow}) ended in {Windows} of {WindowsInRow} windows of 100 ms, at most {Busiest} in one");
+
+        public static TailShape From(IReadOnlyList<(double Ms, double EndSeconds)> requests, double p99, TimeSpan duration)
+        {
+            var slow = requests.Where(r => r.Ms >= p99).GroupBy(r => (int)(r.EndSeconds * 10)).Select(w => w.Count()).ToList();
+            return new TailShape(slow.Sum(), slow.Count, (int)Math.Ceiling(duration.TotalSeconds * 10), slow.DefaultIfEmpty(0).Max());
+        }
     }
 
     /// <summary>Raised when a row starts and when it ends (the report measures CPU during the first row).</summary>
@@ -38,17 +54,17 @@ public static class LoadRun
     {
         Console.Error.WriteLine($"load: {name} ({concurrency} clients, {duration.TotalSeconds:F0} s)");
         RowStarting?.Invoke(name);
-        var latencies = new List<double>[concurrency];
+        var requests = new List<(double Ms, double EndSeconds)>[concurrency];
         var failures = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
-            var mine = latencies[worker] = [];
+            var mine = requests[worker] = [];
             while (clock.Elapsed < duration)
             {
                 var started = Stopwatch.GetTimestamp();
                 var ok = await request();
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                mine.Add((Stopwatch.GetElapsedTime(started).TotalMilliseconds, clock.Elapsed.TotalSeconds));
                 if (!ok)
                 {
                     Interlocked.Increment(ref failures);
@@ -56,7 +72,9 @@ public static class LoadRun
             }
         }));
 
-        return Finish(name, latencies.SelectMany(l => l), failures, clock.Elapsed);
+        var all = requests.SelectMany(r => r).ToList();
+        var result = Finish(name, all.Select(r => r.Ms), failures, clock.Elapsed);
+        return result with { Tail = TailShape.From(all, result.P99Ms, clock.Elapsed) };
     }
 
     /// <summary>
@@ -70,7 +88,7 @@ public static class LoadRun
         Console.Error.WriteLine($"load: {name} ({perSecond:F0}/s offered, at most {maxInFlight} in flight, {duration.TotalSeconds:F0} s)");
         RowStarting?.Invoke(name);
         using var slots = new SemaphoreSlim(maxInFlight);
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<(double Ms, double EndSeconds)>();
         var failures = 0;
         var running = new List<Task>();
         var interval = TimeSpan.FromSeconds(1 / perSecond);
@@ -99,7 +117,8 @@ public static class LoadRun
                         Interlocked.Increment(ref failures);
                     }
 
-                    latencies.Add((clock.Elapsed - due).TotalMilliseconds);
+                    var now = clock.Elapsed;
+                    latencies.Add(((now - due).TotalMilliseconds, now.TotalSeconds));
                 }
                 finally
                 {
@@ -109,7 +128,8 @@ public static class LoadRun
         }
 
         await Task.WhenAll(running);
-        return Finish(name, latencies, failures, clock.Elapsed);
+        var result = Finish(name, latencies.Select(l => l.Ms), failures, clock.Elapsed);
+        return result with { Tail = TailShape.From([.. latencies], result.P99Ms, clock.Elapsed) };
     }
 
     private static Result Finish(string name, IEnumerable<double> latencies, int failures, TimeSpan elapsed)

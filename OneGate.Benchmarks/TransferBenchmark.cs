@@ -172,6 +172,7 @@ public static class TransferBenchmark
         {
             var database = options.Postgres is { } pg ? await PostgresCounters.ReadAsync(pg, login ?? "") : null;
             var batches = engine is null ? null : await BatchSizes.ReadAsync(engine);
+            var gc = engine is null ? null : await GcPauses.ReadAsync(engine);
             var times = options.Postgres is { } postgres ? await StatementTimes.ReadAsync(postgres) : null;
             var cpu = CpuSplit.Start();
             var result = await row();
@@ -186,6 +187,12 @@ public static class TransferBenchmark
                 options.Postgres is { } after ? await PostgresCounters.ReadAsync(after, login ?? "") - database! : null,
                 engine is null ? null : await BatchSizes.ReadAsync(engine) - batches!, used);
             databaseLines.Add(Line(name, measured));
+            if (result.Tail is { } tail)
+            {
+                var paused = gc is not null && engine is not null && await GcPauses.ReadAsync(engine) is { } gcAfter ? $" The replica's GC: {gcAfter - gc}." : "";
+                backlogs.Add($"When the tail of \"{name}\" happened: {tail}.{paused}");
+            }
+
             cpuRows.Add((name, measured));
             await DrainAsync($"\"{name}\"");
             return measured;
@@ -234,10 +241,11 @@ public static class TransferBenchmark
             Console.WriteLine();
             Console.WriteLine("What Postgres did per transfer during each row (statements: pg_stat_statements calls by the row's login — Payment's for the API " +
                               "rows, including its outbox relay; transactions and rows written: pg_stat_database, whole database, so including the " +
-                              "Transaction service applying the events meanwhile) and the posting engine's batch sizes (its histogram, bucket bounds):");
+                              "Transaction service applying the events meanwhile; autovacuum: tables it vacuumed or analysed during the row) and the " +
+                              "posting engine's batch sizes (its histogram, bucket bounds):");
             Console.WriteLine();
-            Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | batches | batch size p50 | batch size p99 |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | autovacuum | batches | batch size p50 | batch size p99 |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
             databaseLines.ForEach(Console.WriteLine);
         }
 
@@ -292,7 +300,7 @@ public static class TransferBenchmark
             var n = Math.Max(1, m.Result.Requests);
             var db = m.Database;
             return string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {(db?.Statements is { } s ? (s / (double)n).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(db is null ? "n/a" : (db.Transactions / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {(db is null ? "n/a" : (db.RowsWritten / (double)n).ToString("F1", CultureInfo.InvariantCulture))} | {m.Batches?.Batches.ToString(CultureInfo.InvariantCulture) ?? "-"} | {m.Batches?.Quantile(0.50) ?? "-"} | {m.Batches?.Quantile(0.99) ?? "-"} |");
+                $"| {name} | {(db?.Statements is { } s ? (s / (double)n).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(db is null ? "n/a" : (db.Transactions / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {(db is null ? "n/a" : (db.RowsWritten / (double)n).ToString("F1", CultureInfo.InvariantCulture))} | {db?.Autovacuums.ToString(CultureInfo.InvariantCulture) ?? "n/a"} | {m.Batches?.Batches.ToString(CultureInfo.InvariantCulture) ?? "-"} | {m.Batches?.Quantile(0.50) ?? "-"} | {m.Batches?.Quantile(0.99) ?? "-"} |");
         }
     }
 

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OneGate.Benchmarks;
+
+/// <summary>
+/// A Payment replica's garbage collections and the time they paused it (the runtime's <c>dotnet.gc.collections</c>
+/// and <c>dotnet.gc.pause.time</c> on its Prometheus endpoint), read before and after a row: a pause stops every
+/// request of the replica at once, which a row's tail shows as requests all slow in the same moment.
+/// </summary>
+public sealed partial record GcPauses(double PauseSeconds, long Gen0, long Gen1, long Gen2)
+{
+    public static async Task<GcPauses?> ReadAsync(HttpClient payment)
+    {
+        string text;
+        try
+        {
+            text = await payment.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+
+        var pause = PauseLine().Match(text);
+        long Collections(string generation) => CollectionLine().Matches(text).Where(m => m.Groups[1].Value == generation)
+            .Sum(m => (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        return pause.Success
+            ? new GcPauses(double.Parse(pause.Groups[1].Value, CultureInfo.InvariantCulture), Collections("gen0"), Collections("gen1"), Collections("gen2"))
+            : null;
+    }
+
+    public static GcPauses operator -(GcPauses after, GcPauses before) =>
+        new(after.PauseSeconds - before.PauseSeconds, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{PauseSeconds * 1000:F0} ms paused in {Gen0 + Gen1 + Gen2} collections (gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2})");
+
+    [GeneratedRegex(@"^dotnet_gc_pause_time_seconds_total(?:\{[^}]*\})? (\S+)", RegexOptions.Multiline)]
+    private static partial Regex PauseLine();
+
+    [GeneratedRegex(@"^dotnet_gc_collections_total\{[^}]*gc_heap_generation=""(\w+)""[^}]*\} (\S+)", RegexOptions.Multiline)]
+    private static partial Regex CollectionLine();
+}
