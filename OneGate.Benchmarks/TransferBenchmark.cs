@@ -241,10 +241,10 @@ public static class TransferBenchmark
             Console.WriteLine();
             Console.WriteLine("What Postgres did per transfer during each row (statements: pg_stat_statements calls by the row's login — Payment's for the API " +
                               "rows, including its outbox relay; transactions and rows written: pg_stat_database, whole database, so including the " +
-                              "Transaction service applying the events meanwhile; autovacuum: tables it vacuumed or analysed during the row) and the " +
+                              "Transaction service applying the events meanwhile; autovacuum: its vacuum and analyse runs during the row, one per table and kind; GC: the row's replica only, and the relaying one also carries both paths' events) and the " +
                               "posting engine's batch sizes (its histogram, bucket bounds):");
             Console.WriteLine();
-            Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | autovacuum | batches | batch size p50 | batch size p99 |");
+            Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | autovacuum runs | batches | batch size p50 | batch size p99 |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|");
             databaseLines.ForEach(Console.WriteLine);
         }

@@ -54,9 +54,9 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
     /// <summary>Relays batch after batch until cancelled or a batch fails as a whole.</summary>
     private async Task LeadAsync(PaymentDbContext db, Action progressed, CancellationToken ct)
     {
-        await signal.LeadAsync();
         try
         {
+            signal.Lead();
             await RelayUntilFailedAsync(db, progressed, ct);
         }
         finally
@@ -204,41 +204,31 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, IProducer<string, s
 /// <summary>
 /// Wakes the relay right after a commit instead of waiting for its next poll, whichever replica committed: the
 /// replica that relays is woken in process; any other publishes the wake on Redis, where the relaying replica
-/// listens. The wake is only a hint (fire and forget): a lost one costs the relay's poll, never an event.
+/// listens. The wake is only a hint: publishing never waits on Redis nor fails its caller (a commit's), and a lost
+/// wake costs the relay's poll, never an event.
 /// </summary>
-/// <param name="redis">None: only this process's relay is woken (the tests' extra engines).</param>
-public sealed class OutboxSignal(ILogger<OutboxSignal> logger, IConnectionMultiplexer? redis = null)
+public sealed class OutboxSignal
 {
-    private static readonly RedisChannel Channel = RedisChannel.Literal("onegate:payment:outbox-committed");
+    public static readonly RedisChannel Channel = RedisChannel.Literal("onegate:payment:outbox-committed");
     private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly IConnectionMultiplexer? redis;
     private volatile bool leading;
-    private int listening;
+
+    /// <param name="redis">None: only this process's relay is woken (the tests' extra engines).</param>
+    public OutboxSignal(ILogger<OutboxSignal> logger, IConnectionMultiplexer? redis = null)
+    {
+        this.redis = redis;
+        Listening = redis is null ? Task.CompletedTask : ListenAsync(redis, logger);
+    }
+
+    /// <summary>What this replica publishes as its wake: which replica it came from.</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Completes once subscribed to other replicas' wakes (or failed to; StackExchange.Redis subscribes again on reconnect).</summary>
+    public Task Listening { get; }
 
     /// <summary>This replica relays from now on: commits of every replica wake it.</summary>
-    public async Task LeadAsync()
-    {
-        leading = true;
-        if (redis is null || Interlocked.Exchange(ref listening, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await redis.GetSubscriber().SubscribeAsync(Channel, (_, _) =>
-            {
-                if (leading)
-                {
-                    Release();
-                }
-            });
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            listening = 0; // the next lead tries again; meanwhile other replicas' commits wait for the poll
-            logger.LogWarning("Outbox relay not woken by other replicas' commits until it leads again: {Reason}", ex.Message);
-        }
-    }
+    public void Lead() => leading = true;
 
     /// <summary>Another replica relays: other replicas' wakes are not for this one.</summary>
     public void Follow() => leading = false;
@@ -247,21 +237,43 @@ public sealed class OutboxSignal(ILogger<OutboxSignal> logger, IConnectionMultip
     public void Notify()
     {
         Release();
-        if (!leading && redis is not null)
+        if (leading || redis is null)
         {
-            try
-            {
-                redis.GetSubscriber().Publish(Channel, RedisValue.EmptyString, CommandFlags.FireAndForget);
-            }
-            catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
-            {
-                // Redis unreachable: the relay's poll publishes the rows.
-            }
+            return;
+        }
+
+        try
+        {
+            _ = redis.GetSubscriber().PublishAsync(Channel, Instance, CommandFlags.FireAndForget);
+        }
+        catch (Exception)
+        {
+            // Redis unreachable or shutting down: the relay's poll publishes the rows.
         }
     }
 
     /// <summary>True when a commit signalled (consuming the signal), false when the timeout passed first.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
+
+    // Once, in the background: the relay never waits on Redis to lead, and the handler stays registered (the client
+    // subscribes again after a reconnect), so it is not repeated per lead.
+    private async Task ListenAsync(IConnectionMultiplexer connection, ILogger logger)
+    {
+        try
+        {
+            await connection.GetSubscriber().SubscribeAsync(Channel, (_, _) =>
+            {
+                if (leading)
+                {
+                    Release();
+                }
+            });
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Outbox relay not subscribed to other replicas' wakes yet (Redis subscribes again when it reconnects; meanwhile the poll): {Reason}", ex.Message);
+        }
+    }
 
     private void Release()
     {

@@ -85,7 +85,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                if (TakeBatch(batch) is { } inFlight)
+                if (TakeBatch(batch, out var large) is { } inFlight)
                 {
                     await inFlight.WaitAsync(stoppingToken);
                     continue;
@@ -93,7 +93,6 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 if (batch.Count > 0)
                 {
-                    var large = batch.Count > options.Value.OverlapBelow;
                     try
                     {
                         // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
@@ -119,10 +118,12 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
     /// batch is in flight (then its completion is returned and nothing is taken). One step under the lock: both writers
     /// wake when requests reach an idle engine, and checking apart from registering let both start large batches.
     /// </summary>
-    private Task? TakeBatch(List<QueuedPosting> batch)
+    /// <param name="large">Whether the batch taken was registered as large (hand it to <see cref="Landed"/>).</param>
+    private Task? TakeBatch(List<QueuedPosting> batch, out bool large)
     {
         lock (flight)
         {
+            large = false;
             if (largeBatchesDone is { } inFlight)
             {
                 return inFlight.Task;
@@ -139,7 +140,8 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 batch.Add(next);
             }
 
-            if (batch.Count > options.Value.OverlapBelow)
+            large = batch.Count > options.Value.OverlapBelow;
+            if (large)
             {
                 largeBatches++;
                 largeBatchesDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -28,22 +28,29 @@ public static class AdvisoryLeadership
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                await db.Database.OpenConnectionAsync(stoppingToken);
-                if (!await TryTakeAsync(db, lockKey, stoppingToken))
+                var led = false;
+                await using (var scope = scopes.CreateAsyncScope())
                 {
-                    await follow(stoppingToken);
-                    continue;
+                    var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                    await db.Database.OpenConnectionAsync(stoppingToken);
+                    if (await TryTakeAsync(db, lockKey, stoppingToken))
+                    {
+                        led = true;
+                        try
+                        {
+                            await lead(db, () => backoff = TimeSpan.Zero, stoppingToken);
+                        }
+                        finally
+                        {
+                            await ReleaseAsync(db, lockKey, logger);
+                        }
+                    }
                 }
 
-                try
+                if (!led)
                 {
-                    await lead(db, () => backoff = TimeSpan.Zero, stoppingToken);
-                }
-                finally
-                {
-                    await ReleaseAsync(db, lockKey, logger);
+                    // The session went back to the pool first: a follower holds none of the pool while it waits.
+                    await follow(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

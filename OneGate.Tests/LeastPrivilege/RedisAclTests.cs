@@ -5,7 +5,7 @@ namespace OneGate.Tests.LeastPrivilege;
 /// <summary>
 /// Each service reaches Redis as its own ACL user with only the commands and key patterns it needs
 /// (manifests/base/data/redis-users.acl): only Auth writes sessions and login counters, Payment only replaces
-/// history-cache generations, Transaction owns the cache entries and the regulators' rate-limit windows. Each
+/// history-cache generations and wakes its outbox relay on one channel, Transaction owns the cache entries and the regulators' rate-limit windows. Each
 /// test connects with the connection string the AppHost gives the service.
 /// </summary>
 [Collection(OneGateAppSecondLaneCollection.Name)]
@@ -22,6 +22,7 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
     [InlineData("payment", "PUBSUB", "CHANNELS")]
     [InlineData("transaction", "PUBLISH", "onegate:payment:outbox-committed", "1")]
     [InlineData("auth", "PUBLISH", "onegate:payment:outbox-committed", "1")]
+    [InlineData("backoffice", "PUBLISH", "onegate:payment:outbox-committed", "1")]
     [InlineData("payment", "DEL", "onegate:session:operator:lp-probe")]
     [InlineData("transaction", "SET", "onegate:session:operator:lp-probe", "1")]
     [InlineData("transaction", "EXPIRE", "onegate:session:operators:1", "60")]
@@ -42,6 +43,17 @@ public sealed class RedisAclTests(OneGateAppFixture fixture)
     {
         using var redis = await ConnectAsync(service);
         await AssertRefusedAsync(redis, command, args);
+    }
+
+    [Theory]
+    [InlineData("onegate:lp-probe", false)]
+    [InlineData("onegate:payment:*", true)]
+    public async Task Payment_may_subscribe_only_to_its_outbox_wake_channel(string channel, bool pattern)
+    {
+        using var redis = await ConnectAsync("payment");
+        var refused = await Assert.ThrowsAsync<RedisServerException>(() => redis.GetSubscriber().SubscribeAsync(
+            pattern ? RedisChannel.Pattern(channel) : RedisChannel.Literal(channel), (_, _) => { }));
+        Assert.Contains("NOPERM", refused.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Lua runs with the caller's rights: a script cannot reach what a direct command cannot.</summary>
