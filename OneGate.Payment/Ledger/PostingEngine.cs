@@ -137,6 +137,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                     continue;
                 }
 
+                PostingMetrics.Waited(Stopwatch.GetElapsedTime(next.QueuedAt));
                 batch.Add(next);
             }
 
@@ -255,8 +256,9 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                var started = Stopwatch.GetTimestamp();
                 var posted = await PostOnceAsync(scope.ServiceProvider, batch, ct);
-                PostingMetrics.Batch(batch.Count);
+                PostingMetrics.Batch(batch.Count, Stopwatch.GetElapsedTime(started));
                 outbox.Notify();
                 _ = AnswerAsync(posted);
                 return;

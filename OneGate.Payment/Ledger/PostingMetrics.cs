@@ -2,7 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace OneGate.Payment.Ledger;
 
-/// <summary>The posting engine's batches (meter <c>OneGate.Payment</c>): how many requests each committed transaction carried.</summary>
+/// <summary>
+/// The posting engine's batches (meter <c>OneGate.Payment</c>): how many requests each committed transaction carried,
+/// how long it took, and how long requests waited in the queue for a batch to take them.
+/// </summary>
 public static class PostingMetrics
 {
     private static readonly Meter Meter = new(LedgerMetrics.MeterName);
@@ -14,7 +17,23 @@ public static class PostingMetrics
     private static readonly Counter<long> Reposts = Meter.CreateCounter<long>("onegate.payment.posting.reposts", unit: "{transaction}",
         description: "Batch transactions of the posting engine rolled back and posted again without a request whose key another request stored first");
 
-    public static void Batch(int requests) => BatchSize.Record(requests);
+    private static readonly double[] Seconds = [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 4];
+
+    private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("onegate.payment.posting.batch_duration", unit: "s",
+        description: "Time from a committed batch's first statement to its commit (its transaction's round trips and the database's work)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
+
+    private static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("onegate.payment.posting.queue_wait", unit: "s",
+        description: "Time a request waited in the posting engine's queue until a writer took it into a batch",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
+
+    public static void Batch(int requests, TimeSpan took)
+    {
+        BatchSize.Record(requests);
+        BatchDuration.Record(took.TotalSeconds);
+    }
+
+    public static void Waited(TimeSpan waited) => QueueWait.Record(waited.TotalSeconds);
 
     public static void Reposted() => Reposts.Add(1);
 }

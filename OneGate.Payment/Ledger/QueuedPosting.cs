@@ -11,4 +11,7 @@ public sealed record QueuedPosting(PostingRequest Request, string IdempotencyKey
     CancellationToken Cancellation = default)
 {
     public TaskCompletionSource<PostingAnswer> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>When it was queued (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public long QueuedAt { get; } = Stopwatch.GetTimestamp();
 }

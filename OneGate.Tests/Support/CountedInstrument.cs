@@ -3,13 +3,15 @@ using System.Diagnostics.Metrics;
 namespace OneGate.Tests.Support;
 
 /// <summary>
-/// Sums what one in-process counter records while it is alive (code the test runs in its own process, e.g. a
+/// Sums what one in-process counter records while it is alive (and the largest value a histogram of seconds recorded) (code the test runs in its own process, e.g. a
 /// <c>PostingReplica</c>; the app's processes report through <see cref="OtlpMetricsReceiver"/>).
 /// </summary>
 public sealed class CountedInstrument : IDisposable
 {
     private readonly MeterListener listener = new();
     private long total;
+    private double largest;
+    private readonly Lock gate = new();
 
     public CountedInstrument(string instrumentName)
     {
@@ -21,10 +23,28 @@ public sealed class CountedInstrument : IDisposable
             }
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref total, value));
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (gate)
+            {
+                largest = Math.Max(largest, value);
+            }
+        });
         listener.Start();
     }
 
     public long Total => Interlocked.Read(ref total);
+
+    public double Largest
+    {
+        get
+        {
+            lock (gate)
+            {
+                return largest;
+            }
+        }
+    }
 
     public void Dispose() => listener.Dispose();
 }

@@ -361,6 +361,40 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     }
 
     /// <summary>
+    /// The engine's timings tell where a slow request spent its time: a batch waiting on a held row counts the wait in
+    /// its duration (it is inside its transaction), and a request queued behind that batch counts it as queue wait.
+    /// </summary>
+    [Fact]
+    public async Task A_held_row_shows_in_the_batch_duration_and_the_queue_wait_behind_it()
+    {
+        var (payer, shop, sender, friend) = await TwoPairsAsync();
+        using var durations = new CountedInstrument("onegate.payment.posting.batch_duration");
+        using var waits = new CountedInstrument("onegate.payment.posting.queue_wait");
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-timings", o => { o.Writers = 1; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        Task<PostingAnswer> held, behind;
+        await using (var holder = await holding.BeginTransactionAsync())
+        {
+            await HoldAsync(holding, holder, shop);
+            var first = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+            held = replica.Engine.PostAsync(first.Request, first.IdempotencyKey, first.Answer);
+            await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(30),
+                () => "the batch waits for the held account");
+            var second = PostingReplica.Queued(new PostingRequest.Transfer(sender.Id, friend.Id, 2_000m, null));
+            behind = replica.Engine.PostAsync(second.Request, second.IdempotencyKey, second.Answer);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await holder.RollbackAsync();
+        }
+
+        Assert.Equal(["Posted", "Posted"], (await Task.WhenAll(held, behind)).Select(Describe));
+        Assert.InRange(durations.Largest, 1.0, 30);
+        Assert.InRange(waits.Largest, 0.9, 30);
+    }
+
+    /// <summary>
     /// Both writers wake when requests arrive at an idle engine; the one that takes a batch above OverlapBelow must
     /// keep the other from taking one too (check, take and register at once), or a burst is posted as two large
     /// batches queueing on the same rows, each holding its requests for both.
