@@ -224,7 +224,7 @@ public sealed class OutboxSignal
     /// <summary>What this replica publishes as its wake: which replica it came from.</summary>
     public string Instance { get; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>Completes once subscribed to other replicas' wakes (or failed to; StackExchange.Redis subscribes again on reconnect).</summary>
+    /// <summary>Completes once subscribed to other replicas' wakes.</summary>
     public Task Listening { get; }
 
     /// <summary>This replica relays from now on: commits of every replica wake it.</summary>
@@ -255,23 +255,33 @@ public sealed class OutboxSignal
     /// <summary>True when a commit signalled (consuming the signal), false when the timeout passed first.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
 
-    // Once, in the background: the relay never waits on Redis to lead, and the handler stays registered (the client
-    // subscribes again after a reconnect), so it is not repeated per lead.
+    // In the background, so the relay never waits on Redis to lead; tried until it succeeds (a refused or timed-out
+    // SUBSCRIBE is not repeated by the client until it reconnects). Every replica subscribes; only the relaying one acts.
     private async Task ListenAsync(IConnectionMultiplexer connection, ILogger logger)
     {
-        try
+        for (var pause = TimeSpan.FromSeconds(1); ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
         {
-            await connection.GetSubscriber().SubscribeAsync(Channel, (_, _) =>
+            try
             {
-                if (leading)
+                await connection.GetSubscriber().SubscribeAsync(Channel, (_, _) =>
                 {
-                    Release();
-                }
-            });
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning("Outbox relay not subscribed to other replicas' wakes yet (Redis subscribes again when it reconnects; meanwhile the poll): {Reason}", ex.Message);
+                    if (leading)
+                    {
+                        Release();
+                    }
+                });
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // shutting down
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Outbox relay not subscribed to other replicas' wakes (meanwhile the poll); trying again in {Pause} s: {Reason}",
+                    (int)pause.TotalSeconds, ex.Message);
+                await Task.Delay(pause);
+            }
         }
     }
 

@@ -93,6 +93,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
 
                 if (batch.Count > 0)
                 {
+                    batch.ForEach(taken => PostingMetrics.Waited(Stopwatch.GetElapsedTime(taken.QueuedAt)));
                     try
                     {
                         // Not stoppingToken: the batch in flight is finished (its lock waits are bounded by lock_timeout).
@@ -137,7 +138,6 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                     continue;
                 }
 
-                PostingMetrics.Waited(Stopwatch.GetElapsedTime(next.QueuedAt));
                 batch.Add(next);
             }
 

@@ -20,11 +20,11 @@ public static class PostingMetrics
     private static readonly double[] Seconds = [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 4];
 
     private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("onegate.payment.posting.batch_duration", unit: "s",
-        description: "Time from a committed batch's first statement to its commit (its transaction's round trips and the database's work)",
+        description: "Time a committed batch's attempt took: a pooled session, its statements and round trips, reposts within it, and its commit",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
 
     private static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("onegate.payment.posting.queue_wait", unit: "s",
-        description: "Time a request waited in the posting engine's queue until a writer took it into a batch",
+        description: "Time a request waited in the posting engine's queue until a writer took it into a batch (requests cancelled meanwhile not counted)",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
 
     public static void Batch(int requests, TimeSpan took)
