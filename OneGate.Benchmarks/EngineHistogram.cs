@@ -9,27 +9,16 @@ namespace OneGate.Benchmarks;
 /// </summary>
 public sealed record EngineHistogram(SortedDictionary<double, long> Buckets, double Scale, string Unit)
 {
-    public static Task<EngineHistogram> BatchSizesAsync(HttpClient payment) => ReadAsync(payment, "onegate_payment_posting_batch_size", 1, "");
-
-    public static Task<EngineHistogram> BatchDurationsAsync(HttpClient payment) => ReadAsync(payment, "onegate_payment_posting_batch_duration", 1000, " ms");
-
-    public static Task<EngineHistogram> QueueWaitsAsync(HttpClient payment) => ReadAsync(payment, "onegate_payment_posting_queue_wait", 1000, " ms");
-
-    private static async Task<EngineHistogram> ReadAsync(HttpClient payment, string metric, double scale, string unit)
+    /// <param name="text">A scrape of the endpoint (<see cref="ReplicaMetrics"/>).</param>
+    /// <param name="scale">Multiplies a bucket bound for display (1000: seconds shown in ms).</param>
+    public static EngineHistogram Parse(string text, string metric, double scale, string unit)
     {
         var buckets = new SortedDictionary<double, long>();
-        try
+        var line = new Regex($@"^{metric}\w*_bucket\{{[^}}]*le=""([^""]+)""[^}}]*\}} (\S+)", RegexOptions.Multiline);
+        foreach (Match m in line.Matches(text))
         {
-            var line = new Regex($@"^{metric}\w*_bucket\{{[^}}]*le=""([^""]+)""[^}}]*\}} (\S+)", RegexOptions.Multiline);
-            foreach (Match m in line.Matches(await payment.GetStringAsync(new Uri("/metrics", UriKind.Relative))))
-            {
-                var bound = m.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-                buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-            }
-        }
-        catch (HttpRequestException)
-        {
-            // No /metrics on this stack (OneGate:Metrics:PrometheusEndpoint off): nothing to show.
+            var bound = m.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
         }
 
         return new EngineHistogram(buckets, scale, unit);

@@ -10,18 +10,9 @@ namespace OneGate.Benchmarks;
 /// </summary>
 public sealed partial record GcPauses(double PauseSeconds, long Gen0, long Gen1, long Gen2)
 {
-    public static async Task<GcPauses?> ReadAsync(HttpClient payment)
+    /// <param name="text">A scrape of the endpoint (<see cref="ReplicaMetrics"/>); null when it has no GC counters.</param>
+    public static GcPauses? Parse(string text)
     {
-        string text;
-        try
-        {
-            text = await payment.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-
         var pause = PauseLine().Match(text);
         long Collections(string generation) => CollectionLine().Matches(text).Where(m => m.Groups[1].Value == generation)
             .Sum(m => (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));

@@ -37,7 +37,7 @@ public static class TransferBenchmark
 
     private sealed record PostingPath(string Label, HttpClient Client);
 
-    private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, EngineHistogram? Batches, Dictionary<string, double> Cpu);
+    private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, ReplicaMetrics? Engine, Dictionary<string, double> Cpu);
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -171,10 +171,7 @@ public static class TransferBenchmark
         public async Task<Measured> MeasureAsync(string name, string? login, HttpClient? engine, Func<Task<LoadRun.Result>> row)
         {
             var database = options.Postgres is { } pg ? await PostgresCounters.ReadAsync(pg, login ?? "") : null;
-            var batches = engine is null ? null : await EngineHistogram.BatchSizesAsync(engine);
-            var durations = engine is null ? null : await EngineHistogram.BatchDurationsAsync(engine);
-            var waits = engine is null ? null : await EngineHistogram.QueueWaitsAsync(engine);
-            var gc = engine is null ? null : await GcPauses.ReadAsync(engine);
+            var replica = engine is null ? null : await ReplicaMetrics.ReadAsync(engine);
             var times = options.Postgres is { } postgres ? await StatementTimes.ReadAsync(postgres) : null;
             var cpu = CpuSplit.Start();
             var result = await row();
@@ -187,13 +184,12 @@ public static class TransferBenchmark
             Console.WriteLine(result);
             var measured = new Measured(result,
                 options.Postgres is { } after ? await PostgresCounters.ReadAsync(after, login ?? "") - database! : null,
-                engine is null ? null : await EngineHistogram.BatchSizesAsync(engine) - batches!, used);
+                engine is null ? null : await ReplicaMetrics.ReadAsync(engine) - replica!, used);
             databaseLines.Add(Line(name, measured));
             if (result.Tail is { } tail)
             {
-                var paused = gc is not null && engine is not null && await GcPauses.ReadAsync(engine) is { } gcAfter ? $" The replica's GC: {gcAfter - gc}." : "";
-                var engineTimes = durations is not null && engine is not null && await EngineHistogram.BatchDurationsAsync(engine) - durations is { Count: > 0 } took
-                    && await EngineHistogram.QueueWaitsAsync(engine) - waits! is var waited
+                var paused = measured.Engine?.Gc is { } gc ? $" The replica's GC: {gc}." : "";
+                var engineTimes = measured.Engine is { BatchDurations: { Count: > 0 } took, QueueWaits: var waited }
                     ? $" Its batches took p50 {took.Quantile(0.5)}, p99 {took.Quantile(0.99)}; its requests waited in the queue p50 {waited.Quantile(0.5)}, p99 {waited.Quantile(0.99)}."
                     : "";
                 backlogs.Add($"When the tail of \"{name}\" happened: {tail}.{paused}{engineTimes}");
@@ -306,7 +302,7 @@ public static class TransferBenchmark
             var n = Math.Max(1, m.Result.Requests);
             var db = m.Database;
             return string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {(db?.Statements is { } s ? (s / (double)n).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(db is null ? "n/a" : (db.Transactions / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {(db is null ? "n/a" : (db.RowsWritten / (double)n).ToString("F1", CultureInfo.InvariantCulture))} | {db?.Autovacuums.ToString(CultureInfo.InvariantCulture) ?? "n/a"} | {m.Batches?.Count.ToString(CultureInfo.InvariantCulture) ?? "-"} | {m.Batches?.Quantile(0.50) ?? "-"} | {m.Batches?.Quantile(0.99) ?? "-"} |");
+                $"| {name} | {(db?.Statements is { } s ? (s / (double)n).ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | {(db is null ? "n/a" : (db.Transactions / (double)n).ToString("F2", CultureInfo.InvariantCulture))} | {(db is null ? "n/a" : (db.RowsWritten / (double)n).ToString("F1", CultureInfo.InvariantCulture))} | {db?.Autovacuums.ToString(CultureInfo.InvariantCulture) ?? "n/a"} | {m.Engine?.BatchSizes.Count.ToString(CultureInfo.InvariantCulture) ?? "-"} | {m.Engine?.BatchSizes.Quantile(0.50) ?? "-"} | {m.Engine?.BatchSizes.Quantile(0.99) ?? "-"} |");
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
 using OneGate.Payment.Ledger;
+using OneGate.ServiceDefaults;
 using OneGate.ServiceDefaults.Data;
 using OneGate.ServiceDefaults.Kafka;
 using OneGate.ServiceDefaults.Outbox;
@@ -259,7 +260,7 @@ public sealed class OutboxSignal
     // SUBSCRIBE is not repeated by the client until it reconnects). Every replica subscribes; only the relaying one acts.
     private async Task ListenAsync(IConnectionMultiplexer connection, ILogger logger)
     {
-        for (var pause = TimeSpan.FromSeconds(1); ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
+        for (var pause = TimeSpan.Zero; ;)
         {
             try
             {
@@ -278,6 +279,7 @@ public sealed class OutboxSignal
             }
             catch (Exception ex)
             {
+                pause = Backoff.Next(pause, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
                 logger.LogWarning("Outbox relay not subscribed to other replicas' wakes (meanwhile the poll); trying again in {Pause} s: {Reason}",
                     (int)pause.TotalSeconds, ex.Message);
                 await Task.Delay(pause);

@@ -59,7 +59,7 @@ public static class AdvisoryLeadership
             }
             catch (Exception ex)
             {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                backoff = Backoff.Next(backoff, TimeSpan.FromMilliseconds(250), MaxBackoff);
                 logger.LogWarning("{Job} paused {Backoff} ms: {Reason}", job, (int)backoff.TotalMilliseconds, ex.Message);
                 await Task.Delay(backoff, stoppingToken);
             }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using OneGate.ServiceDefaults;
 using OneGate.ServiceDefaults.Caching;
 using OneGate.ServiceDefaults.Kafka;
 using OneGate.Transaction.Data;
@@ -93,7 +94,7 @@ public sealed class TransactionEventConsumer(KafkaConnection kafka, IServiceScop
                 {
                     // Nothing wrong with the events: wait for the database, for as long as it takes. A large batch that
                     // keeps timing out may be too much for one transaction: smaller ones, never a dead letter.
-                    outage = outage == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(outage.Ticks * 2, MaxOutageBackoff.Ticks));
+                    outage = Backoff.Next(outage, TimeSpan.FromMilliseconds(200), MaxOutageBackoff);
                     if (batch.Count > 1 && outage == MaxOutageBackoff)
                     {
                         ReadOneAtATime(batch, oneAtATime);

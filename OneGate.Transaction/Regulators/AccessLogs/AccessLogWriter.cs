@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using OneGate.ServiceDefaults;
 using OneGate.Transaction.Data;
 using OneGate.Transaction.Events;
 
@@ -132,7 +133,7 @@ public sealed class AccessLogWriter(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                backoff = Backoff.Next(backoff, FirstBackoff, MaxBackoff);
                 LogFailure(ex, attempt, backoff);
                 await Task.Delay(backoff, cancellationToken);
             }
