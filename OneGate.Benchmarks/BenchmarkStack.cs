@@ -51,6 +51,14 @@ public sealed class BenchmarkStack : IAsyncDisposable
             builder.CreateResourceBuilder(project)
                 .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
                 .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", traceSampling.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (Environment.GetEnvironmentVariable("ONEGATE_BENCH_PERF_MAP") == "1")
+            {
+                // For `perf record` during a run: the JIT's symbols in /tmp/perf-<pid>.map, and its code mapped once (the
+                // write-xor-execute double mapping hides it from perf).
+                builder.CreateResourceBuilder(project)
+                    .WithEnvironment("DOTNET_PerfMapEnabled", "1")
+                    .WithEnvironment("DOTNET_EnableWriteXorExecute", "0");
+            }
         }
 
         // The load goes to Payment itself, not through the orchestrator's development TCP proxy (an extra process and

@@ -11,14 +11,20 @@ public sealed record EngineHistogram(SortedDictionary<double, long> Buckets, dou
 {
     /// <param name="text">A scrape of the endpoint (<see cref="ReplicaMetrics"/>).</param>
     /// <param name="scale">Multiplies a bucket bound for display (1000: seconds shown in ms).</param>
-    public static EngineHistogram Parse(string text, string metric, double scale, string unit)
+    /// <param name="label">Only the series with this label (<c>step="lock"</c>); null: all series summed.</param>
+    public static EngineHistogram Parse(string text, string metric, double scale, string unit, string? label = null)
     {
         var buckets = new SortedDictionary<double, long>();
-        var line = new Regex($@"^{metric}\w*_bucket\{{[^}}]*le=""([^""]+)""[^}}]*\}} (\S+)", RegexOptions.Multiline);
+        var line = new Regex($@"^{metric}\w*_bucket\{{([^}}]*)le=""([^""]+)""[^}}]*\}} (\S+)", RegexOptions.Multiline);
         foreach (Match m in line.Matches(text))
         {
-            var bound = m.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (label is not null && !m.Groups[1].Value.Contains(label, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var bound = m.Groups[2].Value == "+Inf" ? double.PositiveInfinity : double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
         }
 
         return new EngineHistogram(buckets, scale, unit);

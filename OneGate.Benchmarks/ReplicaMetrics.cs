@@ -2,10 +2,14 @@ namespace OneGate.Benchmarks;
 
 /// <summary>
 /// One scrape of a Payment replica's Prometheus endpoint, taken before and after a row: the posting engine's
-/// histograms (batch sizes, batch durations, queue waits) and the runtime's GC counters.
+/// histograms (batch sizes, batch durations and their steps, queue waits) and the runtime's GC counters.
 /// </summary>
-public sealed record ReplicaMetrics(EngineHistogram BatchSizes, EngineHistogram BatchDurations, EngineHistogram QueueWaits, GcPauses? Gc)
+public sealed record ReplicaMetrics(EngineHistogram BatchSizes, EngineHistogram BatchDurations, EngineHistogram QueueWaits, GcPauses? Gc,
+    IReadOnlyDictionary<string, EngineHistogram> Steps)
 {
+    /// <summary>The steps of a batch attempt (<c>onegate.payment.posting.batch_step</c>), in order.</summary>
+    public static readonly string[] StepNames = ["lock", "post", "write"];
+
     public static async Task<ReplicaMetrics> ReadAsync(HttpClient payment)
     {
         string text;
@@ -22,10 +26,12 @@ public sealed record ReplicaMetrics(EngineHistogram BatchSizes, EngineHistogram 
             EngineHistogram.Parse(text, "onegate_payment_posting_batch_size", 1, ""),
             EngineHistogram.Parse(text, "onegate_payment_posting_batch_duration", 1000, " ms"),
             EngineHistogram.Parse(text, "onegate_payment_posting_queue_wait", 1000, " ms"),
-            GcPauses.Parse(text));
+            GcPauses.Parse(text),
+            StepNames.ToDictionary(step => step, step => EngineHistogram.Parse(text, "onegate_payment_posting_batch_step", 1000, " ms", $"step=\"{step}\"")));
     }
 
     public static ReplicaMetrics operator -(ReplicaMetrics after, ReplicaMetrics before) =>
         new(after.BatchSizes - before.BatchSizes, after.BatchDurations - before.BatchDurations, after.QueueWaits - before.QueueWaits,
-            after.Gc is { } gc && before.Gc is { } earlier ? gc - earlier : null);
+            after.Gc is { } gc && before.Gc is { } earlier ? gc - earlier : null,
+            StepNames.ToDictionary(step => step, step => after.Steps[step] - before.Steps[step]));
 }

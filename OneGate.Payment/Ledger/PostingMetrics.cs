@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace OneGate.Payment.Ledger;
@@ -27,11 +28,20 @@ public static class PostingMetrics
         description: "Time a request waited in the posting engine's queue until a writer took it into a batch (requests cancelled meanwhile not counted)",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
 
+    private static readonly Histogram<double> BatchStep = Meter.CreateHistogram<double>("onegate.payment.posting.batch_step", unit: "s",
+        description: "Time one step of a batch attempt took: lock (its first round trip: open, lock and read the accounts, read the keys), " +
+                     "post (the requests posted in memory against the locked balances), write (the writes and the commit, one round trip)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000125, 0.00025, 0.0005, .. Seconds] });
+
     public static void Batch(int requests, TimeSpan took)
     {
         BatchSize.Record(requests);
         BatchDuration.Record(took.TotalSeconds);
     }
+
+    /// <param name="step">lock, post or write (<see cref="BatchStep"/>).</param>
+    public static void Step(string step, long startedAt) =>
+        BatchStep.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("step", step));
 
     public static void Waited(TimeSpan waited) => QueueWait.Record(waited.TotalSeconds);
 

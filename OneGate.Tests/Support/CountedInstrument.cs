@@ -4,7 +4,8 @@ namespace OneGate.Tests.Support;
 
 /// <summary>
 /// Sums what one in-process counter records while it is alive (and the largest value a histogram of seconds recorded) (code the test runs in its own process, e.g. a
-/// <c>PostingReplica</c>; the app's processes report through <see cref="OtlpMetricsReceiver"/>).
+/// <c>PostingReplica</c>; the app's processes report through <see cref="OtlpMetricsReceiver"/>), optionally only the
+/// measurements carrying one tag value.
 /// </summary>
 public sealed class CountedInstrument : IDisposable
 {
@@ -13,7 +14,7 @@ public sealed class CountedInstrument : IDisposable
     private double largest;
     private readonly Lock gate = new();
 
-    public CountedInstrument(string instrumentName)
+    public CountedInstrument(string instrumentName, KeyValuePair<string, object?>? tag = null)
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -22,9 +23,20 @@ public sealed class CountedInstrument : IDisposable
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref total, value));
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
+            if (Carries(tags, tag))
+            {
+                Interlocked.Add(ref total, value);
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            if (!Carries(tags, tag))
+            {
+                return;
+            }
+
             lock (gate)
             {
                 largest = Math.Max(largest, value);
@@ -47,4 +59,22 @@ public sealed class CountedInstrument : IDisposable
     }
 
     public void Dispose() => listener.Dispose();
+
+    private static bool Carries(ReadOnlySpan<KeyValuePair<string, object?>> tags, KeyValuePair<string, object?>? wanted)
+    {
+        if (wanted is not { } tag)
+        {
+            return true;
+        }
+
+        foreach (var carried in tags)
+        {
+            if (carried.Key == tag.Key && Equals(carried.Value, tag.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -362,14 +362,17 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
 
     /// <summary>
     /// The engine's timings tell where a slow request spent its time: a batch waiting on a held row counts the wait in
-    /// its duration (it is inside its transaction), and a request queued behind that batch counts it as queue wait.
+    /// its duration (it is inside its transaction) and in its lock step, not its write step, and a request queued behind
+    /// that batch counts it as queue wait.
     /// </summary>
     [Fact]
-    public async Task A_held_row_shows_in_the_batch_duration_and_the_queue_wait_behind_it()
+    public async Task A_held_row_shows_in_the_batch_duration_its_lock_step_and_the_queue_wait_behind_it()
     {
         var (payer, shop, sender, friend) = await TwoPairsAsync();
         using var durations = new CountedInstrument("onegate.payment.posting.batch_duration");
         using var waits = new CountedInstrument("onegate.payment.posting.queue_wait");
+        using var locking = new CountedInstrument("onegate.payment.posting.batch_step", new("step", "lock"));
+        using var writing = new CountedInstrument("onegate.payment.posting.batch_step", new("step", "write"));
         await using var replica = await PostingReplica.StartAsync(fixture, "posting-timings", o => { o.Writers = 1; o.LockTimeout = TimeSpan.FromSeconds(30); });
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
@@ -392,6 +395,9 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(["Posted", "Posted"], (await Task.WhenAll(held, behind)).Select(Describe));
         Assert.InRange(durations.Largest, 1.0, 30);
         Assert.InRange(waits.Largest, 0.9, 30);
+        // The wait was for the lock, in the batch's first round trip; its writes and commit did not wait.
+        Assert.InRange(locking.Largest, 1.0, 30);
+        Assert.InRange(writing.Largest, 0.000_001, 0.9);
     }
 
     /// <summary>
