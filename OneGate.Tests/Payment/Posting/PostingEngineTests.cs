@@ -524,6 +524,38 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Redis carries only hints for a commit (the relay's wake, the history cache's new generation): a replica that
+    /// cannot reach it still posts and answers, and its events still reach Kafka, through the relay's poll.
+    /// </summary>
+    [Fact]
+    public async Task With_Redis_unreachable_a_replica_posts_answers_and_its_events_are_still_relayed()
+    {
+        var payer = await payment.FundedUserAsync(auth, 10_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=500");
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-redis-down", redis: unreachable);
+
+        var answer = await PostAsync(replica.Engine, new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("Posted", answer);
+        Assert.False(unreachable.IsConnected);
+        Assert.Equal(9_000m, await payment.BalanceAsync(payer));
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await Eventually.HoldsAsync(async () => await UnsentEventsAsync(db, payer, shop) == 0, TimeSpan.FromSeconds(30),
+            () => "the transfer's events were not relayed");
+    }
+
+    private static async Task<long> UnsentEventsAsync(NpgsqlConnection db, params TestUser[] users)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL
+               AND message_key IN (SELECT id::text FROM accounts WHERE user_id = ANY($1))
+            """, db) { Parameters = { new() { Value = users.Select(u => u.Id).ToArray() } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<string> PostAsync(PostingEngine engine, PostingRequest request)
     {
         var key = Guid.NewGuid().ToString();
