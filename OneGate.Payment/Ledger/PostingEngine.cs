@@ -258,7 +258,7 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 await using var scope = scopes.CreateAsyncScope();
                 var started = Stopwatch.GetTimestamp();
                 var posted = await PostOnceAsync(scope.ServiceProvider, batch, ct);
-                PostingMetrics.Batch(batch.Count, Stopwatch.GetElapsedTime(started));
+                PostingMetrics.Batch(batch.Count, Stopwatch.GetElapsedTime(started), batch[0].Request is PostingRequest.Settle);
                 outbox.Notify();
                 _ = AnswerAsync(posted);
                 return;

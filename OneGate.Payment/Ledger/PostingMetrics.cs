@@ -4,8 +4,9 @@ using System.Diagnostics.Metrics;
 namespace OneGate.Payment.Ledger;
 
 /// <summary>
-/// The posting engine's batches (meter <c>OneGate.Payment</c>): how many requests each committed transaction carried,
-/// how long it took, and how long requests waited in the queue for a batch to take them.
+/// The posting engine's batches (meter <c>OneGate.Payment</c>): how many requests each committed transaction carried and
+/// how long it took (by kind: money requests or top-up settlements), the steps of a money batch, and how long requests
+/// waited in the queue for a batch to take them.
 /// </summary>
 public static class PostingMetrics
 {
@@ -33,10 +34,12 @@ public static class PostingMetrics
                      "post (the requests posted in memory against the locked balances), write (the writes and the commit, one round trip)",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000125, 0.00025, 0.0005, .. Seconds] });
 
-    public static void Batch(int requests, TimeSpan took)
+    /// <param name="settlements">A batch of top-up settlements (kind "settlement"), not of money requests ("money").</param>
+    public static void Batch(int requests, TimeSpan took, bool settlements)
     {
-        BatchSize.Record(requests);
-        BatchDuration.Record(took.TotalSeconds);
+        var kind = new KeyValuePair<string, object?>("kind", settlements ? "settlement" : "money");
+        BatchSize.Record(requests, kind);
+        BatchDuration.Record(took.TotalSeconds, kind);
     }
 
     /// <param name="step">lock, post or write (<see cref="BatchStep"/>).</param>

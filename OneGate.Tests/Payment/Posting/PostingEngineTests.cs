@@ -369,7 +369,7 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     public async Task A_held_row_shows_in_the_batch_duration_its_lock_step_and_the_queue_wait_behind_it()
     {
         var (payer, shop, sender, friend) = await TwoPairsAsync();
-        using var durations = new CountedInstrument("onegate.payment.posting.batch_duration");
+        using var durations = new CountedInstrument("onegate.payment.posting.batch_duration", new("kind", "money"));
         using var waits = new CountedInstrument("onegate.payment.posting.queue_wait");
         using var locking = new CountedInstrument("onegate.payment.posting.batch_step", new("step", "lock"));
         using var writing = new CountedInstrument("onegate.payment.posting.batch_step", new("step", "write"));
