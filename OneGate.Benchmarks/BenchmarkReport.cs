@@ -21,6 +21,12 @@ public static class BenchmarkReport
         report.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"Trace sampling: `parentbased_traceidratio` {options.TraceSampling:0.##} (the production overlay's setting; `--trace-sampling 1` records every request, as in development)."));
         report.AppendLine();
+        if (BenchmarkStack.PerfMap)
+        {
+            report.AppendLine("Perf map on (`ONEGATE_BENCH_PERF_MAP=1`): the services ran with `DOTNET_PerfMapEnabled=1` and write-xor-execute off, " +
+                              "so these rows are not comparable with a report's without it.");
+            report.AppendLine();
+        }
 
         Console.Error.WriteLine("starting the stack...");
         await using var stack = await BenchmarkStack.StartAsync(options.TraceSampling);

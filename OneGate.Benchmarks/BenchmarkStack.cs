@@ -33,6 +33,9 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     public Uri Endpoint(string resource) => app.GetEndpoint(resource, "http");
 
+    /// <summary>ONEGATE_BENCH_PERF_MAP=1: the services write perf maps, for `perf record` during a run.</summary>
+    public static bool PerfMap => Environment.GetEnvironmentVariable("ONEGATE_BENCH_PERF_MAP") == "1";
+
     public static async Task<BenchmarkStack> StartAsync(double traceSampling)
     {
         var dataDirectory = Path.Combine("/var/tmp", $"onegate-bench-{Guid.NewGuid():N}");
@@ -51,7 +54,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
             builder.CreateResourceBuilder(project)
                 .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
                 .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", traceSampling.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (Environment.GetEnvironmentVariable("ONEGATE_BENCH_PERF_MAP") == "1")
+            if (PerfMap)
             {
                 // For `perf record` during a run: the JIT's symbols in /tmp/perf-<pid>.map, and its code mapped once (the
                 // write-xor-execute double mapping hides it from perf).

@@ -7,7 +7,7 @@ namespace OneGate.Benchmarks;
 /// One of the posting engine's histograms as Payment's Prometheus endpoint shows it: cumulative bucket counts by
 /// upper bound, read before and after a row (batch sizes, batch durations, queue waits).
 /// </summary>
-public sealed record EngineHistogram(SortedDictionary<double, long> Buckets, double Scale, string Unit)
+public sealed partial record EngineHistogram(SortedDictionary<double, long> Buckets, double Scale, string Unit)
 {
     /// <param name="text">A scrape of the endpoint (<see cref="ReplicaMetrics"/>).</param>
     /// <param name="scale">Multiplies a bucket bound for display (1000: seconds shown in ms).</param>
@@ -15,20 +15,25 @@ public sealed record EngineHistogram(SortedDictionary<double, long> Buckets, dou
     public static EngineHistogram Parse(string text, string metric, double scale, string unit, string? label = null)
     {
         var buckets = new SortedDictionary<double, long>();
-        var line = new Regex($@"^{metric}\w*_bucket\{{([^}}]*)le=""([^""]+)""[^}}]*\}} (\S+)", RegexOptions.Multiline);
+        var line = new Regex($@"^{metric}\w*_bucket\{{([^}}]*)\}} (\S+)", RegexOptions.Multiline);
+        var wanted = label is null ? null : new Regex($@"(?:^|,){Regex.Escape(label)}(?:,|$)");
         foreach (Match m in line.Matches(text))
         {
-            if (label is not null && !m.Groups[1].Value.Contains(label, StringComparison.Ordinal))
+            var labels = m.Groups[1].Value;
+            if (wanted?.IsMatch(labels) == false || LeBound().Match(labels) is not { Success: true } le)
             {
                 continue;
             }
 
-            var bound = m.Groups[2].Value == "+Inf" ? double.PositiveInfinity : double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+            var bound = le.Groups[1].Value == "+Inf" ? double.PositiveInfinity : double.Parse(le.Groups[1].Value, CultureInfo.InvariantCulture);
+            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
         }
 
         return new EngineHistogram(buckets, scale, unit);
     }
+
+    [GeneratedRegex(@"(?:^|,)le=""([^""]+)""")]
+    private static partial Regex LeBound();
 
     public static EngineHistogram operator -(EngineHistogram after, EngineHistogram before) =>
         after with { Buckets = new SortedDictionary<double, long>(after.Buckets.ToDictionary(b => b.Key, b => b.Value - before.Buckets.GetValueOrDefault(b.Key))) };

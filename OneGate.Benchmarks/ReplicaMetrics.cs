@@ -7,6 +7,8 @@ namespace OneGate.Benchmarks;
 public sealed record ReplicaMetrics(EngineHistogram BatchSizes, EngineHistogram BatchDurations, EngineHistogram QueueWaits, GcPauses? Gc,
     IReadOnlyDictionary<string, EngineHistogram> Steps)
 {
+    private const string MoneyBatches = "kind=\"money\"";
+
     /// <summary>The steps of a batch attempt (<c>onegate.payment.posting.batch_step</c>), in order.</summary>
     public static readonly string[] StepNames = ["lock", "post", "write"];
 
@@ -23,8 +25,8 @@ public sealed record ReplicaMetrics(EngineHistogram BatchSizes, EngineHistogram 
         }
 
         return new ReplicaMetrics(
-            EngineHistogram.Parse(text, "onegate_payment_posting_batch_size", 1, ""),
-            EngineHistogram.Parse(text, "onegate_payment_posting_batch_duration", 1000, " ms"),
+            EngineHistogram.Parse(text, "onegate_payment_posting_batch_size", 1, "", MoneyBatches),
+            EngineHistogram.Parse(text, "onegate_payment_posting_batch_duration", 1000, " ms", MoneyBatches),
             EngineHistogram.Parse(text, "onegate_payment_posting_queue_wait", 1000, " ms"),
             GcPauses.Parse(text),
             StepNames.ToDictionary(step => step, step => EngineHistogram.Parse(text, "onegate_payment_posting_batch_step", 1000, " ms", $"step=\"{step}\"")));

@@ -191,7 +191,7 @@ public static class TransferBenchmark
                 var paused = measured.Engine?.Gc is { } gc ? $" The replica's GC: {gc}." : "";
                 var engineTimes = measured.Engine is { BatchDurations: { Count: > 0 } took, QueueWaits: var waited, Steps: var steps }
                     ? $" Its batches took p50 {took.Quantile(0.5)}, p99 {took.Quantile(0.99)} (by step, p50 / p99: " +
-                      string.Join(", ", steps.Select(s => $"{s.Key} {s.Value.Quantile(0.5)} / {s.Value.Quantile(0.99)}")) +
+                      string.Join(", ", ReplicaMetrics.StepNames.Select(s => $"{s} {steps[s].Quantile(0.5)} / {steps[s].Quantile(0.99)}")) +
                       $"); its requests waited in the queue p50 {waited.Quantile(0.5)}, p99 {waited.Quantile(0.99)}."
                     : "";
                 backlogs.Add($"When the tail of \"{name}\" happened: {tail}.{paused}{engineTimes}");

@@ -64,8 +64,7 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var npgsql = (NpgsqlTransaction)transaction.GetDbTransaction();
         var (locked, stored) = await LockAsync(npgsql, pending, ct);
-        PostingMetrics.Step("lock", step);
-        step = Stopwatch.GetTimestamp();
+        PostingMetrics.Step("lock", ref step);
         var replayed = pending.Where(q => stored.Contains((q.Request.UserId, q.IdempotencyKey))).ToList();
         var answers = replayed.Select(q => (q, (PostingAnswer)new PostingAnswer.KeyTaken())).ToList();
         if (replayed.Count == pending.Count)
@@ -98,11 +97,10 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             Activity.Current = caller;
         }
 
-        PostingMetrics.Step("post", step);
-        step = Stopwatch.GetTimestamp();
+        PostingMetrics.Step("post", ref step);
         // The owners' history cache is invalidated by the engine after this commit, off its writer loop (HistoryCacheInvalidation).
         await WriteAndCommitAsync(npgsql, locked, rows, events, [.. keys.OrderBy(k => k.UserId).ThenBy(k => k.Key, StringComparer.Ordinal)], ct);
-        PostingMetrics.Step("write", step);
+        PostingMetrics.Step("write", ref step);
         return answers;
     }
 

@@ -253,15 +253,12 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
     {
         for (var attempt = 1; ; attempt++)
         {
+            List<(QueuedPosting Queued, PostingAnswer Answer)> posted;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var started = Stopwatch.GetTimestamp();
-                var posted = await PostOnceAsync(scope.ServiceProvider, batch, ct);
-                PostingMetrics.Batch(batch.Count, Stopwatch.GetElapsedTime(started), batch[0].Request is PostingRequest.Settle);
-                outbox.Notify();
-                _ = AnswerAsync(posted);
-                return;
+                posted = await PostOnceAsync(scope.ServiceProvider, batch, ct);
             }
             catch (Exception caught) when (!ct.IsCancellationRequested)
             {
@@ -293,6 +290,12 @@ public sealed class PostingEngine(IServiceScopeFactory scopes, IOptions<PostingO
                 await PostAsync(batch[half..], ct);
                 return;
             }
+
+            // Committed: outside the retry, so nothing here can make the batch look failed and post it again.
+            PostingMetrics.Batch(batch.Count, Stopwatch.GetElapsedTime(started), batch[0].Request is PostingRequest.Settle);
+            outbox.Notify();
+            _ = AnswerAsync(posted);
+            return;
         }
     }
 }

@@ -13,7 +13,7 @@ public static class PostingMetrics
     private static readonly Meter Meter = new(LedgerMetrics.MeterName);
 
     private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("onegate.payment.posting.batch_size", unit: "{request}",
-        description: "Money requests posted by one committed batch transaction of the posting engine",
+        description: "Requests posted by one committed batch transaction of the posting engine (kind: money requests or top-up settlements)",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
 
     private static readonly Counter<long> Reposts = Meter.CreateCounter<long>("onegate.payment.posting.reposts", unit: "{transaction}",
@@ -30,7 +30,8 @@ public static class PostingMetrics
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
 
     private static readonly Histogram<double> BatchStep = Meter.CreateHistogram<double>("onegate.payment.posting.batch_step", unit: "s",
-        description: "Time one step of a batch attempt took: lock (its first round trip: open, lock and read the accounts, read the keys), " +
+        description: "Time one step of a money batch attempt took, steps that completed only (a lock timeout or failed write is not recorded): " +
+                     "lock (taking a pooled session and the first round trip: open, lock and read the accounts, read the keys), " +
                      "post (the requests posted in memory against the locked balances), write (the writes and the commit, one round trip)",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000125, 0.00025, 0.0005, .. Seconds] });
 
@@ -42,9 +43,22 @@ public static class PostingMetrics
         BatchDuration.Record(took.TotalSeconds, kind);
     }
 
+    /// <summary>Records a step that began at <paramref name="startedAt"/> and starts the next one there (now).</summary>
     /// <param name="step">lock, post or write (<see cref="BatchStep"/>).</param>
-    public static void Step(string step, long startedAt) =>
-        BatchStep.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("step", step));
+    public static void Step(string step, ref long startedAt)
+    {
+        var now = Stopwatch.GetTimestamp();
+        try
+        {
+            BatchStep.Record(Stopwatch.GetElapsedTime(startedAt, now).TotalSeconds, new KeyValuePair<string, object?>("step", step));
+        }
+        catch (Exception)
+        {
+            // A listener that throws must not fail the batch: the write step is recorded after its COMMIT.
+        }
+
+        startedAt = now;
+    }
 
     public static void Waited(TimeSpan waited) => QueueWait.Record(waited.TotalSeconds);
 

@@ -388,16 +388,18 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
                 () => "the batch waits for the held account");
             var second = PostingReplica.Queued(new PostingRequest.Transfer(sender.Id, friend.Id, 2_000m, null));
             behind = replica.Engine.PostAsync(second.Request, second.IdempotencyKey, second.Answer);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(3));
             await holder.RollbackAsync();
         }
 
+        // The listeners hear the whole test process: safe while every test that starts a replica is in this
+        // collection, which runs one test at a time (the app's services are other processes).
         Assert.Equal(["Posted", "Posted"], (await Task.WhenAll(held, behind)).Select(Describe));
-        Assert.InRange(durations.Largest, 1.0, 30);
-        Assert.InRange(waits.Largest, 0.9, 30);
+        Assert.InRange(durations.Largest, 3.0, 30);
+        Assert.InRange(waits.Largest, 2.9, 30);
         // The wait was for the lock, in the batch's first round trip; its writes and commit did not wait.
-        Assert.InRange(locking.Largest, 1.0, 30);
-        Assert.InRange(writing.Largest, 0.000_001, 0.9);
+        Assert.InRange(locking.Largest, 3.0, 30);
+        Assert.InRange(writing.Largest, 0.000_001, 2.0);
     }
 
     /// <summary>
@@ -526,7 +528,9 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
 
     /// <summary>
     /// Redis carries only hints for a commit (the relay's wake, the history cache's new generation): a replica that
-    /// cannot reach it still posts and answers, and its events still reach Kafka, through the relay's poll.
+    /// cannot reach it still posts and answers, and its events still reach Kafka — the relaying replica (the app's,
+    /// which never hears this one's wake) publishes them at its poll. Redis known to be down, not hanging: the
+    /// history cache's bump skips a disconnected client.
     /// </summary>
     [Fact]
     public async Task With_Redis_unreachable_a_replica_posts_answers_and_its_events_are_still_relayed()
@@ -534,26 +538,32 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         var payer = await payment.FundedUserAsync(auth, 10_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
         using var unreachable = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=500");
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-redis-down", redis: unreachable);
-
-        var answer = await PostAsync(replica.Engine, new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null)).WaitAsync(TimeSpan.FromSeconds(30));
-
-        Assert.Equal("Posted", answer);
         Assert.False(unreachable.IsConnected);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-redis-down", redis: unreachable);
+        var key = Guid.NewGuid().ToString();
+        var transfer = new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null);
+
+        var answer = await replica.Engine.PostAsync(transfer, key, outcome => PostingReplica.StoredAnswer(payer.Id, key, outcome))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        var debit = Assert.IsType<PostingOutcome.Posted>(Assert.IsType<PostingAnswer.Answered>(answer).Outcome).Row.TransactionId;
         Assert.Equal(9_000m, await payment.BalanceAsync(payer));
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
-        await Eventually.HoldsAsync(async () => await UnsentEventsAsync(db, payer, shop) == 0, TimeSpan.FromSeconds(30),
-            () => "the transfer's events were not relayed");
+        await Eventually.HoldsAsync(async () => await EventsAsync(db, debit) is { Count: 2, Unsent: 0 }, TimeSpan.FromSeconds(30),
+            () => "the transfer's two events were not both relayed");
     }
 
-    private static async Task<long> UnsentEventsAsync(NpgsqlConnection db, params TestUser[] users)
+    /// <summary>The events that name a transaction (its own and its counterpart's, whose related transaction it is), and how many are unsent.</summary>
+    private static async Task<(long Count, long Unsent)> EventsAsync(NpgsqlConnection db, string transactionId)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL
-               AND message_key IN (SELECT id::text FROM accounts WHERE user_id = ANY($1))
-            """, db) { Parameters = { new() { Value = users.Select(u => u.Id).ToArray() } } };
-        return (long)(await command.ExecuteScalarAsync())!;
+            SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM outbox_messages
+             WHERE payload -> 'transaction' ->> 'transactionId' = $1 OR payload -> 'transaction' ->> 'relatedTransactionId' = $1
+            """, db) { Parameters = { new() { Value = transactionId } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static async Task<string> PostAsync(PostingEngine engine, PostingRequest request)
