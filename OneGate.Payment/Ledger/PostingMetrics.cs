@@ -42,8 +42,8 @@ public static class PostingMetrics
     public static void Batch(int requests, TimeSpan took, bool settlements)
     {
         var kind = new KeyValuePair<string, object?>("kind", settlements ? "settlement" : "money");
-        BatchSize.Record(requests, kind);
-        BatchDuration.Record(took.TotalSeconds, kind);
+        Record(BatchSize, requests, kind);
+        Record(BatchDuration, took.TotalSeconds, kind);
     }
 
     /// <summary>Records a step that began at <paramref name="startedAt"/> and starts the next one there (now).</summary>
@@ -51,19 +51,27 @@ public static class PostingMetrics
     public static void Step(string step, ref long startedAt)
     {
         var now = Stopwatch.GetTimestamp();
-        try
-        {
-            BatchStep.Record(Stopwatch.GetElapsedTime(startedAt, now).TotalSeconds, new KeyValuePair<string, object?>("step", step));
-        }
-        catch (Exception)
-        {
-            // A listener that throws must not fail the batch: the write step is recorded after its COMMIT.
-        }
-
+        Record(BatchStep, Stopwatch.GetElapsedTime(startedAt, now).TotalSeconds, new KeyValuePair<string, object?>("step", step));
         startedAt = now;
     }
 
-    public static void Waited(TimeSpan waited) => QueueWait.Record(waited.TotalSeconds);
+    public static void Waited(TimeSpan waited) => Record(QueueWait, waited.TotalSeconds);
 
     public static void Reposted() => Reposts.Add(1);
+
+    /// <summary>
+    /// A listener's exception is dropped: these are recorded on the writer loop, some after a COMMIT, where a throw
+    /// would fail requests that committed or stop the writer.
+    /// </summary>
+    private static void Record<T>(Histogram<T> histogram, T value, params ReadOnlySpan<KeyValuePair<string, object?>> tags) where T : struct
+    {
+        try
+        {
+            histogram.Record(value, tags);
+        }
+        catch (Exception)
+        {
+            // Telemetry only.
+        }
+    }
 }
