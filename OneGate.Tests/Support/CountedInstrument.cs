@@ -3,9 +3,9 @@ using System.Diagnostics.Metrics;
 namespace OneGate.Tests.Support;
 
 /// <summary>
-/// Sums what one in-process counter records while it is alive (and the largest value a histogram of seconds recorded) (code the test runs in its own process, e.g. a
-/// <c>PostingReplica</c>; the app's processes report through <see cref="OtlpMetricsReceiver"/>), optionally only the
-/// measurements carrying one tag value.
+/// What one in-process instrument records while this is alive: a counter's sum, or a histogram's largest value;
+/// optionally only the measurements carrying one tag value. For code the test runs in its own process, e.g. a
+/// <c>PostingReplica</c> (the app's processes report through <see cref="OtlpMetricsReceiver"/>).
 /// </summary>
 public sealed class CountedInstrument : IDisposable
 {
