@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OneGate.Benchmarks;
 
 public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri Transaction, int Seconds, int Concurrency, string? Postgres, string? ApiKey, string? Output, IReadOnlySet<string> Suites, double TraceSampling,
-    Uri? UnbatchedPayment = null, string? PaymentLogin = null, (string Label, Uri Payment)? EngineVariant = null)
+    Uri? UnbatchedPayment = null, Uri? EnginePayment = null, string? PaymentLogin = null, (string Label, Uri Payment)? EngineVariant = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -29,6 +29,8 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             double.Parse(Value("--trace-sampling", "0.1"), CultureInfo.InvariantCulture),
             // transfer only: a Payment replica with Payment:Posting:Batched=false, measured beside --payment (the report starts one).
             Value("--unbatched-payment", "") is { Length: > 0 } unbatched ? new Uri(unbatched) : null,
+            // transfer only: the Payment replica whose engine is measured (the report starts one); --payment's by default.
+            Value("--engine-payment", "") is { Length: > 0 } engine ? new Uri(engine) : null,
             // transfer only: Payment's database login, whose statements per transfer the suite counts.
             Value("--payment-login", "") is { Length: > 0 } login ? login : null);
     }

@@ -44,9 +44,10 @@ public static class TransferBenchmark
         using var auth = new HttpClient { BaseAddress = options.Auth };
         using var payment = new HttpClient { BaseAddress = options.Payment };
         using var unbatched = options.UnbatchedPayment is { } address ? new HttpClient { BaseAddress = address } : null;
+        using var engine = options.EnginePayment is { } replica ? new HttpClient { BaseAddress = replica } : null;
         using var variant = options.EngineVariant is { } other ? new HttpClient { BaseAddress = other.Payment } : null;
         List<PostingPath> paths = [.. unbatched is null ? [] : new[] { new PostingPath("one transaction per transfer", unbatched) },
-            new PostingPath("posting engine", payment),
+            new PostingPath("posting engine", engine ?? payment),
             .. variant is null ? [] : new[] { new PostingPath($"posting engine, {options.EngineVariant!.Value.Label}", variant) }];
         var duration = TimeSpan.FromSeconds(options.Seconds);
 
@@ -245,7 +246,7 @@ public static class TransferBenchmark
             Console.WriteLine();
             Console.WriteLine("What Postgres did per transfer during each row (statements: pg_stat_statements calls by the row's login — Payment's for the API " +
                               "rows, including its outbox relay; transactions and rows written: pg_stat_database, whole database, so including the " +
-                              "Transaction service applying the events meanwhile; autovacuum: its vacuum and analyse runs during the row, one per table and kind; GC: the row's replica only, and the relaying one also carries both paths' events) and the " +
+                              "Transaction service applying the events meanwhile; autovacuum: its vacuum and analyse runs during the row, one per table and kind; GC: the row's replica only; the app's Payment, which no row measures, relays every row's events) and the " +
                               "posting engine's batch sizes (its histogram, bucket bounds):");
             Console.WriteLine();
             Console.WriteLine("| row | statements / transfer | transactions / transfer | rows written / transfer | autovacuum runs | batches | batch size p50 | batch size p99 |");
@@ -255,7 +256,7 @@ public static class TransferBenchmark
 
         /// <summary>
         /// CPU time per transfer of each process during each row: unlike rates and latencies, it holds when something
-        /// else shares the machine (payment counts both Payment processes; the idle one costs little).
+        /// else shares the machine (payment counts every Payment process: the row's replica, the app's relaying its events, the idle ones).
         /// </summary>
         public void PrintCpuTable()
         {

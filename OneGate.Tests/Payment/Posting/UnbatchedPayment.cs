@@ -44,7 +44,9 @@ public sealed class UnbatchedPayment : IAsyncLifetime
                 return;
             }
 
-            var start = new ProcessStartInfo("dotnet", [RegulatorKeys.ServiceDll("OneGate.Payment")]) { UseShellExecute = false };
+            // In its build output, so its content root has the app's appsettings.json (log levels) as the app's Payment does.
+            var dll = RegulatorKeys.ServiceDll("OneGate.Payment");
+            var start = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
             foreach (var (name, value) in await fixture.ResourceEnvironmentAsync("payment"))
             {
                 start.Environment[name] = value;
