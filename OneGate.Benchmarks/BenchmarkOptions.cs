@@ -27,7 +27,7 @@ public sealed record BenchmarkOptions(string Suite, Uri Auth, Uri Payment, Uri T
             Value("--suites", "auth,auth-flood,transfer,lag,history").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
             // report only: the services' trace sampling ratio; the production overlay's 0.1 by default (1 = every request).
             double.Parse(Value("--trace-sampling", "0.1"), CultureInfo.InvariantCulture),
-            // transfer only: a Payment replica with Payment:Posting:Batched=false, measured beside --payment (the report starts one).
+            // transfer only: a Payment replica with Payment:Posting:Batched=false, measured beside the engine (the report starts one).
             Value("--unbatched-payment", "") is { Length: > 0 } unbatched ? new Uri(unbatched) : null,
             // transfer only: the Payment replica whose engine is measured (the report starts one); --payment's by default.
             Value("--engine-payment", "") is { Length: > 0 } engine ? new Uri(engine) : null,

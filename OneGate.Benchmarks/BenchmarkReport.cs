@@ -52,13 +52,12 @@ public static class BenchmarkReport
 
         if (options.Suites.Contains("transfer"))
         {
-            // Every measured path on a replica started alike (the app's Payment, started by the orchestrator, also relays
-            // every path's events and funded the users): measured on the app's, the engine was 3-19 % faster than a
-            // replica of the same build and settings in the same run.
+            // Every measured path on a replica started alike: the app's Payment, started by the orchestrator, also funds
+            // the users and relays every path's events, so a row measured on it is not like the others (docs/posting-engine.md).
             var unbatched = await stack.StartUnbatchedPaymentAsync();
             var engine = await stack.StartPaymentReplicaAsync(new Dictionary<string, string>());
             // ONEGATE_BENCH_ENGINE_VARIANT=Name=value[;Name=value]: another posting-engine setting (or a DOTNET_ runtime setting)
-            // measured beside the app's in the same run.
+            // measured beside the default engine's in the same run.
             var variant = Environment.GetEnvironmentVariable("ONEGATE_BENCH_ENGINE_VARIANT") is { Length: > 0 } settings
                 ? (settings, await stack.StartPaymentReplicaAsync(settings.Split(';').Select(s => s.Split('=', 2))
                     .ToDictionary(kv => kv[0].Trim() is var name && name.StartsWith("DOTNET_", StringComparison.Ordinal) ? name : $"Payment__Posting__{name}",

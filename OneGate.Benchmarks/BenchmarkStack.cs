@@ -116,15 +116,15 @@ public sealed class BenchmarkStack : IAsyncDisposable
     public string PaymentLogin { get; private set; } = "";
 
     /// <summary>
-    /// A second Payment replica, a process of the same build with the app's Payment environment and
+    /// A Payment replica, a process of the same build with the app's Payment environment and
     /// <c>Payment:Posting:Batched=false</c> (one database transaction per transfer, the path before the posting engine),
     /// so both paths are measured in one run on the same database. Stopped with the stack.
     /// </summary>
     public Task<Uri> StartUnbatchedPaymentAsync() => StartPaymentReplicaAsync(new Dictionary<string, string> { ["Payment__Posting__Batched"] = "false" });
 
     /// <summary>
-    /// Another Payment replica, a process of the same build with the app's Payment environment and these settings
-    /// (e.g. another posting-engine setting, measured beside the app's in the same run). Stopped with the stack.
+    /// A Payment replica, a process of the same build with the app's Payment environment and these settings (none: the
+    /// engine as configured; or another posting-engine setting, measured beside it in the same run). Stopped with the stack.
     /// </summary>
     public async Task<Uri> StartPaymentReplicaAsync(IReadOnlyDictionary<string, string> settings)
     {
@@ -135,8 +135,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var project = payment.GetProjectMetadata().ProjectPath;
         // In the project's directory, as the orchestrator starts the app's Payment: the content root is the working
-        // directory, and without appsettings.json there a replica logged every request and SQL command at Information
-        // (a fifth of its CPU), which made every row measured on a replica slower than the app's.
+        // directory, and without appsettings.json there a replica logs every request and SQL command at Information.
         var start = new ProcessStartInfo("dotnet",
             [Path.Combine(Path.GetDirectoryName(project)!, "bin", BuildConfiguration, "net10.0", Path.GetFileNameWithoutExtension(project) + ".dll")])
         { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(project)! };

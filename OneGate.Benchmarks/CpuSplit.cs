@@ -26,10 +26,10 @@ public sealed class CpuSplit
         ("dcp", "aspire dcp (orchestrator, proxies)"),
     ];
 
-    private readonly Dictionary<int, (string Group, long Ticks)> start;
+    private readonly Dictionary<int, (string Group, long Ticks, int Parent)> start;
     private readonly DateTime startedAt = DateTime.UtcNow;
 
-    private CpuSplit(Dictionary<int, (string Group, long Ticks)> start) => this.start = start;
+    private CpuSplit(Dictionary<int, (string Group, long Ticks, int Parent)> start) => this.start = start;
 
     public static CpuSplit Start() => new(Read());
 
@@ -58,16 +58,43 @@ public sealed class CpuSplit
     public Dictionary<string, double> Seconds()
     {
         var byGroup = new Dictionary<string, double>();
-        foreach (var (pid, (group, ticks)) in Read())
+        var now = Read();
+        foreach (var (pid, (read, ticks, _)) in now)
         {
+            // An ended process not yet reaped has no command line any more: it is still what it was at the start.
+            var group = read != "" ? read : start.TryGetValue(pid, out var was) ? was.Group : "other";
             var before = start.TryGetValue(pid, out var s) && s.Group == group ? s.Ticks : 0;
             byGroup[group] = byGroup.GetValueOrDefault(group) + (ticks - before) / 100.0; // USER_HZ is 100 on Linux
+        }
+
+        // A process that ended meanwhile (a pooled Postgres connection closed as idle) brought its whole life's CPU
+        // into the reaped time of its nearest living ancestor (each parent here waits for its children): only what
+        // it used since the start belongs to this row.
+        foreach (var (_, (_, ticks, parent)) in start.Where(s => !now.ContainsKey(s.Key)))
+        {
+            if (Reaper(parent, now) is { } group)
+            {
+                byGroup[group] = byGroup.GetValueOrDefault(group) - ticks / 100.0;
+            }
         }
 
         return byGroup;
     }
 
-    private static Dictionary<int, (string Group, long Ticks)> Read()
+    private string? Reaper(int pid, Dictionary<int, (string Group, long Ticks, int Parent)> now)
+    {
+        for (; pid > 1; pid = start.TryGetValue(pid, out var gone) ? gone.Parent : 0)
+        {
+            if (now.TryGetValue(pid, out var living))
+            {
+                return living.Group;
+            }
+        }
+
+        return null;
+    }
+
+    private static Dictionary<int, (string Group, long Ticks, int Parent)> Read()
     {
         var processes = new Dictionary<int, (int Parent, string Cmdline, long Ticks)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -97,11 +124,11 @@ public sealed class CpuSplit
             }
         }
 
-        var result = new Dictionary<int, (string, long)>();
+        var result = new Dictionary<int, (string, long, int)>();
         foreach (var pid in Ours(processes))
         {
-            var (_, cmdline, ticks) = processes[pid];
-            result[pid] = (Groups.FirstOrDefault(g => cmdline.Contains(g.Needle, StringComparison.Ordinal)).Group ?? "other", ticks);
+            var (parent, cmdline, ticks) = processes[pid];
+            result[pid] = (cmdline.Length == 0 ? "" : Groups.FirstOrDefault(g => cmdline.Contains(g.Needle, StringComparison.Ordinal)).Group ?? "other", ticks, parent);
         }
 
         return result;

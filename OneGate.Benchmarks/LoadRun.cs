@@ -87,9 +87,42 @@ public static class LoadRun
     {
         Console.Error.WriteLine($"load: {name} ({perSecond:F0}/s offered, at most {maxInFlight} in flight, {duration.TotalSeconds:F0} s)");
         RowStarting?.Invoke(name);
-        using var slots = new SemaphoreSlim(maxInFlight);
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<(double Ms, double EndSeconds)>();
-        var failures = 0;
+        var (latencies, failures, elapsed) = await OfferAsync(perSecond, maxInFlight, duration, duration, TimeSpan.Zero, [request]);
+        var result = Finish(name, latencies[0].Select(l => l.Ms), failures[0], elapsed);
+        return result with { Tail = TailShape.From([.. latencies[0]], result.P99Ms, elapsed) };
+    }
+
+    /// <summary>
+    /// The same open loop offered to several paths in turns of <paramref name="turn"/>, each for
+    /// <paramref name="perPath"/> in all: rows run one after the other compare paths at different moments of a
+    /// machine whose speed drifts; in turns, a drift or a stall lands on every path alike. The order of the turns
+    /// rotates every round (no path always follows the same one), and the first round is offered but not measured
+    /// (its first turn would pay the checkpoint before the row). One result per path, in the paths' order.
+    /// </summary>
+    public static async Task<Result[]> RunAtRateInTurnsAsync(string name, IReadOnlyList<(string Name, Func<Task<bool>> Request)> paths,
+        double perSecond, int maxInFlight, TimeSpan perPath, TimeSpan turn)
+    {
+        Console.Error.WriteLine($"load: {name} ({perSecond:F0}/s offered in turns of {turn.TotalSeconds:F0} s, {perPath.TotalSeconds:F0} s per path)");
+        RowStarting?.Invoke(name);
+        var round = turn * paths.Count;
+        var (latencies, failures, elapsed) = await OfferAsync(perSecond, maxInFlight, round + (perPath * paths.Count), turn, round,
+            [.. paths.Select(p => p.Request)]);
+        RowFinished?.Invoke(name);
+        return [.. paths.Select((path, i) => Measure(path.Name, latencies[i].Select(l => l.Ms), failures[i], (elapsed - round) / paths.Count))];
+    }
+
+    /// <summary>
+    /// Starts requests at a fixed offered rate, each due time's to the path whose turn it is, at most
+    /// <paramref name="maxInFlight"/> of a path at once (a path's stall does not hold the next path's requests).
+    /// Latency is measured from when a request was due (see <see cref="RunAtRateAsync"/>); requests due before
+    /// <paramref name="unmeasured"/> are sent but not counted.
+    /// </summary>
+    private static async Task<(System.Collections.Concurrent.ConcurrentBag<(double Ms, double EndSeconds)>[] Latencies, int[] Failures, TimeSpan Elapsed)>
+        OfferAsync(double perSecond, int maxInFlight, TimeSpan duration, TimeSpan turn, TimeSpan unmeasured, Func<Task<bool>>[] requests)
+    {
+        var slots = requests.Select(_ => new SemaphoreSlim(maxInFlight)).ToArray();
+        var latencies = requests.Select(_ => new System.Collections.Concurrent.ConcurrentBag<(double Ms, double EndSeconds)>()).ToArray();
+        var failures = new int[requests.Length];
         var running = new List<Task>();
         var interval = TimeSpan.FromSeconds(1 / perSecond);
         var clock = Stopwatch.StartNew();
@@ -107,34 +140,44 @@ public static class LoadRun
                 await Task.Delay(wait);
             }
 
-            await slots.WaitAsync();
+            var path = TurnOf(due.Ticks / turn.Ticks, requests.Length);
+            var measured = due >= unmeasured;
             running.Add(Task.Run(async () =>
             {
+                await slots[path].WaitAsync();
                 try
                 {
-                    if (!await request())
-                    {
-                        Interlocked.Increment(ref failures);
-                    }
-
+                    var ok = await requests[path]();
                     var now = clock.Elapsed;
-                    latencies.Add(((now - due).TotalMilliseconds, now.TotalSeconds));
+                    if (measured)
+                    {
+                        latencies[path].Add(((now - due).TotalMilliseconds, now.TotalSeconds));
+                        Interlocked.Add(ref failures[path], ok ? 0 : 1);
+                    }
                 }
                 finally
                 {
-                    slots.Release();
+                    slots[path].Release();
                 }
             }));
         }
 
         await Task.WhenAll(running);
-        var result = Finish(name, latencies.Select(l => l.Ms), failures, clock.Elapsed);
-        return result with { Tail = TailShape.From([.. latencies], result.P99Ms, clock.Elapsed) };
+        Array.ForEach(slots, s => s.Dispose());
+        return (latencies, failures, clock.Elapsed);
     }
+
+    /// <summary>The path of the <paramref name="k"/>th turn: rounds of one turn per path, each round's order rotated by one.</summary>
+    private static int TurnOf(long k, int paths) => (int)((k + (k / paths)) % paths);
 
     private static Result Finish(string name, IEnumerable<double> latencies, int failures, TimeSpan elapsed)
     {
         RowFinished?.Invoke(name);
+        return Measure(name, latencies, failures, elapsed);
+    }
+
+    private static Result Measure(string name, IEnumerable<double> latencies, int failures, TimeSpan elapsed)
+    {
         var all = latencies.Order().ToArray();
         return new Result(name, all.Length, failures, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
     }

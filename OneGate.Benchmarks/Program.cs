@@ -7,7 +7,8 @@ using OneGate.Benchmarks;
 //        dotnet run -c Release --project OneGate.Benchmarks -- auth-flood --auth <Auth's own port, not the proxy>
 //        [--payment http://localhost:5102] [--seconds 20] [--concurrency 4]
 //        dotnet run -c Release --project OneGate.Benchmarks -- transfer --concurrency 32 --postgres "<connection string>"
-//        [--unbatched-payment <a Payment replica with Payment:Posting:Batched=false>] [--payment-login <Payment's database login>]
+//        [--unbatched-payment <a Payment replica with Payment:Posting:Batched=false>] [--engine-payment <the replica whose engine is measured>]
+//        [--payment-login <Payment's database login>]
 //        dotnet run -c Release --project OneGate.Benchmarks -- history --concurrency 8 --postgres "<connection string>" [--api-key KEY]
 var options = BenchmarkOptions.Parse(args);
 return options.Suite switch

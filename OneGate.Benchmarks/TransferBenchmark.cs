@@ -10,9 +10,9 @@ namespace OneGate.Benchmarks;
 /// <summary>
 /// Transfers through the API — uniform (random pairs of 512 funded users) and hot (everyone pays one merchant
 /// account) — on both posting paths in the same run when the report gives the second: one database transaction per
-/// transfer (a Payment replica with <c>Payment:Posting:Batched=false</c>) and the posting engine (the app's Payment);
-/// then the same transfer as raw SQL through pgbench on the same database and accounts, uniform and into the one hot
-/// account: the writes the API commits (accounts opened if new, two conditional balance updates in a fixed order, two
+/// transfer (a Payment replica with <c>Payment:Posting:Batched=false</c>) and the posting engine (a replica of its
+/// own, started alike); then the same transfer as raw SQL through pgbench on the same database and accounts, uniform
+/// (also before the API rows, so the two bracket them) and into the one hot account: the writes the API commits (accounts opened if new, two conditional balance updates in a fixed order, two
 /// history rows, two outbox events, the stored idempotent answer) in one transaction, and for reference the balances
 /// and history rows alone. Each row also reports what Postgres did per transfer and the engine's batch sizes.
 /// </summary>
@@ -35,6 +35,12 @@ public static class TransferBenchmark
     // background; with 3 s, a replica was still compiling during the next path's measured row).
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
+    // Short enough that a drift of the machine's speed spans many turns of every path, long enough that the
+    // requests still in flight when a turn ends are few.
+    private static readonly TimeSpan Turn = TimeSpan.FromSeconds(1);
+
+    private const string EngineLabel = "posting engine";
+
     private sealed record PostingPath(string Label, HttpClient Client);
 
     private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, ReplicaMetrics? Engine, Dictionary<string, double> Cpu);
@@ -47,7 +53,7 @@ public static class TransferBenchmark
         using var engine = options.EnginePayment is { } replica ? new HttpClient { BaseAddress = replica } : null;
         using var variant = options.EngineVariant is { } other ? new HttpClient { BaseAddress = other.Payment } : null;
         List<PostingPath> paths = [.. unbatched is null ? [] : new[] { new PostingPath("one transaction per transfer", unbatched) },
-            new PostingPath("posting engine", engine ?? payment),
+            new PostingPath(EngineLabel, engine ?? payment),
             .. variant is null ? [] : new[] { new PostingPath($"posting engine, {options.EngineVariant!.Value.Label}", variant) }];
         var duration = TimeSpan.FromSeconds(options.Seconds);
 
@@ -85,6 +91,13 @@ public static class TransferBenchmark
 
         await run.DrainAsync("the setup (funding top-ups and the warm-ups)");
 
+        LoadRun.Result? rawBefore = null;
+        if (options.Postgres is { } pg)
+        {
+            await PrepareRawSqlAsync(pg, users);
+            rawBefore = await RawUniformBeforeAsync(pg, options, run);
+        }
+
         // Interleaved path by path, so a change in the machine's other load touches both paths alike.
         var uniform = new Dictionary<PostingPath, Measured>();
         var hot = new Dictionary<PostingPath, Measured>();
@@ -108,13 +121,27 @@ public static class TransferBenchmark
             offered[path] = await run.ApiAsync(path, name, () => LoadRun.RunAtRateAsync(name, rate, options.Concurrency, duration, RandomPair(path.Client)));
         }
 
-        var raw = options.Postgres is { } postgres ? await PgbenchAsync(postgres, users, merchant, options, run) : null;
+        // The same offered rate again, the paths taking turns second by second: what compares their latency.
+        var turnsName = string.Create(CultureInfo.InvariantCulture, $"API transfer, uniform, {rate:F0}/s offered, the paths in turns of {Turn.TotalSeconds:F0} s");
+        var turns = await LoadRun.RunAtRateInTurnsAsync(turnsName, [.. paths.Select(p => ($"{turnsName} — {p.Label}", RandomPair(p.Client)))],
+            rate, options.Concurrency, duration, Turn);
+        Array.ForEach(turns, Console.WriteLine);
+        await run.DrainAsync($"\"{turnsName}\"");
+
+        RawSql? raw = null;
+        if (options.Postgres is { } postgres)
+        {
+            await AddHotAccountAsync(postgres, merchant);
+            raw = await PgbenchAsync(postgres, rawBefore, options, run);
+        }
+
         run.PrintDatabaseTable();
         run.PrintCpuTable();
         run.PrintStatementTable();
         PrintRatios(paths, uniform, hot, offered, raw);
+        PrintTurns(paths, turns);
         run.PrintBacklogs();
-        var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + (raw?.Failures ?? 0);
+        var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + turns.Sum(t => t.Failures) + (raw?.Failures ?? 0);
         Console.WriteLine();
         Console.WriteLine(failures == 0 ? "Errors: none (every transfer answered 201, every pgbench transaction committed)." : $"**Errors: {failures}.**");
         return failures == 0 ? 0 : 1;
@@ -149,6 +176,13 @@ public static class TransferBenchmark
                     $"- {path.Label}: uniform {u.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform (target ≥ 200 %), p99 {u.P99Ms:F1} ms; hot merchant {h.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform (target ≥ 100 %), p99 {h.P99Ms:F1} ms (target < 50 ms); raw SQL hot account: {raw.Hot:F1}/s."));
         }
 
+        if (raw is not null && paths.Find(p => p.Label == EngineLabel) is { } enginePath)
+        {
+            var engine = uniform[enginePath].Result.PerSecond;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Raw SQL uniform is the mean of its rows before the API rows ({raw.UniformBefore:F1}/s) and after them ({raw.UniformAfter:F1}/s); against each alone the engine's uniform row is {engine / raw.UniformBefore * 100:F0} % and {engine / raw.UniformAfter * 100:F0} %."));
+        }
+
         foreach (var path in paths.Skip(1))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -156,7 +190,20 @@ public static class TransferBenchmark
         }
     }
 
-    private sealed record RawSql(double Uniform, double Hot, int Failures);
+    private static void PrintTurns(List<PostingPath> paths, LoadRun.Result[] turns)
+    {
+        foreach (var (path, result) in paths.Zip(turns).Skip(1))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Open loop, the paths in turns of {Turn.TotalSeconds:F0} s: p50 {turns[0].P50Ms:F1} ms ({paths[0].Label}) vs {result.P50Ms:F1} ms ({path.Label}); p99 {turns[0].P99Ms:F1} vs {result.P99Ms:F1} ms."));
+        }
+    }
+
+    private sealed record RawSql(double UniformBefore, double UniformAfter, double Hot, int Failures)
+    {
+        /// <summary>The mean of the uniform rows before and after the API's: what the API's rates are compared with.</summary>
+        public double Uniform => (UniformBefore + UniformAfter) / 2;
+    }
 
     /// <summary>Runs rows with what Postgres and the engine did during each, and keeps the lines for the report's second table.</summary>
     private sealed class RowRunner(BenchmarkOptions options)
@@ -314,13 +361,17 @@ public static class TransferBenchmark
     // Auth hashes passwords in a bounded line and refuses registrations beyond it (503): the setup registers a few at a time.
     private static readonly SemaphoreSlim SetupSlots = new(8);
 
+    private static readonly int PhoneBase = Random.Shared.Next(50_000_000);
+    private static int phones;
+
     internal static async Task<User> NewUserAsync(HttpClient auth, HttpClient payment, bool fund)
     {
         await SetupSlots.WaitAsync();
         try
         {
             var id = Guid.NewGuid().ToString("N");
-            var phone = "0815" + string.Concat(id.Select(c => (char)('0' + (c % 10))))[..8];
+            // A serial, not digits of the id: phones drawn at random can collide, and a 409 at setup loses the report.
+            var phone = "0815" + (PhoneBase + Interlocked.Increment(ref phones)).ToString("D8", CultureInfo.InvariantCulture);
             var username = "bench_" + id[..12];
             using var registered = await RetryingAsync(() => auth.PostAsJsonAsync("/api/auth/register",
                 new { username, email = id[..12] + "@bench.example", phone, password = "benchmark password" }));
@@ -418,29 +469,55 @@ public static class TransferBenchmark
         COMMIT;
         """;
 
+    /// <summary>The benchmark's accounts by number (1..512), for pgbench's scripts to pick pairs from.</summary>
+    private static async Task PrepareRawSqlAsync(string connectionString, User[] users)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        await using (var create = new NpgsqlCommand("DROP TABLE IF EXISTS bench_accounts; CREATE TABLE bench_accounts (n int PRIMARY KEY, id uuid NOT NULL, user_id int NOT NULL)", db))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var fill = new NpgsqlCommand(
+            "INSERT INTO bench_accounts SELECT row_number() OVER (ORDER BY a.id), a.id, a.user_id FROM accounts a WHERE a.user_id = ANY($1)", db)
+        { Parameters = { new() { Value = users.Select(u => u.Id).ToArray() } } };
+        await fill.ExecuteNonQueryAsync();
+        await using var analyse = new NpgsqlCommand("ANALYZE bench_accounts", db);
+        await analyse.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The hot merchant's account as number Users + 1: it exists only once the API rows paid it (an account opens on its first credit).</summary>
+    private static async Task AddHotAccountAsync(string connectionString, User merchant)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        await using var hot = new NpgsqlCommand("INSERT INTO bench_accounts SELECT $2, a.id, a.user_id FROM accounts a WHERE a.user_id = $1", db)
+        { Parameters = { new() { Value = merchant.Id }, new() { Value = Users + 1 } } };
+        if (await hot.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException("The hot merchant has no account: the raw-SQL hot row would pay nobody.");
+        }
+    }
+
+    /// <summary>
+    /// The same transfer as raw SQL, uniform, right before the API's rows: with the uniform row after them, it brackets
+    /// them, so a drift of the machine's speed between the API's rows and raw SQL's shows as two different rates
+    /// instead of moving the ratio unseen.
+    /// </summary>
+    private static async Task<LoadRun.Result> RawUniformBeforeAsync(string connectionString, BenchmarkOptions options, RowRunner run)
+    {
+        var login = new NpgsqlConnectionStringBuilder(connectionString).Username;
+        const string Name = "raw SQL transfer, the API's writes (pgbench, same accounts), before the API rows";
+        return (await run.MeasureAsync(Name, login, null, () => PgbenchScriptAsync(Name, RandomPairScript + SameWritesScript, connectionString, options))).Result;
+    }
+
     /// <summary>
     /// pgbench runs on the same users' accounts: the API's writes between random pairs like the API's uniform rows and
     /// into the one hot merchant account (row n = Users + 1) like its hot rows, and the balances and history alone.
     /// </summary>
-    private static async Task<RawSql> PgbenchAsync(string connectionString, User[] users, User merchant, BenchmarkOptions options, RowRunner run)
+    private static async Task<RawSql> PgbenchAsync(string connectionString, LoadRun.Result? before, BenchmarkOptions options, RowRunner run)
     {
-        await using (var db = new NpgsqlConnection(connectionString))
-        {
-            await db.OpenAsync();
-            await using (var create = new NpgsqlCommand("DROP TABLE IF EXISTS bench_accounts; CREATE TABLE bench_accounts (n int PRIMARY KEY, id uuid NOT NULL, user_id int NOT NULL)", db))
-            {
-                await create.ExecuteNonQueryAsync();
-            }
-
-            await using var fill = new NpgsqlCommand(
-                "INSERT INTO bench_accounts SELECT row_number() OVER (ORDER BY a.id), a.id, a.user_id FROM accounts a WHERE a.user_id = ANY($1)", db)
-            { Parameters = { new() { Value = users.Select(u => u.Id).ToArray() } } };
-            await fill.ExecuteNonQueryAsync();
-            await using var hot = new NpgsqlCommand("INSERT INTO bench_accounts SELECT $2, a.id, a.user_id FROM accounts a WHERE a.user_id = $1", db)
-            { Parameters = { new() { Value = merchant.Id }, new() { Value = Users + 1 } } };
-            await hot.ExecuteNonQueryAsync();
-        }
-
         var login = new NpgsqlConnectionStringBuilder(connectionString).Username;
         const string Uniform = "raw SQL transfer, the API's writes (pgbench, same accounts)";
         const string Hot = "raw SQL transfer into the hot merchant account, the API's writes (pgbench)";
@@ -462,7 +539,7 @@ public static class TransferBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(raw SQL balances + history only: {rows[2].PerSecond:F1}/s; the API's writes cost it {(1 - rows[0].PerSecond / rows[2].PerSecond) * 100:F0} % of that rate.)"));
-        return new RawSql(rows[0].PerSecond, rows[1].PerSecond, rows.Sum(r => r.Failures));
+        return new RawSql(before?.PerSecond ?? rows[0].PerSecond, rows[0].PerSecond, rows[1].PerSecond, rows.Sum(r => r.Failures) + (before?.Failures ?? 0));
     }
 
     private static readonly string RandomPairScript = string.Create(CultureInfo.InvariantCulture, $"""
