@@ -62,8 +62,9 @@ public sealed class CpuSplit
         foreach (var (pid, (read, ticks, _)) in now)
         {
             // An ended process not yet reaped has no command line any more: it is still what it was at the start.
-            var group = read != "" ? read : start.TryGetValue(pid, out var was) ? was.Group : "other";
-            var before = start.TryGetValue(pid, out var s) && s.Group == group ? s.Ticks : 0;
+            var known = start.TryGetValue(pid, out var s);
+            var group = read != "" ? read : known ? s.Group : "other";
+            var before = known && s.Group == group ? s.Ticks : 0;
             byGroup[group] = byGroup.GetValueOrDefault(group) + (ticks - before) / 100.0; // USER_HZ is 100 on Linux
         }
 

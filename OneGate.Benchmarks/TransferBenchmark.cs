@@ -41,6 +41,8 @@ public static class TransferBenchmark
 
     private const string EngineLabel = "posting engine";
 
+    private const string RawUniform = "raw SQL transfer, the API's writes (pgbench, same accounts)";
+
     private sealed record PostingPath(string Label, HttpClient Client);
 
     private sealed record Measured(LoadRun.Result Result, PostgresCounters? Database, ReplicaMetrics? Engine, Dictionary<string, double> Cpu);
@@ -508,7 +510,7 @@ public static class TransferBenchmark
     private static async Task<LoadRun.Result> RawUniformBeforeAsync(string connectionString, BenchmarkOptions options, RowRunner run)
     {
         var login = new NpgsqlConnectionStringBuilder(connectionString).Username;
-        const string Name = "raw SQL transfer, the API's writes (pgbench, same accounts), before the API rows";
+        const string Name = $"{RawUniform}, before the API rows";
         return (await run.MeasureAsync(Name, login, null, () => PgbenchScriptAsync(Name, RandomPairScript + SameWritesScript, connectionString, options))).Result;
     }
 
@@ -519,11 +521,10 @@ public static class TransferBenchmark
     private static async Task<RawSql> PgbenchAsync(string connectionString, LoadRun.Result? before, BenchmarkOptions options, RowRunner run)
     {
         var login = new NpgsqlConnectionStringBuilder(connectionString).Username;
-        const string Uniform = "raw SQL transfer, the API's writes (pgbench, same accounts)";
         const string Hot = "raw SQL transfer into the hot merchant account, the API's writes (pgbench)";
         const string BalancesOnly = "raw SQL, balances + history rows only (pgbench)";
         var rows = new List<LoadRun.Result>();
-        foreach (var (name, script, pair) in new[] { (Uniform, SameWritesScript, RandomPairScript), (Hot, SameWritesScript, HotAccountScript), (BalancesOnly, BalancesOnlyScript, RandomPairScript) })
+        foreach (var (name, script, pair) in new[] { (RawUniform, SameWritesScript, RandomPairScript), (Hot, SameWritesScript, HotAccountScript), (BalancesOnly, BalancesOnlyScript, RandomPairScript) })
         {
             rows.Add((await run.MeasureAsync(name, login, null, () => PgbenchScriptAsync(name, pair + script, connectionString, options))).Result);
         }
