@@ -238,7 +238,7 @@ public static class TransferBenchmark
             databaseLines.Add(Line(name, measured));
             if (result.Tail is { } tail)
             {
-                var paused = measured.Engine?.Gc is { } gc ? $" The replica's GC: {gc}." : "";
+                var paused = measured.Engine?.Gc is { } gc ? $" The replica's GC: {gc.Describe(result.Requests)}." : "";
                 var engineTimes = measured.Engine is { BatchDurations: { Count: > 0 } took, QueueWaits: var waited, Steps: var steps }
                     ? $" Its batches took p50 {took.Quantile(0.5)}, p99 {took.Quantile(0.99)} (by step, p50 / p99: " +
                       string.Join(", ", ReplicaMetrics.StepNames.Select(s => $"{s} {steps[s].Quantile(0.5)} / {steps[s].Quantile(0.99)}")) +
