@@ -56,11 +56,12 @@ public static class BenchmarkReport
             // the users and relays every path's events, so a row measured on it is not like the others (docs/posting-engine.md).
             var unbatched = await stack.StartUnbatchedPaymentAsync();
             var engine = await stack.StartPaymentReplicaAsync(new Dictionary<string, string>());
-            // ONEGATE_BENCH_ENGINE_VARIANT=Name=value[;Name=value]: another posting-engine setting (or a DOTNET_ runtime setting)
+            // ONEGATE_BENCH_ENGINE_VARIANT=Name=value[;Name=value]: another posting-engine setting (or a DOTNET_ runtime setting,
+            // or any configuration key spelled with __)
             // measured beside the default engine's in the same run.
             var variant = Environment.GetEnvironmentVariable("ONEGATE_BENCH_ENGINE_VARIANT") is { Length: > 0 } settings
                 ? (settings, await stack.StartPaymentReplicaAsync(settings.Split(';').Select(s => s.Split('=', 2))
-                    .ToDictionary(kv => kv[0].Trim() is var name && name.StartsWith("DOTNET_", StringComparison.Ordinal) ? name : $"Payment__Posting__{name}",
+                    .ToDictionary(kv => kv[0].Trim() is var name && (name.StartsWith("DOTNET_", StringComparison.Ordinal) || name.Contains("__", StringComparison.Ordinal)) ? name : $"Payment__Posting__{name}",
                         kv => kv[1].Trim())))
                 : ((string, Uri)?)null;
             failed += await SectionAsync(report, "Transfers (32 clients) on both posting paths and the same transfer as raw SQL",

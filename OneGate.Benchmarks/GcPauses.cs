@@ -24,6 +24,10 @@ public sealed partial record GcPauses(double PauseSeconds, long Gen0, long Gen1,
             : null;
     }
 
+    /// <summary>This process's own (the load generator's): a pause here delays every request in flight as the client sees it.</summary>
+    public static GcPauses OfThisProcess() => new(GC.GetTotalPauseDuration().TotalSeconds, GC.CollectionCount(0) - GC.CollectionCount(1),
+        GC.CollectionCount(1) - GC.CollectionCount(2), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
+
     public static GcPauses operator -(GcPauses after, GcPauses before) =>
         new(after.PauseSeconds - before.PauseSeconds, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2,
             after.AllocatedBytes - before.AllocatedBytes);

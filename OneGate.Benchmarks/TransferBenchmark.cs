@@ -224,7 +224,9 @@ public static class TransferBenchmark
             var replica = engine is null ? null : await ReplicaMetrics.ReadAsync(engine);
             var times = options.Postgres is { } postgres ? await StatementTimes.ReadAsync(postgres) : null;
             var cpu = CpuSplit.Start();
+            var ownGc = GcPauses.OfThisProcess();
             var result = await row();
+            ownGc = GcPauses.OfThisProcess() - ownGc;
             var used = cpu.Seconds();
             if (times is not null && await StatementTimes.ReadAsync(options.Postgres!) is { } timesAfter)
             {
@@ -238,7 +240,8 @@ public static class TransferBenchmark
             databaseLines.Add(Line(name, measured));
             if (result.Tail is { } tail)
             {
-                var paused = measured.Engine?.Gc is { } gc ? $" The replica's GC: {gc.Describe(result.Requests)}." : "";
+                var paused = (measured.Engine?.Gc is { } gc ? $" The replica's GC: {gc.Describe(result.Requests)}." : "") +
+                             $" The load generator's GC: {ownGc.Describe(result.Requests)}.";
                 var engineTimes = measured.Engine is { BatchDurations: { Count: > 0 } took, QueueWaits: var waited, Steps: var steps }
                     ? $" Its batches took p50 {took.Quantile(0.5)}, p99 {took.Quantile(0.99)} (by step, p50 / p99: " +
                       string.Join(", ", ReplicaMetrics.StepNames.Select(s => $"{s} {steps[s].Quantile(0.5)} / {steps[s].Quantile(0.99)}")) +
