@@ -54,5 +54,27 @@ public sealed partial record EngineHistogram(SortedDictionary<double, long> Buck
             : "≤ " + Format(bound);
     }
 
+    /// <summary>
+    /// The quantile in display units, interpolated linearly within its bucket (as Prometheus' histogram_quantile does),
+    /// or NaN when nothing was recorded or it falls in the last, unbounded bucket.
+    /// </summary>
+    public double Interpolated(double q)
+    {
+        var lower = 0d;
+        var below = 0L;
+        foreach (var (bound, count) in Buckets)
+        {
+            if (count >= q * Count && Count > 0)
+            {
+                return double.IsPositiveInfinity(bound) ? double.NaN
+                    : (lower + (bound - lower) * (q * Count - below) / Math.Max(1, count - below)) * Scale;
+            }
+
+            (lower, below) = (bound, count);
+        }
+
+        return double.NaN;
+    }
+
     private string Format(double bound) => (bound * Scale).ToString(CultureInfo.InvariantCulture) + Unit;
 }

@@ -125,8 +125,10 @@ public static class TransferBenchmark
 
         // The same offered rate again, the paths taking turns second by second: what compares their latency.
         var turnsName = string.Create(CultureInfo.InvariantCulture, $"API transfer, uniform, {rate:F0}/s offered, the paths in turns of {Turn.TotalSeconds:F0} s");
+        var ledgerBefore = await Task.WhenAll(paths.Select(p => ReplicaMetrics.ReadAsync(p.Client)));
         var turns = await LoadRun.RunAtRateInTurnsAsync(turnsName, [.. paths.Select(p => ($"{turnsName} — {p.Label}", RandomPair(p.Client)))],
             rate, options.Concurrency, duration, Turn);
+        var ledger = (await Task.WhenAll(paths.Select(p => ReplicaMetrics.ReadAsync(p.Client)))).Zip(ledgerBefore, (after, before) => (after - before).Postings).ToArray();
         Array.ForEach(turns, Console.WriteLine);
         await run.DrainAsync($"\"{turnsName}\"");
 
@@ -141,7 +143,7 @@ public static class TransferBenchmark
         run.PrintCpuTable();
         run.PrintStatementTable();
         PrintRatios(paths, uniform, hot, offered, raw);
-        PrintTurns(paths, turns);
+        PrintTurns(paths, turns, ledger);
         run.PrintBacklogs();
         var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + turns.Sum(t => t.Failures) + (raw?.Failures ?? 0);
         Console.WriteLine();
@@ -192,13 +194,24 @@ public static class TransferBenchmark
         }
     }
 
-    private static void PrintTurns(List<PostingPath> paths, LoadRun.Result[] turns)
+    private static string Ms(double ms) => double.IsNaN(ms) ? "-" : ms.ToString("F1", CultureInfo.InvariantCulture) + " ms";
+
+    /// <param name="ledger">Each path's replica's own timing of the ledger part of its requests during the row.</param>
+    private static void PrintTurns(List<PostingPath> paths, LoadRun.Result[] turns, EngineHistogram[] ledger)
     {
         foreach (var (path, result) in paths.Zip(turns).Skip(1))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"- Open loop, the paths in turns of {Turn.TotalSeconds:F0} s: p50 {turns[0].P50Ms:F1} ms ({paths[0].Label}) vs {result.P50Ms:F1} ms ({path.Label}); p99 {turns[0].P99Ms:F1} vs {result.P99Ms:F1} ms."));
         }
+
+        // What of a request's latency the ledger took (from the request handed to it until answered, inside Payment): the
+        // rest of the difference between the paths is HTTP, authentication, the machine and the load generator's own
+        // delays (a latency counts from the request's due time). The scrape spans the unmeasured first round too.
+        Console.WriteLine("- Of that, the ledger's part (the replica's onegate.payment.posting.request_duration over the whole row, first round " +
+            "included, interpolated within its buckets): " +
+            string.Join("; ", paths.Zip(ledger).Select(p => string.Create(CultureInfo.InvariantCulture,
+                $"{p.First.Label} p50 {Ms(p.Second.Interpolated(0.5))}, p99 {Ms(p.Second.Interpolated(0.99))}"))) + ".");
     }
 
     private sealed record RawSql(double UniformBefore, double UniformAfter, double Hot, int Failures)

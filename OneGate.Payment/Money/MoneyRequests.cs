@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OneGate.Payment.Data;
@@ -42,6 +43,7 @@ public sealed class MoneyRequests(PaymentDbContext db, Postings ledger, PostingE
         {
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 var answer = options.Value.Batched
                     ? await engine.PostAsync(posting, idempotent.Key, outcome => Stored(idempotent, traceId, outcome), ct) switch
                     {
@@ -51,6 +53,7 @@ public sealed class MoneyRequests(PaymentDbContext db, Postings ledger, PostingE
                     : await RunAsync(idempotent, traceId, posting, ct);
                 if (answer is not null)
                 {
+                    PostingMetrics.Answered(Stopwatch.GetElapsedTime(started), options.Value.Batched);
                     return answer;
                 }
             }

@@ -7,13 +7,15 @@ namespace OneGate.Tests.Payment;
 /// <summary>
 /// The OneGate.Payment meter as the running service exports it over OTLP (the fixture points Payment's
 /// exporter at <see cref="OtlpMetricsReceiver"/>): committed movements counted once with their amounts,
-/// refusals and replays not at all, and the outbox gauges reported by the relaying replica only.
+/// refusals and replays not at all, each answered money request timed once, and the outbox gauges reported by the
+/// relaying replica only.
 /// </summary>
 [Collection(OneGateAppAloneCollection.Name)]
 public sealed class LedgerMetricsTests(OneGateAppFixture fixture)
 {
     private const string Transactions = "onegate.payment.transactions";
     private const string MoneyMoved = "onegate.payment.money_moved";
+    private const string Answered = "onegate.payment.posting.request_duration.count";
     private const string OutboxPending = "onegate.payment.outbox.pending";
     private const string OutboxAge = "onegate.payment.outbox.oldest_pending_age";
     private const long RelayLockKey = 0x0_6F75_7462_6F78; // OutboxRelay's advisory lock
@@ -53,6 +55,9 @@ public sealed class LedgerMetricsTests(OneGateAppFixture fixture)
         Assert.Equal(50_000, after.Paid - before.Paid, 2);
         Assert.Equal(20_000, after.Refunded - before.Refunded, 2);
         Assert.Equal(30_000, after.Transferred - before.Transferred, 2);
+        // The ledger's answers timed: the payment, the refused payment (a stored answer too), the refund and the transfer; not
+        // the replay (answered from its stored key) nor the top-ups (not money requests).
+        Assert.Equal(4, after.Answered - before.Answered);
 
         // Reconciliation may settle an earlier test's pending top-up meanwhile: at least ours.
         Assert.True(after.ShopeePayTopUps - before.ShopeePayTopUps >= 1, $"SHOPEE_PAY top-ups {before.ShopeePayTopUps} -> {after.ShopeePayTopUps}");
@@ -138,9 +143,10 @@ public sealed class LedgerMetricsTests(OneGateAppFixture fixture)
             Count(("type", "TRANSFER"), ("status", "SUCCESS")),
             Count(("type", "TOPUP"), ("status", "SUCCESS"), ("payment_method", "SHOPEE_PAY")),
             Count(("type", "TOPUP"), ("status", "FAILED"), ("payment_method", "GOPAY")),
-            Moved("PAYMENT"), Moved("REFUND"), Moved("TRANSFER"), Moved("TOPUP"));
+            Moved("PAYMENT"), Moved("REFUND"), Moved("TRANSFER"), Moved("TOPUP"),
+            telemetry.Value(Answered, DateTimeOffset.MinValue, ("path", "engine")) ?? 0);
     }
 
     private sealed record Counts(double Payments, double Refunds, double Transfers, double ShopeePayTopUps, double GoPayDeclines,
-        double Paid, double Refunded, double Transferred, double ToppedUp);
+        double Paid, double Refunded, double Transferred, double ToppedUp, double Answered);
 }

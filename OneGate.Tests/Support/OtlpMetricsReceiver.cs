@@ -8,8 +8,8 @@ namespace OneGate.Tests.Support;
 
 /// <summary>
 /// A minimal OTLP/HTTP (protobuf) endpoint inside the test process, so tests can read what a service's
-/// OpenTelemetry SDK really exports. It keeps the latest value of every number data point (sums and gauges)
-/// by metric name and attributes; traces and logs are accepted and dropped. Only the protobuf fields of
+/// OpenTelemetry SDK really exports. It keeps the latest value of every number data point (sums and gauges) and
+/// every histogram's count by metric name and attributes; traces and logs are accepted and dropped. Only the protobuf fields of
 /// ExportMetricsServiceRequest it needs are decoded.
 /// </summary>
 public sealed class OtlpMetricsReceiver : IAsyncDisposable
@@ -103,7 +103,8 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
     }
 
     // ExportMetricsServiceRequest.resource_metrics(1) > ResourceMetrics.scope_metrics(2) > ScopeMetrics.metrics(2)
-    // > Metric{name(1), gauge(5) | sum(7)} > data_points(1) > NumberDataPoint{as_double(4), as_int(6), attributes(7)}.
+    // > Metric{name(1), gauge(5) | sum(7) | histogram(9)} > data_points(1) > NumberDataPoint{as_double(4), as_int(6),
+    // attributes(7)} | HistogramDataPoint{count(4), attributes(9)}; a histogram's count is kept as "<name>.count".
     private void Read(ReadOnlyMemory<byte> request, DateTimeOffset receivedAt)
     {
         foreach (var resource in Messages(request, 1))
@@ -114,32 +115,45 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
             foreach (var data in Messages(metric, 5).Concat(Messages(metric, 7)))
             foreach (var point in Messages(data, 1))
             {
-                double? value = null;
-                var attributes = new List<string>();
-                foreach (var (field, wireType, bytes, fixed64) in Fields(point))
+                Keep(name, point, 7, (field, fixed64) => field switch
                 {
-                    if (field == 4 && wireType == 1)
-                    {
-                        value = BitConverter.Int64BitsToDouble((long)fixed64);
-                    }
-                    else if (field == 6 && wireType == 1)
-                    {
-                        value = (long)fixed64;
-                    }
-                    else if (field == 7 && wireType == 2)
-                    {
-                        var key = Encoding.UTF8.GetString(Messages(bytes, 1).FirstOrDefault().Span);
-                        var text = Messages(bytes, 2).Select(v => Messages(v, 1).FirstOrDefault()).FirstOrDefault();
-                        attributes.Add($"{key}={Encoding.UTF8.GetString(text.Span)}");
-                    }
-                }
-
-                if (value is { } v)
-                {
-                    attributes.Sort(StringComparer.Ordinal);
-                    points[(name, string.Join(',', attributes))] = (v, receivedAt);
-                }
+                    4 => BitConverter.Int64BitsToDouble((long)fixed64),
+                    6 => (long)fixed64,
+                    _ => null,
+                }, receivedAt);
             }
+
+            foreach (var point in Messages(metric, 9).SelectMany(histogram => Messages(histogram, 1)))
+            {
+                Keep(name + ".count", point, 9, (field, fixed64) => field == 4 ? fixed64 : null, receivedAt);
+            }
+        }
+    }
+
+    /// <param name="attributesField">Where the data point keeps its attributes (7 in a number's, 9 in a histogram's).</param>
+    /// <param name="valueOf">The value a fixed64 field carries, or null for a field that is not the value.</param>
+    private void Keep(string name, ReadOnlyMemory<byte> point, int attributesField, Func<int, ulong, double?> valueOf, DateTimeOffset receivedAt)
+    {
+        double? value = null;
+        var attributes = new List<string>();
+        foreach (var (field, wireType, bytes, fixed64) in Fields(point))
+        {
+            if (wireType == 1 && valueOf(field, fixed64) is { } read)
+            {
+                value = read;
+            }
+            else if (field == attributesField && wireType == 2)
+            {
+                var key = Encoding.UTF8.GetString(Messages(bytes, 1).FirstOrDefault().Span);
+                var text = Messages(bytes, 2).Select(v => Messages(v, 1).FirstOrDefault()).FirstOrDefault();
+                attributes.Add($"{key}={Encoding.UTF8.GetString(text.Span)}");
+            }
+        }
+
+        if (value is { } v)
+        {
+            attributes.Sort(StringComparer.Ordinal);
+            points[(name, string.Join(',', attributes))] = (v, receivedAt);
         }
     }
 
