@@ -78,6 +78,42 @@ public static class LoadRun
     }
 
     /// <summary>
+    /// The closed loop offered to several paths in turns of <paramref name="turn"/>, each for <paramref name="perPath"/>
+    /// in all: every worker sends its next request to the path whose turn it is when it sends it. Separate rows of
+    /// two identical replicas differed by up to 10 % (the machine's speed drifts between them, autovacuum lands in
+    /// one); in turns both see the same moments. Order rotating and first round unmeasured as in
+    /// <see cref="RunAtRateInTurnsAsync"/>; a request counts for the turn it was sent in. One result per path.
+    /// </summary>
+    public static async Task<Result[]> RunInTurnsAsync(string name, IReadOnlyList<(string Name, Func<Task<bool>> Request)> paths,
+        int concurrency, TimeSpan perPath, TimeSpan turn)
+    {
+        Console.Error.WriteLine($"load: {name} ({concurrency} clients in turns of {turn.TotalSeconds:F0} s, {perPath.TotalSeconds:F0} s per path)");
+        RowStarting?.Invoke(name);
+        var round = turn * paths.Count;
+        var total = round + (perPath * paths.Count);
+        var latencies = paths.Select(_ => new System.Collections.Concurrent.ConcurrentBag<double>()).ToArray();
+        var failures = new int[paths.Count];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var sent = clock.Elapsed; sent < total; sent = clock.Elapsed)
+            {
+                var path = TurnOf(sent.Ticks / turn.Ticks, paths.Count);
+                var started = Stopwatch.GetTimestamp();
+                var ok = await paths[path].Request();
+                if (sent >= round)
+                {
+                    latencies[path].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    Interlocked.Add(ref failures[path], ok ? 0 : 1);
+                }
+            }
+        }));
+
+        RowFinished?.Invoke(name);
+        return [.. paths.Select((path, i) => Measure(path.Name, latencies[i], failures[i], (clock.Elapsed - round) / paths.Count))];
+    }
+
+    /// <summary>
     /// Open loop: starts requests at a fixed offered rate whatever the answers do, at most
     /// <paramref name="maxInFlight"/> at once (like that many connections). Latency is measured from when a
     /// request was due, not from when a free connection sent it, so waiting behind slow answers counts

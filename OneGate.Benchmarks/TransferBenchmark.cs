@@ -116,6 +116,21 @@ public static class TransferBenchmark
                 () => LoadRun.RunAsync($"API transfer, hot merchant account — {path.Label}", options.Concurrency, duration, ToMerchant(path.Client)));
         }
 
+        // The same closed loops again, the paths taking turns second by second: what compares their rates.
+        var closedInTurns = new List<(string Row, LoadRun.Result[] Results)>();
+        foreach (var (rowName, request) in new (string, Func<PostingPath, Func<Task<bool>>>)[]
+                 {
+                     ("API transfer, uniform accounts", p => RandomPair(p.Client)), ("API transfer, hot merchant account", p => ToMerchant(p.Client)),
+                 })
+        {
+            var turnsRow = string.Create(CultureInfo.InvariantCulture, $"{rowName}, the paths in turns of {Turn.TotalSeconds:F0} s");
+            var results = await LoadRun.RunInTurnsAsync(turnsRow, [.. paths.Select(p => ($"{turnsRow} — {p.Label}", request(p)))],
+                options.Concurrency, duration, Turn);
+            Array.ForEach(results, Console.WriteLine);
+            closedInTurns.Add((rowName, results));
+            await run.DrainAsync($"\"{turnsRow}\"");
+        }
+
         var rate = Math.Max(10, Math.Round(uniform[paths[0]].Result.PerSecond * OfferedShare / 10) * 10);
         foreach (var path in paths)
         {
@@ -143,9 +158,11 @@ public static class TransferBenchmark
         run.PrintCpuTable();
         run.PrintStatementTable();
         PrintRatios(paths, uniform, hot, offered, raw);
+        PrintClosedTurns(paths, closedInTurns, raw);
         PrintTurns(paths, turns, ledger);
         run.PrintBacklogs();
-        var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + turns.Sum(t => t.Failures) + (raw?.Failures ?? 0);
+        var failures = uniform.Values.Concat(hot.Values).Concat(offered.Values).Sum(m => m.Result.Failures) + turns.Sum(t => t.Failures)
+                       + closedInTurns.Sum(row => row.Results.Sum(r => r.Failures)) + (raw?.Failures ?? 0);
         Console.WriteLine();
         Console.WriteLine(failures == 0 ? "Errors: none (every transfer answered 201, every pgbench transaction committed)." : $"**Errors: {failures}.**");
         return failures == 0 ? 0 : 1;
@@ -191,6 +208,16 @@ public static class TransferBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"- Open loop at the same offered rate: p50 {offered[paths[0]].Result.P50Ms:F1} ms ({paths[0].Label}) vs {offered[path].Result.P50Ms:F1} ms ({path.Label}); p99 {offered[paths[0]].Result.P99Ms:F1} vs {offered[path].Result.P99Ms:F1} ms."));
+        }
+    }
+
+    private static void PrintClosedTurns(List<PostingPath> paths, List<(string Row, LoadRun.Result[] Results)> rows, RawSql? raw)
+    {
+        foreach (var (row, results) in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- {row}, the paths in turns of {Turn.TotalSeconds:F0} s: ") +
+                string.Join("; ", paths.Zip(results).Select(p => string.Create(CultureInfo.InvariantCulture,
+                    $"{p.First.Label} {p.Second.PerSecond:F1}/s{(raw is null ? "" : $" ({p.Second.PerSecond / raw.Uniform * 100:F0} % of raw SQL uniform)")}, p99 {p.Second.P99Ms:F1} ms"))) + ".");
         }
     }
 
