@@ -87,6 +87,8 @@ public static class LoadRun
     public static async Task<Result[]> RunInTurnsAsync(string name, IReadOnlyList<(string Name, Func<Task<bool>> Request)> paths,
         int concurrency, TimeSpan perPath, TimeSpan turn)
     {
+        // Whole turns per path, or the rotation would give some paths a turn more than others.
+        ArgumentOutOfRangeException.ThrowIfNotEqual(perPath.Ticks % turn.Ticks, 0L, nameof(perPath));
         Console.Error.WriteLine($"load: {name} ({concurrency} clients in turns of {turn.TotalSeconds:F0} s, {perPath.TotalSeconds:F0} s per path)");
         RowStarting?.Invoke(name);
         var round = turn * paths.Count;
@@ -109,8 +111,9 @@ public static class LoadRun
             }
         }));
 
+        var elapsed = clock.Elapsed; // once: read per path, each later path would get a longer time
         RowFinished?.Invoke(name);
-        return [.. paths.Select((path, i) => Measure(path.Name, latencies[i], failures[i], (clock.Elapsed - round) / paths.Count))];
+        return [.. paths.Select((path, i) => Measure(path.Name, latencies[i], failures[i], (elapsed - round) / paths.Count))];
     }
 
     /// <summary>
