@@ -40,7 +40,7 @@ public sealed class StrandedRefundRaceTests(OneGateAppFixture fixture) : IAsyncL
         // the first resolved is due only later, so at least one resolve comes first however fast the workers are (with
         // every refund due at once, a CI run once saw all ten taken by the worker before the first resolve landed).
         await stranded.MakeDueAsync(ids[1..]);
-        await provider.ExecuteAsync("UPDATE top_up_refunds SET next_attempt_at = now() + interval '3 seconds' WHERE transaction_id = $1", ids[0]);
+        await stranded.MakeDueInAsync(TimeSpan.FromSeconds(3), ids[0]);
         var answers = await Task.WhenAll(ids.Select(async (id, i) =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200 * i));

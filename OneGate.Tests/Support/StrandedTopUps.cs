@@ -52,8 +52,11 @@ public sealed class StrandedTopUps(OneGateAppFixture fixture, ProviderDesk provi
     }
 
     /// <summary>Due now, as after its backoff: the refund worker's next pass (every second in tests) attempts it.</summary>
-    public Task MakeDueAsync(params string[] ids) =>
-        provider.ExecuteAsync("UPDATE top_up_refunds SET next_attempt_at = now() WHERE transaction_id = ANY($1)", (object)ids);
+    public Task MakeDueAsync(params string[] ids) => MakeDueInAsync(TimeSpan.Zero, ids);
+
+    /// <summary>The refunds fall due <paramref name="after"/> from now.</summary>
+    public Task MakeDueInAsync(TimeSpan after, params string[] ids) =>
+        provider.ExecuteAsync("UPDATE top_up_refunds SET next_attempt_at = now() + $2 WHERE transaction_id = ANY($1)", (object)ids, after);
 
     private Task ParkAsync(string id) => provider.ExecuteAsync(
         "UPDATE top_up_refunds SET next_attempt_at = now() + interval '1 hour', updated_at = now() - interval '1 hour' WHERE transaction_id = $1", id);
