@@ -21,11 +21,18 @@ namespace OneGate.Payment.Ledger;
 /// for requests that were refused (a refusal leaves nothing), and COMMIT. A key another request stored first in
 /// spite of the check (a key stored outside any account lock) fails its insert, so the COMMIT behind it never runs
 /// and the whole transaction rolls back; the batch is posted again and that request answered from the stored key.
+/// A batch of one pay or transfer goes in the single-request statements instead (<see cref="PostingOptions.SingleRequestShape"/>).
 /// </summary>
-public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> limits, IOptions<PostingOptions> options, TimeProvider time)
+public sealed class PostingBatch(PaymentDbContext db, Postings postings, IOptions<PaymentLimits> limits, IOptions<PostingOptions> options,
+    TimeProvider time)
 {
     public async Task<List<(QueuedPosting Queued, PostingAnswer Answer)>> PostAsync(IReadOnlyList<QueuedPosting> batch, CancellationToken ct)
     {
+        if (batch is [{ Request: PostingRequest.Pay or PostingRequest.Transfer } alone] && options.Value.SingleRequestShape)
+        {
+            return [await PostAloneAsync(alone, ct)];
+        }
+
         var answers = new List<(QueuedPosting, PostingAnswer)>();
         var pending = new List<QueuedPosting>();
         var seen = new HashSet<(int, string)>();
@@ -53,6 +60,52 @@ public sealed class PostingBatch(PaymentDbContext db, IOptions<PaymentLimits> li
             {
                 PostingMetrics.Reposted();
             }
+        }
+    }
+
+    /// <summary>
+    /// A batch of one pay or transfer in the single-request statements (<see cref="PostingOptions.SingleRequestShape"/>):
+    /// the lock timeout, account openings and conditional balance updates in ascending user id (the global lock order)
+    /// in one round trip; the rows, the stored answer and the COMMIT in the next. A refusal rolls the movement back and
+    /// is stored alone, as a refused request leaves nothing else; a key stored first fails the insert (nothing of this
+    /// attempt stays) and the request is answered from the stored key.
+    /// </summary>
+    private async Task<(QueuedPosting, PostingAnswer)> PostAloneAsync(QueuedPosting queued, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var caller = Activity.Current;
+        Activity.Current = queued.Trace; // the request's own trace, so its events carry it on to Kafka
+        try
+        {
+            var step = Stopwatch.GetTimestamp();
+            PostingOutcome outcome;
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                postings.BoundLockWaits(options.Value.SetLockTimeoutSql());
+                outcome = await postings.PostAsync(queued.Request, ct);
+                PostingMetrics.Step("lock", ref step);
+                if (outcome is PostingOutcome.Posted)
+                {
+                    var key = queued.Answer(outcome);
+                    postings.Stage(key);
+                    await postings.SaveAndCommitAsync(ct);
+                    PostingMetrics.Step("write", ref step);
+                    return (queued, new PostingAnswer.Answered(outcome, key));
+                }
+            }
+
+            var refusal = queued.Answer(outcome);
+            postings.Stage(refusal);
+            await postings.SaveAsync(ct);
+            return (queued, new PostingAnswer.Answered(outcome, refusal));
+        }
+        catch (Exception ex) when (IdempotencyKeyConfiguration.IsTaken(ex))
+        {
+            return (queued, new PostingAnswer.KeyTaken());
+        }
+        finally
+        {
+            Activity.Current = caller;
         }
     }
 

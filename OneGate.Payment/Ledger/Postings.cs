@@ -23,9 +23,18 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
     // New rows (history, outbox events, the stored answer) waiting for SaveAsync, in insertion order.
     private readonly List<object> staged = [];
 
+    // Sent first in the next balance round trip (BoundLockWaits).
+    private string? firstStatement;
+
     public decimal BalanceCap => limits.Value.BalanceCap;
 
-    /// <summary>Posts one request in the caller's transaction (the path without the <see cref="PostingEngine"/>).</summary>
+    /// <summary>
+    /// Bounds the caller's transaction's lock waits: <paramref name="setLockTimeoutSql"/> goes first in the next
+    /// balance round trip, the one that takes a pay's or transfer's row locks (the posting engine's batch of one).
+    /// </summary>
+    public void BoundLockWaits(string setLockTimeoutSql) => firstStatement = setLockTimeoutSql;
+
+    /// <summary>Posts one request in the caller's transaction (the path without the <see cref="PostingEngine"/>, and its batches of one).</summary>
     public Task<PostingOutcome> PostAsync(PostingRequest request, CancellationToken ct) => request switch
     {
         PostingRequest.Pay pay => PayAsync(pay.UserId, pay.Amount, pay.Merchant, pay.Description, pay.ExternalReference, ct),
@@ -156,6 +165,12 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
+        if (firstStatement is { } first)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(first));
+            firstStatement = null;
+        }
+
         foreach (var (userId, _, _) in moves)
         {
             batch.BatchCommands.Add(AccountOpening.Command(userId));
@@ -208,7 +223,7 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
         {
             if (staged.Count > 0)
             {
-                await InsertStagedAsync(ct);
+                await InsertStagedAsync(commit: false, ct);
             }
         }
         finally
@@ -223,11 +238,33 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
         }
     }
 
-    private async Task InsertStagedAsync(CancellationToken ct)
+    /// <summary>
+    /// Writes what was staged and commits the caller's transaction in the same round trip; a failed insert (a key
+    /// stored first) leaves the COMMIT behind it unrun and throws. The transaction is committed on the server only:
+    /// EF's transaction object is left to be disposed, and its commit hooks (the history-cache interceptor) do not run.
+    /// </summary>
+    public async Task SaveAndCommitAsync(CancellationToken ct)
+    {
+        if (db.ChangeTracker.HasChanges())
+        {
+            throw new InvalidOperationException("Tracked changes are saved by SaveAsync, not in the commit's round trip.");
+        }
+
+        try
+        {
+            await InsertStagedAsync(commit: true, ct);
+        }
+        finally
+        {
+            staged.Clear();
+        }
+    }
+
+    private async Task InsertStagedAsync(bool commit, CancellationToken ct)
     {
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
         var owners = staged.OfType<HistoricalTransaction>().Select(r => r.UserId).ToList();
-        if (transaction is null && owners.Count > 0)
+        if (transaction is null && (owners.Count > 0 || commit))
         {
             throw new InvalidOperationException("Ledger rows are written only inside the caller's transaction.");
         }
@@ -239,6 +276,11 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
             foreach (var row in staged)
             {
                 batch.BatchCommands.Add(RowInserts.Command(db, row));
+            }
+
+            if (commit)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             }
 
             await batch.ExecuteNonQueryAsync(ct);

@@ -52,8 +52,10 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     public async Task Batches_of_two_replicas_and_the_app_on_the_same_accounts_never_deadlock()
     {
         var users = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => payment.FundedUserAsync(auth, 1_000_000m)));
-        await using var first = await PostingReplica.StartAsync(fixture, "posting-replica-1");
-        await using var second = await PostingReplica.StartAsync(fixture, "posting-replica-2");
+        // One replica posts every request alone in the single-request statements, the other in multi-row batches: the two
+        // shapes lock in the same order too.
+        await using var first = await PostingReplica.StartAsync(fixture, "posting-replica-1", o => { o.SingleRequestShape = true; o.MaxBatch = 1; });
+        await using var second = await PostingReplica.StartAsync(fixture, "posting-replica-2", o => o.SingleRequestShape = false);
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
         var deadlocksBefore = await DeadlocksAsync(db);
@@ -211,13 +213,7 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await holding.OpenAsync();
         await using var holder = await holding.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, response_status, completed_at, expires_at)
-            VALUES ($1, $2, 'POST', '/api/payments/topup', repeat('1', 64), 'COMPLETED', 201, now(), now() + interval '1 hour')
-            """, holding, holder) { Parameters = { new() { Value = payer.Id }, new() { Value = taken.IdempotencyKey } } })
-        {
-            await insert.ExecuteNonQueryAsync();
-        }
+        await HoldKeyAsync(holding, holder, payer, taken);
 
         using var reposts = new CountedInstrument("onegate.payment.posting.reposts");
         var answers = replica.PostOneBatchAsync([taken, other]);
@@ -249,12 +245,15 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(100_000m, await payment.BalanceAsync(payer));
     }
 
-    [Fact]
-    public async Task A_batch_waiting_on_a_row_a_stuck_session_holds_fails_retryably_within_the_lock_timeout()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_batch_waiting_on_a_row_a_stuck_session_holds_fails_retryably_within_the_lock_timeout(bool singleRequestShape)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-stuck", o => o.LockTimeout = TimeSpan.FromMilliseconds(500));
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-stuck-{singleRequestShape}",
+            o => { o.LockTimeout = TimeSpan.FromMilliseconds(500); o.SingleRequestShape = singleRequestShape; });
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
         var request = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
@@ -305,14 +304,16 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(100_000m - 1_000m, await payment.BalanceAsync(payer));
     }
 
-    [Fact]
-    public async Task A_refused_transfer_opens_no_account_for_its_recipient()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_refused_transfer_opens_no_account_for_its_recipient(bool singleRequestShape)
     {
         var poor = await payment.FundedUserAsync(auth, 10_000m);
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var newcomer = await TestUsers.RegisterAndLoginAsync(auth);
         var other = await TestUsers.RegisterAndLoginAsync(auth);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-newcomer");
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-newcomer-{singleRequestShape}", o => o.SingleRequestShape = singleRequestShape);
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
 
@@ -328,6 +329,74 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Empty(await AccountIdsAsync(db, newcomer));
         Assert.Equal(2_000m, await payment.BalanceAsync(other));
         Assert.Equal(10_000m, await payment.BalanceAsync(poor));
+    }
+
+    /// <summary>
+    /// A batch of one answers a key that is stored already from it and posts nothing, in either shape: a replay stored
+    /// before the batch began, and a key another request holds uncommitted when the batch begins (a top-up's, stored
+    /// under no account lock) — the multi-row shape's check cannot see that one and reposts the batch once; the
+    /// single-request shape has no check, its insert waits and fails, and nothing of the attempt stays.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    public async Task A_batch_of_one_whose_key_is_stored_first_is_answered_from_it_and_posts_nothing(bool singleRequestShape, int reposted)
+    {
+        var payer = await payment.FundedUserAsync(auth, 100_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-alone-taken-{singleRequestShape}", o => o.SingleRequestShape = singleRequestShape);
+        var posted = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
+        Assert.Equal(["Posted"], (await replica.PostOneBatchAsync([posted])).Select(Describe));
+        var taken = PostingReplica.Queued(new PostingRequest.Pay(payer.Id, 2_000m, "Shop", null, null));
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        await using var holder = await holding.BeginTransactionAsync();
+        await HoldKeyAsync(holding, holder, payer, taken);
+
+        using var reposts = new CountedInstrument("onegate.payment.posting.reposts");
+        var replay = await replica.PostOneBatchAsync([PostingReplica.Queued(posted.Request, posted.IdempotencyKey)]);
+        var answer = replica.PostOneBatchAsync([taken]);
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        await Eventually.HoldsAsync(async () => await WaitingAsync(db, replica.ApplicationName) > 0, TimeSpan.FromSeconds(10),
+            "the batch's key insert waits on the uncommitted key");
+        await holder.CommitAsync();
+
+        Assert.Equal(["KeyTaken"], replay.Select(Describe));
+        Assert.Equal(["KeyTaken"], (await answer).Select(Describe));
+        Assert.Equal(reposted, reposts.Total);
+        Assert.Equal(100_000m - 1_000m, await payment.BalanceAsync(payer));
+        Assert.Equal(10_000m + 1_000m, await payment.BalanceAsync(shop));
+        Assert.Empty(await LedgerChecks.RowsWithoutExactlyOneKeyAsync(db, [payer.Id, shop.Id]));
+        Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, payer, shop))).Breaks);
+    }
+
+    /// <summary>
+    /// The balance check under concurrency with both shapes at once: two replicas drain one account, one posting every
+    /// request alone in the single-request statements on two writers, the other in multi-row batches; exactly what the
+    /// balance allows is posted, every other request refused and stored, and the balance ends at zero, never below.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_transfers_draining_one_account_in_both_shapes_post_exactly_what_its_balance_allows()
+    {
+        var payer = await payment.FundedUserAsync(auth, 20_000m);
+        var recipients = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => payment.FundedUserAsync(auth, 10_000m)));
+        await using var alone = await PostingReplica.StartAsync(fixture, "posting-drain-alone", o => { o.SingleRequestShape = true; o.MaxBatch = 1; });
+        await using var batched = await PostingReplica.StartAsync(fixture, "posting-drain-batched", o => o.SingleRequestShape = false);
+        var requests = Enumerable.Range(0, 80).Select(i => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, recipients[i % 3].Id, 1_000m, null)))
+            .ToArray();
+
+        var answers = await Task.WhenAll(requests.Select((q, i) => Task.Run(() => (i % 2 == 0 ? alone : batched).Engine.PostAsync(q.Request, q.IdempotencyKey, q.Answer))));
+
+        Assert.Equal(20, answers.Count(a => Describe(a) == "Posted"));
+        Assert.Equal(60, answers.Count(a => Describe(a) == "InsufficientFunds"));
+        Assert.Equal(0m, await payment.BalanceAsync(payer));
+        Assert.Equal(3 * 10_000m + 20_000m, (await Task.WhenAll(recipients.Select(r => payment.BalanceAsync(r)))).Sum());
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        Assert.Equal(requests.Length, await KeysStoredAsync(db, requests));
+        Assert.Empty(await LedgerChecks.RowsWithoutExactlyOneKeyAsync(db, [payer.Id, .. recipients.Select(r => r.Id)]));
+        Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, [payer, .. recipients]))).Breaks);
     }
 
     [Theory]
@@ -592,6 +661,16 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
             SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'
             """, db) { Parameters = { new() { Value = applicationName } } };
         return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Stores <paramref name="request"/>'s key in <paramref name="holder"/>, uncommitted, as a top-up's (stored under no account lock).</summary>
+    private static async Task HoldKeyAsync(NpgsqlConnection holding, NpgsqlTransaction holder, TestUser user, QueuedPosting request)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO idempotency_keys (user_id, idempotency_key, request_method, request_path, request_hash, status, response_status, completed_at, expires_at)
+            VALUES ($1, $2, 'POST', '/api/payments/topup', repeat('1', 64), 'COMPLETED', 201, now(), now() + interval '1 hour')
+            """, holding, holder) { Parameters = { new() { Value = user.Id }, new() { Value = request.IdempotencyKey } } };
+        await insert.ExecuteNonQueryAsync();
     }
 
     private static async Task HoldAsync(NpgsqlConnection holding, NpgsqlTransaction holder, TestUser account)
