@@ -67,14 +67,15 @@ public sealed class PostingBatch(PaymentDbContext db, Postings postings, IOption
     /// A batch of one pay or transfer in the single-request statements (<see cref="PostingOptions.SingleRequestShape"/>):
     /// the lock timeout, account openings and conditional balance updates in ascending user id (the global lock order)
     /// in one round trip; the rows, the stored answer and the COMMIT in the next. A refusal rolls the movement back and
-    /// is stored alone, as a refused request leaves nothing else; a key stored first fails the insert (nothing of this
-    /// attempt stays) and the request is answered from the stored key.
+    /// is stored alone in a transaction of its own (lock waits bounded too: another session may hold the key), as a
+    /// refused request leaves nothing else; a key stored first fails the insert (nothing of this attempt stays) and
+    /// the request is answered from the stored key.
     /// </summary>
     private async Task<(QueuedPosting, PostingAnswer)> PostAloneAsync(QueuedPosting queued, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var caller = Activity.Current;
-        Activity.Current = queued.Trace; // the request's own trace, so its events carry it on to Kafka
+        Activity.Current = queued.Trace; // the request's own trace: its statements' spans and its events (on to Kafka) carry it
         try
         {
             var step = Stopwatch.GetTimestamp();
@@ -86,18 +87,17 @@ public sealed class PostingBatch(PaymentDbContext db, Postings postings, IOption
                 PostingMetrics.Step("lock", ref step);
                 if (outcome is PostingOutcome.Posted)
                 {
-                    var key = queued.Answer(outcome);
-                    postings.Stage(key);
-                    await postings.SaveAndCommitAsync(ct);
-                    PostingMetrics.Step("write", ref step);
-                    return (queued, new PostingAnswer.Answered(outcome, key));
+                    return (queued, new PostingAnswer.Answered(outcome, await StoreAndCommitAsync(queued, outcome, ct)));
                 }
+
+                await transaction.RollbackAsync(ct);
             }
 
-            var refusal = queued.Answer(outcome);
-            postings.Stage(refusal);
-            await postings.SaveAsync(ct);
-            return (queued, new PostingAnswer.Answered(outcome, refusal));
+            await using (await db.Database.BeginTransactionAsync(ct))
+            {
+                postings.BoundLockWaits(options.Value.SetLockTimeoutSql());
+                return (queued, new PostingAnswer.Answered(outcome, await StoreAndCommitAsync(queued, outcome, ct)));
+            }
         }
         catch (Exception ex) when (IdempotencyKeyConfiguration.IsTaken(ex))
         {
@@ -107,6 +107,17 @@ public sealed class PostingBatch(PaymentDbContext db, Postings postings, IOption
         {
             Activity.Current = caller;
         }
+    }
+
+    /// <summary>Stores the request's answer to <paramref name="outcome"/> with whatever was staged, and commits, in one round trip.</summary>
+    private async Task<IdempotencyKey> StoreAndCommitAsync(QueuedPosting queued, PostingOutcome outcome, CancellationToken ct)
+    {
+        var step = Stopwatch.GetTimestamp();
+        var key = queued.Answer(outcome);
+        postings.Stage(key);
+        await postings.SaveAndCommitAsync(ct);
+        PostingMetrics.Step("write", ref step);
+        return key;
     }
 
     /// <summary>Posts the requests that are not replays and commits; replays are answered <see cref="PostingAnswer.KeyTaken"/>.</summary>

@@ -36,7 +36,8 @@ public static class PostingMetrics
     private static readonly Histogram<double> BatchStep = Meter.CreateHistogram<double>("onegate.payment.posting.batch_step", unit: "s",
         description: "Time one step of a money batch attempt took, steps that completed only (a lock timeout or failed write is not recorded): " +
                      "lock (taking a pooled session and the first round trip: open, lock and read the accounts, read the keys), " +
-                     "post (the requests posted in memory against the locked balances), write (the writes and the commit, one round trip)",
+                     "post (the requests posted in memory against the locked balances), write (the writes and the commit, one round trip); " +
+                     "a batch of one pay or transfer in the single-request statements has lock (its balance moves, which lock) and write, no post",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FineSeconds });
 
     // A request's whole posting takes a few milliseconds at low load, where the two posting paths differ by fractions of one.

@@ -33,8 +33,8 @@ public sealed class PostingOptions
     /// <summary>
     /// A batch of one pay or transfer (low load) is posted with the single-request statements — conditional balance
     /// updates that lock, check and move in one statement each, single-row inserts, the COMMIT with them: two round
-    /// trips like any batch, but less work for Postgres than the multi-row statements with one row (no separate lock
-    /// read or key read: a key stored first fails the insert, and the request is answered from it).
+    /// trips like any batch when it posts, but less work for Postgres than the multi-row statements with one row (no
+    /// separate lock read or key read: a key stored first fails the insert, and the request is answered from it).
     /// </summary>
     public bool SingleRequestShape { get; set; } = true;
 

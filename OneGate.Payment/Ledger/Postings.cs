@@ -12,7 +12,8 @@ namespace OneGate.Payment.Ledger;
 /// The one place money moves. Every method runs inside the caller's database transaction and, in it,
 /// changes balances with set-based conditional updates (no read-modify-write: a lost update is impossible
 /// and a balance can never go negative or above the cap), writes the history row with its before/after
-/// balances and movement number, and writes the outbox event. Commit or roll back is the caller's.
+/// balances and movement number, and writes the outbox event. Commit or roll back is the caller's (which may
+/// send its COMMIT with the staged rows: <see cref="SaveAndCommitAsync"/>).
 /// Pay, transfer and refund only stage their rows: the caller saves them with <see cref="SaveAsync"/> in the
 /// same round trip as the stored idempotent answer (see <c>Money.MoneyRequests</c>). Knows nothing of HTTP: it
 /// answers with a <see cref="PostingOutcome"/> and the endpoints translate it.
@@ -23,16 +24,27 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
     // New rows (history, outbox events, the stored answer) waiting for SaveAsync, in insertion order.
     private readonly List<object> staged = [];
 
-    // Sent first in the next balance round trip (BoundLockWaits).
+    // Sent first in the transaction's next round trip of balance moves or staged rows (BoundLockWaits).
     private string? firstStatement;
 
     public decimal BalanceCap => limits.Value.BalanceCap;
 
     /// <summary>
-    /// Bounds the caller's transaction's lock waits: <paramref name="setLockTimeoutSql"/> goes first in the next
-    /// balance round trip, the one that takes a pay's or transfer's row locks (the posting engine's batch of one).
+    /// Bounds the caller's transaction's lock waits (the posting engine's batch of one): <paramref name="setLockTimeoutSql"/>
+    /// goes first in the transaction's next round trip — a pay's or transfer's balance moves, which take its row
+    /// locks, or the staged rows' inserts. Not for refunds, which lock before they move.
     /// </summary>
     public void BoundLockWaits(string setLockTimeoutSql) => firstStatement = setLockTimeoutSql;
+
+    /// <summary>The statement <see cref="BoundLockWaits"/> left for this round trip, if any, added first to it.</summary>
+    private void AddFirstStatement(NpgsqlBatch batch)
+    {
+        if (firstStatement is { } first)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(first));
+            firstStatement = null;
+        }
+    }
 
     /// <summary>Posts one request in the caller's transaction (the path without the <see cref="PostingEngine"/>, and its batches of one).</summary>
     public Task<PostingOutcome> PostAsync(PostingRequest request, CancellationToken ct) => request switch
@@ -97,6 +109,11 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
     /// </summary>
     public async Task<PostingOutcome> RefundAsync(int userId, string paymentTransactionId, decimal? amount, string? reason, CancellationToken ct)
     {
+        if (firstStatement is not null)
+        {
+            throw new InvalidOperationException("A refund takes its lock before any balance move: bounded lock waits are for pay and transfer.");
+        }
+
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM accounts WHERE user_id = {userId} FOR UPDATE", ct);
         var payment = await db.HistoricalTransactions
             .FromSqlInterpolated($"SELECT * FROM historical_transactions WHERE transaction_id = {paymentTransactionId} AND user_id = {userId}")
@@ -165,12 +182,7 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Money moves only inside the caller's transaction."));
-        if (firstStatement is { } first)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(first));
-            firstStatement = null;
-        }
-
+        AddFirstStatement(batch);
         foreach (var (userId, _, _) in moves)
         {
             batch.BatchCommands.Add(AccountOpening.Command(userId));
@@ -264,15 +276,21 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
     {
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
         var owners = staged.OfType<HistoricalTransaction>().Select(r => r.UserId).ToList();
-        if (transaction is null && (owners.Count > 0 || commit))
+        if (transaction is null && owners.Count > 0)
         {
             throw new InvalidOperationException("Ledger rows are written only inside the caller's transaction.");
+        }
+
+        if (transaction is null && commit)
+        {
+            throw new InvalidOperationException("There is no transaction to commit.");
         }
 
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), transaction);
+            AddFirstStatement(batch);
             foreach (var row in staged)
             {
                 batch.BatchCommands.Add(RowInserts.Command(db, row));
@@ -284,7 +302,11 @@ public sealed partial class Postings(PaymentDbContext db, IOptions<PaymentLimits
             }
 
             await batch.ExecuteNonQueryAsync(ct);
-            db.LedgerRowOwners.UnionWith(owners);
+            if (!commit)
+            {
+                // For the history-cache interceptor at EF's commit; a COMMIT sent here never reaches it (the engine bumps).
+                db.LedgerRowOwners.UnionWith(owners);
+            }
         }
         finally
         {

@@ -205,7 +205,7 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-taken");
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-taken", o => o.LockTimeout = TimeSpan.FromSeconds(30));
         var taken = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
         var other = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 2_000m, null));
         // Another request (a top-up, say, which stores keys under no account lock) holds the key, not yet committed:
@@ -230,12 +230,14 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(10_000m + 2_000m, await payment.BalanceAsync(shop));
     }
 
-    [Fact]
-    public async Task A_value_longer_than_its_column_fails_the_batch_instead_of_being_cut()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_value_longer_than_its_column_fails_the_batch_instead_of_being_cut(bool singleRequestShape)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-too-long");
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-too-long-{singleRequestShape}", o => o.SingleRequestShape = singleRequestShape);
 
         // The API refuses such a description first; the database must not quietly keep 255 characters of it either.
         var failure = await Assert.ThrowsAsync<PostgresException>(() => replica.PostOneBatchAsync(
@@ -272,12 +274,15 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(100_000m, await payment.BalanceAsync(payer));
     }
 
-    [Fact]
-    public async Task A_replica_stopping_finishes_its_batch_in_flight_and_refuses_the_queued_requests_retryably()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_replica_stopping_finishes_its_batch_in_flight_and_refuses_the_queued_requests_retryably(bool singleRequestShape)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, "posting-stopping", o => { o.Writers = 1; o.MaxBatch = 1; o.LockTimeout = TimeSpan.FromSeconds(30); });
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-stopping-{singleRequestShape}",
+            o => { o.Writers = 1; o.MaxBatch = 1; o.LockTimeout = TimeSpan.FromSeconds(30); o.SingleRequestShape = singleRequestShape; });
         await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
         await db.OpenAsync();
         var requests = Enumerable.Range(0, 2).Select(i => PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m + i, null))).ToArray();
@@ -333,9 +338,10 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
 
     /// <summary>
     /// A batch of one answers a key that is stored already from it and posts nothing, in either shape: a replay stored
-    /// before the batch began, and a key another request holds uncommitted when the batch begins (a top-up's, stored
-    /// under no account lock) — the multi-row shape's check cannot see that one and reposts the batch once; the
-    /// single-request shape has no check, its insert waits and fails, and nothing of the attempt stays.
+    /// before the batch began, and a key another session holds uncommitted when the batch begins (stored under no
+    /// account lock: a refusal of a batch of one or of the one-request path) — the multi-row shape's check cannot see
+    /// that one and reposts the batch once; the single-request shape has no check, its insert waits and fails, and
+    /// nothing of the attempt stays.
     /// </summary>
     [Theory]
     [InlineData(true, 0)]
@@ -344,7 +350,8 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
     {
         var payer = await payment.FundedUserAsync(auth, 100_000m);
         var shop = await payment.FundedUserAsync(auth, 10_000m);
-        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-alone-taken-{singleRequestShape}", o => o.SingleRequestShape = singleRequestShape);
+        await using var replica = await PostingReplica.StartAsync(fixture, $"posting-alone-taken-{singleRequestShape}",
+            o => { o.SingleRequestShape = singleRequestShape; o.LockTimeout = TimeSpan.FromSeconds(30); });
         var posted = PostingReplica.Queued(new PostingRequest.Transfer(payer.Id, shop.Id, 1_000m, null));
         Assert.Equal(["Posted"], (await replica.PostOneBatchAsync([posted])).Select(Describe));
         var taken = PostingReplica.Queued(new PostingRequest.Pay(payer.Id, 2_000m, "Shop", null, null));
@@ -369,6 +376,34 @@ public sealed class PostingEngineTests(OneGateAppFixture fixture)
         Assert.Equal(10_000m + 1_000m, await payment.BalanceAsync(shop));
         Assert.Empty(await LedgerChecks.RowsWithoutExactlyOneKeyAsync(db, [payer.Id, shop.Id]));
         Assert.Empty((await LedgerChecks.ChainsAsync(db, await AccountIdsAsync(db, payer, shop))).Breaks);
+    }
+
+    /// <summary>
+    /// A refusal of a batch of one is stored in a transaction of its own, and its wait for a key another session holds
+    /// is bounded like any lock wait of the engine: the writer is not held until that session ends.
+    /// </summary>
+    [Fact]
+    public async Task A_refusal_of_a_batch_of_one_waiting_on_its_key_held_elsewhere_fails_retryably_within_the_lock_timeout()
+    {
+        var poor = await payment.FundedUserAsync(auth, 10_000m);
+        var shop = await payment.FundedUserAsync(auth, 10_000m);
+        await using var replica = await PostingReplica.StartAsync(fixture, "posting-refusal-held",
+            o => { o.SingleRequestShape = true; o.LockTimeout = TimeSpan.FromMilliseconds(500); });
+        var refused = PostingReplica.Queued(new PostingRequest.Transfer(poor.Id, shop.Id, 50_000m, null));
+        await using var holding = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await holding.OpenAsync();
+        await using var holder = await holding.BeginTransactionAsync();
+        await HoldKeyAsync(holding, holder, poor, refused);
+
+        var answer = replica.Engine.PostAsync(refused.Request, refused.IdempotencyKey, refused.Answer);
+
+        Assert.Same(answer, await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.True(ProblemDetailsDefaults.IsDependencyUnavailable(await Assert.ThrowsAsync<TimeoutException>(() => answer)));
+        await holder.RollbackAsync();
+        await using var db = new NpgsqlConnection(await fixture.DatabaseConnectionStringAsync());
+        await db.OpenAsync();
+        Assert.Equal(0, await KeysStoredAsync(db, [refused]));
+        Assert.Equal(10_000m, await payment.BalanceAsync(poor));
     }
 
     /// <summary>
